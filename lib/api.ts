@@ -1,0 +1,36 @@
+// Wire types of the HTTP API, shared by the browser and the server.
+import type { Role } from './schema.ts';
+
+export interface CollabInfo {
+  serverUrl: string;
+  room: string;
+  editParams: { token: string };
+  viewParams: { token: string };
+}
+
+/** `POST /api/sessions` → 201 */
+export interface CreateSessionResponse {
+  id: string;
+  title: string;
+  editUrl: string;
+  viewUrl: string;
+  collab: CollabInfo;
+}
+
+/** `GET /api/sessions/<id>` (Bearer token) → 200 */
+export interface SessionInfoResponse {
+  id: string;
+  title: string;
+  role: Role;
+  collab: { serverUrl: string; room: string; params: { token: string } };
+}
+
+/** `GET /api/sessions/<id>/files` (Bearer token) → 200 */
+export interface FilesResponse {
+  files: Record<string, string>;
+}
+
+/** Every error response body. */
+export interface ApiError {
+  error: { code: string; message: string };
+}
