@@ -1,0 +1,74 @@
+// The queue of scripted outputs and the fallback when nothing is scripted.
+import type { Failure, ModelRequest, ScriptedTurn, Transport, TurnSource } from './types.ts';
+
+const MAX_QUEUED_TURNS = 10_000;
+
+/** Collects every string found under text-bearing keys of a Responses input or chat messages. */
+export function extractInputText(body: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 8 || parts.length > 10_000) return;
+    if (typeof value === 'string') {
+      parts.push(value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) visit(v, depth + 1);
+    } else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      for (const key of ['content', 'text', 'input', 'output']) {
+        if (key in o) visit(o[key], depth + 1);
+      }
+    }
+  };
+  visit(body.input, 0);
+  visit(body.messages, 0);
+  return parts.join('\n');
+}
+
+export function makeRequest(
+  transport: Transport,
+  body: Record<string, unknown>,
+  connectionId: number | null,
+): ModelRequest {
+  return { transport, body, connectionId, inputText: extractInputText(body) };
+}
+
+/** Default output: a short echo of the last line of input. */
+export function echoTurn(request: ModelRequest): ScriptedTurn {
+  const lines = request.inputText.split('\n').filter((l) => l.trim() !== '');
+  const last = (lines.at(-1) ?? '').slice(0, 200);
+  return { text: `Echo: ${last}` };
+}
+
+export class Script {
+  #queue: TurnSource[] = [];
+  defaultTurn: TurnSource;
+  globalFailure: Failure | null;
+
+  constructor(defaultTurn: TurnSource | undefined, globalFailure: Failure | null | undefined) {
+    this.defaultTurn = defaultTurn ?? echoTurn;
+    this.globalFailure = globalFailure ?? null;
+  }
+
+  enqueue(turns: TurnSource[]): void {
+    if (this.#queue.length + turns.length > MAX_QUEUED_TURNS) {
+      throw new Error(`model server: more than ${MAX_QUEUED_TURNS} scripted turns queued`);
+    }
+    this.#queue.push(...turns);
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  clear(): void {
+    this.#queue = [];
+  }
+
+  /** Takes the next scripted turn (or the default) for a generating request. */
+  next(request: ModelRequest): ScriptedTurn {
+    const source = this.#queue.shift() ?? this.defaultTurn;
+    const turn = typeof source === 'function' ? source(request) : source;
+    if (!turn.failure && this.globalFailure) return { ...turn, failure: this.globalFailure };
+    return turn;
+  }
+}
