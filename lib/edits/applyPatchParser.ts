@@ -84,7 +84,7 @@ export class ApplyPatchParser {
   private out: PatchEvent[] = [];
 
   push(chunk: string): PatchEvent[] {
-    if (this.state === 'done' || this.state === 'failed') return [];
+    if (this.stopped()) return [];
     let lines: string[];
     try {
       lines = this.buffer.push(chunk);
@@ -93,7 +93,7 @@ export class ApplyPatchParser {
       return this.take();
     }
     for (const line of lines) {
-      if (this.state === 'done' || this.state === 'failed') break;
+      if (this.stopped()) break;
       this.lineNo++;
       this.line(line);
     }
@@ -101,13 +101,13 @@ export class ApplyPatchParser {
   }
 
   finish(): PatchEvent[] {
-    if (this.state === 'done' || this.state === 'failed') return [];
+    if (this.stopped()) return [];
     const last = this.buffer.finish();
     if (last !== null) {
       this.lineNo++;
       this.line(last);
     }
-    if (this.state === 'done' || this.state === 'failed') return this.take();
+    if (this.stopped()) return this.take();
     if (this.state === 'start') {
       this.fail(this.lineNo, "truncated patch: no '*** Begin Patch'");
     } else if (this.file === null) {
@@ -119,6 +119,10 @@ export class ApplyPatchParser {
       this.state = 'done';
     }
     return this.take();
+  }
+
+  private stopped(): boolean {
+    return this.state === 'done' || this.state === 'failed';
   }
 
   private take(): PatchEvent[] {
