@@ -1,0 +1,84 @@
+// Helpers for the model server's own tests: a ResponsesWS client that records what it got.
+import OpenAI from 'openai';
+import { ResponsesWS } from 'openai/resources/responses/ws';
+import type { ModelServer } from './modelServer.ts';
+
+type Event = { type: string; [key: string]: unknown };
+
+export interface RecordingClient {
+  rws: ResponsesWS;
+  events: Event[];
+  raw: unknown[];
+  errors: Error[];
+  closed: Promise<{ code: number; reason: string }>;
+  /** Resolves with the first event from `from` on that matches. */
+  waitFor(pred: (e: Event) => boolean, from?: number, timeoutMs?: number): Promise<Event>;
+  /** Sends a response.create and resolves with the events of that turn up to its terminal event. */
+  turn(frame: Record<string, unknown>, timeoutMs?: number): Promise<Event[]>;
+}
+
+export const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
+
+export function openClient(server: ModelServer, apiKey = 'test-key'): RecordingClient {
+  const client = new OpenAI({ apiKey, baseURL: server.httpBaseUrl, maxRetries: 0 });
+  const rws = new ResponsesWS(client);
+  const events: Event[] = [];
+  const raw: unknown[] = [];
+  const errors: Error[] = [];
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of waiters) w();
+  };
+  rws.on('event', (e) => {
+    events.push(e as unknown as Event);
+    wake();
+  });
+  rws.on('raw', (d) => {
+    raw.push(d);
+    wake();
+  });
+  rws.on('error', (e) => {
+    errors.push(e);
+    wake();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    rws.on('close', (code, reason) => {
+      resolve({ code, reason });
+      wake();
+    });
+  });
+  const waitFor = (pred: (e: Event) => boolean, from = 0, timeoutMs = 5000) =>
+    new Promise<Event>((resolve, reject) => {
+      const check = () => {
+        const hit = events.slice(from).find(pred);
+        if (hit) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting; got ${events.slice(from).map((e) => e.type).join(', ')}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  const turn = async (frame: Record<string, unknown>, timeoutMs = 5000) => {
+    const from = events.length;
+    rws.send({ type: 'response.create', ...frame } as never);
+    await waitFor((e) => TERMINAL.has(e.type), from, timeoutMs);
+    const slice = events.slice(from);
+    return slice.slice(0, slice.findIndex((e) => TERMINAL.has(e.type)) + 1);
+  };
+  return { rws, events, raw, errors, closed, waitFor, turn };
+}
+
+/** Concatenates the `delta` of every event of one type. */
+export function deltas(events: Event[], type: string): string {
+  return events.filter((e) => e.type === type).map((e) => String(e.delta)).join('');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
