@@ -1,0 +1,104 @@
+// Assembles the process: storage, rooms, the /api handler, the /collab/ upgrade handler and,
+// unless told otherwise, Next for every other request. Tests call startServer with next: false
+// on port 0; server/main.ts calls it with the process configuration.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { RoomManager } from './collab/RoomManager.ts';
+import { createUpgradeHandler } from './collab/upgrade.ts';
+import { API_PREFIX, createApiHandler } from './http/api.ts';
+import { sendError } from './http/respond.ts';
+import { SqliteStorage } from './storage/SqliteStorage.ts';
+import type { Storage } from './storage/Storage.ts';
+import { log } from './log.ts';
+
+export interface StartOptions {
+  /** Host the Next app (false for API-only servers in tests). */
+  next: false | { dev: boolean };
+  /** Storage to use instead of SQLite in DATA_DIR. */
+  storage?: Storage;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** `http://host:port` as reachable from this machine. */
+  url: string;
+  storage: Storage;
+  rooms: RoomManager;
+  close(): Promise<void>;
+}
+
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+interface NextApp {
+  prepare(): Promise<void>;
+  getRequestHandler(): NextHandler;
+  close?(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  const storage = options.storage ?? SqliteStorage.open(config.dataDir);
+  const rooms = new RoomManager(storage, {
+    ...config.limits,
+    roomIdleMs: config.roomIdleMs,
+    compactEvery: config.compactEvery,
+    pingIntervalMs: config.pingIntervalMs,
+  });
+  const handleApi = createApiHandler({ config, storage, rooms });
+  let nextApp: NextApp | null = null;
+  let nextHandler: NextHandler | null = null;
+
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path.startsWith(API_PREFIX) || path === '/api') {
+      void handleApi(req, res);
+    } else if (nextHandler) {
+      nextHandler(req, res).catch((err: unknown) => {
+        log.error('next.failed', err);
+        sendError(res, 500, 'internal', 'internal error');
+      });
+    } else {
+      sendError(res, 404, 'not_found', 'this server only serves /api and /collab');
+    }
+  });
+  const upgrade = createUpgradeHandler({ storage, secret: config.secret, rooms, maxFrameBytes: config.limits.maxFrameBytes });
+  // Registered before Next adds its own listener: ours answers only /collab/ and ignores the rest.
+  server.on('upgrade', upgrade);
+
+  if (options.next) {
+    // Loaded lazily so API-only servers (tests, tools) never pay for Next.
+    const { default: next } = await import('next');
+    nextApp = next({
+      dev: options.next.dev,
+      hostname: config.host,
+      port: config.port,
+      httpServer: server,
+    }) as unknown as NextApp;
+    await nextApp.prepare();
+    nextHandler = nextApp.getRequestHandler();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      server.close();
+      await rooms.shutdown();
+      upgrade.close();
+      server.closeAllConnections();
+      await nextApp?.close?.();
+      await storage.close();
+    })();
+    return closing;
+  };
+  return { server, port, url: `http://${shownHost}:${port}`, storage, rooms, close };
+}

@@ -1,0 +1,213 @@
+// One WebSocket joined to one room. Listeners are attached the moment the socket opens and
+// frames are buffered until the room has loaded ("listen before you await"), then replayed in
+// order. Each frame is handled alone inside try/catch: a bad frame closes this connection with a
+// named code and never touches the room or the process.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket, RawData } from 'ws';
+import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
+import type { Role } from '../../lib/schema.ts';
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, forceRole } from './awarenessRole.ts';
+import { FrameError, malformed } from './errors.ts';
+import type { Room, RoomPeer } from './Room.ts';
+import { log } from '../log.ts';
+
+type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** Awareness client ids one connection may speak for (a tab has one; this bounds strangers). */
+const MAX_AWARENESS_CLIENTS = 16;
+/** A peer that lets this much pile up unsent is too slow to keep; it reconnects and resyncs. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+type Handler = (conn: Connection, room: Room, decoder: decoding.Decoder) => void;
+
+const handlers: Record<number, Handler> = {
+  [MESSAGE.sync]: handleSync,
+  [MESSAGE.awareness]: handleAwareness,
+  // Clients never send auth messages; accept and ignore them as y-websocket servers do.
+  [MESSAGE.auth]: () => {},
+  [MESSAGE.queryAwareness]: (conn, room) => {
+    const frame = room.awarenessFrame();
+    if (frame) conn.send(frame);
+  },
+};
+
+let nextConnectionId = 1;
+
+export class Connection implements RoomPeer {
+  readonly id = nextConnectionId++;
+  readonly role: Role;
+  readonly sessionId: string;
+  /** Cleared on every ping; a socket that has not answered the previous ping is terminated. */
+  alive = true;
+  private readonly ws: WebSocket;
+  private room: Room | null = null;
+  private buffered: Uint8Array[] = [];
+  private bufferedBytes = 0;
+  private readonly maxBufferedBeforeLoad: number;
+  private closed = false;
+  onClose: (conn: Connection) => void = () => {};
+
+  constructor(ws: WebSocket, sessionId: string, role: Role, maxFrameBytes: number) {
+    this.ws = ws;
+    this.sessionId = sessionId;
+    this.role = role;
+    this.maxBufferedBeforeLoad = maxFrameBytes * 2;
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('pong', () => void (this.alive = true));
+    ws.on('error', (err) => log.warn('conn.error', { conn: this.id, room: sessionId, error: JSON.stringify(err.message) }));
+    ws.on('close', () => this.handleClosed());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Joins the loaded room: greets the peer and replays frames that arrived while loading. */
+  attach(room: Room): void {
+    if (this.closed) return;
+    this.room = room;
+    room.addPeer(this);
+    // Viewers get no sync step 1: whatever they would answer with is dropped anyway.
+    if (this.role === 'edit') this.send(room.syncStep1Frame());
+    const awareness = room.awarenessFrame();
+    if (awareness) this.send(awareness);
+    const frames = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.handleFrame(room, frame);
+    }
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) return this.close(CLOSE.malformedFrame);
+    const frame = toUint8Array(data);
+    if (this.room) return this.handleFrame(this.room, frame);
+    this.bufferedBytes += frame.byteLength;
+    if (this.bufferedBytes > this.maxBufferedBeforeLoad) return this.close(CLOSE.messageTooBig);
+    this.buffered.push(frame);
+  }
+
+  private handleFrame(room: Room, frame: Uint8Array): void {
+    try {
+      const decoder = decoding.createDecoder(frame);
+      const type = decoding.readVarUint(decoder);
+      const handler = handlers[type];
+      if (!handler) throw malformed(`unknown message type ${type}`);
+      handler(this, room, decoder);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  fail(err: unknown): void {
+    if (err instanceof FrameError) {
+      log.warn('conn.refused_frame', { conn: this.id, room: this.sessionId, code: err.close.code, why: JSON.stringify(err.message) });
+      this.close(err.close);
+    } else {
+      log.error('conn.frame_failed', err, { conn: this.id, room: this.sessionId });
+      this.close(CLOSE.internal);
+    }
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log.warn('conn.slow_consumer', { conn: this.id, room: this.sessionId });
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(spec: CloseSpec): void {
+    if (this.closed) return;
+    this.ws.close(spec.code, spec.reason);
+    this.handleClosed();
+  }
+
+  /** Heartbeat: terminate when the previous ping went unanswered, else ping again. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      log.info('conn.ping_timeout', { conn: this.id, room: this.sessionId });
+      this.ws.terminate();
+      this.handleClosed();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private handleClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffered = [];
+    this.onClose(this);
+  }
+}
+
+function handleSync(conn: Connection, room: Room, decoder: decoding.Decoder): void {
+  const kind = decoding.readVarUint(decoder);
+  switch (kind) {
+    case syncProtocol.messageYjsSyncStep1: {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      room.syncStep2For(stateVector).then(
+        (frame) => conn.send(frame),
+        (err) => conn.fail(err),
+      );
+      return;
+    }
+    case syncProtocol.messageYjsSyncStep2:
+    case syncProtocol.messageYjsUpdate: {
+      const update = decoding.readVarUint8Array(decoder);
+      // Viewers' document changes are dropped here: never applied, relayed or stored.
+      if (conn.role !== 'edit') return;
+      room.applyClientUpdate(update, conn);
+      return;
+    }
+    default:
+      throw malformed(`unknown sync message ${kind}`);
+  }
+}
+
+function handleAwareness(conn: Connection, room: Room, decoder: decoding.Decoder): void {
+  const update = decoding.readVarUint8Array(decoder);
+  let entries;
+  try {
+    entries = decodeAwarenessUpdate(update);
+  } catch (err) {
+    throw malformed(`undecodable awareness update: ${(err as Error).message}`);
+  }
+  let owned = 0;
+  for (const owner of room.awarenessOwner.values()) if (owner === conn) owned++;
+  const accepted = entries.filter((e) => {
+    if (room.awarenessOwner.get(e.clientId) === conn) return true;
+    if (owned >= MAX_AWARENESS_CLIENTS) return false;
+    owned++;
+    return true;
+  });
+  if (accepted.length === 0) return;
+  // The browser's claim about its role is never trusted: the server writes the real one.
+  awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwarenessUpdate(forceRole(accepted, conn.role)), conn);
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+// Exported for tests that hand-encode frames the way a stock client does.
+export function encodeFrame(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,252 @@
+// A loaded session: its Y.Doc, the awareness of everyone present, and their connections.
+// Write-ahead rule: every document change is handed to storage the moment it happens, and
+// nothing derived from it (fan-out, sync step 2) is sent before that write has resolved, so
+// whatever another person has seen survives a killed process.
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
+import type { Storage, StoredRoom } from '../storage/Storage.ts';
+import { documentTooLarge, malformed } from './errors.ts';
+import { log } from '../log.ts';
+
+type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** What a room needs from a connection (kept minimal so in-process peers can join too). */
+export interface RoomPeer {
+  readonly id: number;
+  send(frame: Uint8Array): void;
+  close(spec: CloseSpec): void;
+}
+
+export interface RoomOptions {
+  maxDocBytes: number;
+  compactEvery: number;
+}
+
+/** Origin of the server's own writes while loading stored state (never persisted again). */
+const LOAD_ORIGIN = { kind: 'storage-load' } as const;
+
+export class Room {
+  readonly id: string;
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<RoomPeer>();
+  /** Which peer last set each awareness clientID: its states are removed when it leaves. */
+  readonly awarenessOwner = new Map<number, RoomPeer>();
+
+  private readonly storage: Storage;
+  private readonly options: RoomOptions;
+  private writes: Promise<void> = Promise.resolve();
+  private persistedSeq: number;
+  private bytes: number;
+  private updatesSinceCompact = 0;
+  private compacting: Promise<void> | null = null;
+  private pendingUpdates: { update: Uint8Array; origin: unknown }[] = [];
+  private pendingAwareness = new Set<number>();
+  private flushScheduled = false;
+  private failed = false;
+  private destroyed = false;
+  /** Called once when storage fails; the manager drops the room so the next join reloads it. */
+  onFailure: (room: Room) => void = () => {};
+
+  constructor(id: string, stored: StoredRoom, storage: Storage, options: RoomOptions) {
+    this.id = id;
+    this.storage = storage;
+    this.options = options;
+    this.persistedSeq = stored.lastSeq;
+    this.bytes = stored.bytes;
+    this.updatesSinceCompact = stored.updates.length;
+    // Loaded before any listener exists: replaying stored state must not be appended again.
+    this.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD_ORIGIN);
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+    }, LOAD_ORIGIN);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** Upper bound of the stored document size in bytes. */
+  get storedBytes(): number {
+    return this.bytes;
+  }
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.bytes += update.byteLength;
+    const write = this.storage.appendUpdate(this.id, update);
+    this.writes = this.writes.then(
+      () => write.then((seq) => void (this.persistedSeq = seq)),
+    );
+    this.writes.catch((err) => this.fail(err));
+    this.pendingUpdates.push({ update, origin });
+    this.scheduleFlush();
+    if (++this.updatesSinceCompact >= this.options.compactEvery) void this.compact();
+  };
+
+  private onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const peer = this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null;
+    for (const id of changes.added) {
+      this.pendingAwareness.add(id);
+      if (peer) this.awarenessOwner.set(id, peer);
+    }
+    for (const id of changes.updated) {
+      this.pendingAwareness.add(id);
+      if (peer) this.awarenessOwner.set(id, peer);
+    }
+    for (const id of changes.removed) {
+      this.pendingAwareness.add(id);
+      this.awarenessOwner.delete(id);
+    }
+    this.scheduleFlush();
+  };
+
+  /** Applies an editor's update; throws FrameError for oversized or undecodable updates. */
+  applyClientUpdate(update: Uint8Array, origin: RoomPeer): void {
+    if (this.bytes + update.byteLength > this.options.maxDocBytes) {
+      throw documentTooLarge(`room ${this.id} would exceed ${this.options.maxDocBytes} bytes`);
+    }
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (err) {
+      throw malformed(`undecodable update: ${(err as Error).message}`);
+    }
+  }
+
+  /** Sync step 2 for a peer's state vector, sent only once everything in it is stored. */
+  async syncStep2For(stateVector: Uint8Array): Promise<Uint8Array> {
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch (err) {
+      throw malformed(`undecodable state vector: ${(err as Error).message}`);
+    }
+    // The diff is computed before the await: it holds only state whose write has been issued,
+    // and the await makes sure those writes have resolved before the frame leaves.
+    await this.writes;
+    return syncStep2Frame(diff);
+  }
+
+  syncStep1Frame(): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE.sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Every known awareness state, or null when nobody has one. */
+  awarenessFrame(clients: number[] = Array.from(this.awareness.getStates().keys())): Uint8Array | null {
+    if (clients.length === 0) return null;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE.awareness);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoding.toUint8Array(encoder);
+  }
+
+  addPeer(peer: RoomPeer): void {
+    this.peers.add(peer);
+  }
+
+  /** Removes a peer and the awareness states it owned; returns true when the room is empty. */
+  removePeer(peer: RoomPeer): boolean {
+    if (!this.peers.delete(peer)) return this.peers.size === 0;
+    const owned: number[] = [];
+    for (const [clientId, owner] of this.awarenessOwner) if (owner === peer) owned.push(clientId);
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, 'peer-left');
+    return this.peers.size === 0;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.destroyed) return;
+    this.flushScheduled = true;
+    // setImmediate runs after the I/O callbacks of this loop turn: every frame that arrived
+    // together is merged into one outgoing frame per connection.
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const updates = this.pendingUpdates;
+    const awarenessIds = this.pendingAwareness;
+    this.pendingUpdates = [];
+    this.pendingAwareness = new Set();
+    let docFrame: Uint8Array | null = null;
+    let soleOrigin: unknown = undefined;
+    if (updates.length > 0) {
+      soleOrigin = updates[0].origin;
+      for (const u of updates) if (u.origin !== soleOrigin) soleOrigin = undefined;
+      const merged = updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update));
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE.sync);
+      syncProtocol.writeUpdate(encoder, merged);
+      docFrame = encoding.toUint8Array(encoder);
+    }
+    const awarenessFrame = awarenessIds.size > 0 ? this.awarenessFrame(Array.from(awarenessIds)) : null;
+    if (docFrame) {
+      try {
+        await this.writes;
+      } catch {
+        return; // fail() has closed every connection; nothing unstored is relayed
+      }
+    }
+    for (const peer of this.peers) {
+      // The sender already has its own update; everyone else gets one merged frame per tick.
+      if (docFrame && peer !== soleOrigin) peer.send(docFrame);
+      if (awarenessFrame) peer.send(awarenessFrame);
+    }
+  }
+
+  /** Folds the update log into a snapshot. Safe to call at any time; runs one at a time. */
+  compact(): Promise<void> {
+    if (this.compacting) return this.compacting;
+    this.compacting = (async () => {
+      try {
+        await this.writes;
+        if (this.failed) return;
+        const snapshot = Y.encodeStateAsUpdate(this.doc);
+        const through = this.persistedSeq;
+        this.bytes = snapshot.byteLength;
+        this.updatesSinceCompact = 0;
+        await this.storage.compact(this.id, snapshot, through);
+      } catch (err) {
+        log.error('room.compact_failed', err, { room: this.id });
+      } finally {
+        this.compacting = null;
+      }
+    })();
+    return this.compacting;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    log.error('room.storage_failed', err, { room: this.id });
+    for (const peer of Array.from(this.peers)) peer.close(CLOSE.internal);
+    this.onFailure(this);
+  }
+
+  /** Closes every connection, compacts, and frees the document. Idempotent. */
+  async destroy(closeWith: CloseSpec = CLOSE.goingAway): Promise<void> {
+    if (this.destroyed) return;
+    for (const peer of Array.from(this.peers)) peer.close(closeWith);
+    await this.compact();
+    this.destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+function syncStep2Frame(diff: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE.sync);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, diff);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,183 @@
+// The registry of loaded rooms. A room is a Promise in the map from the first join on, so
+// concurrent joins share one load; it is compacted and unloaded after staying empty for a grace
+// period. Also owns the process-wide connection count and the ping/pong heartbeat.
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import { CLOSE } from '../../lib/protocol.ts';
+import type { Role } from '../../lib/schema.ts';
+import type { Storage } from '../storage/Storage.ts';
+import { Connection } from './Connection.ts';
+import { Room } from './Room.ts';
+import { log } from '../log.ts';
+
+export interface RoomManagerOptions {
+  maxRooms: number;
+  maxConnections: number;
+  maxFrameBytes: number;
+  maxDocBytes: number;
+  roomIdleMs: number;
+  compactEvery: number;
+  pingIntervalMs: number;
+}
+
+export class RoomManager {
+  private readonly rooms = new Map<string, Promise<Room>>();
+  /** The same rooms once loaded, so that unloading can drop the entry without awaiting. */
+  private readonly loaded = new Map<string, Room>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  readonly connections = new Set<Connection>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private shuttingDown = false;
+
+  private readonly storage: Storage;
+  private readonly options: RoomManagerOptions;
+
+  constructor(storage: Storage, options: RoomManagerOptions) {
+    this.storage = storage;
+    this.options = options;
+    this.heartbeat = setInterval(() => {
+      for (const conn of this.connections) conn.heartbeat();
+    }, options.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  isLoaded(id: string): boolean {
+    return this.rooms.has(id);
+  }
+
+  /** Why a new connection to this room would be refused now (checked before the upgrade). */
+  capacityProblem(id: string): string | null {
+    if (this.shuttingDown) return 'server shutting down';
+    if (this.connections.size >= this.options.maxConnections) return 'too many connections';
+    if (!this.rooms.has(id) && this.rooms.size >= this.options.maxRooms) return 'too many rooms';
+    return null;
+  }
+
+  /** Takes an upgraded socket: listens at once, joins the room when it has loaded. */
+  accept(ws: WebSocket, id: string, role: Role): Connection {
+    const conn = new Connection(ws, id, role, this.options.maxFrameBytes);
+    this.connections.add(conn);
+    this.cancelIdle(id);
+    const loading = this.get(id);
+    conn.onClose = () => {
+      this.connections.delete(conn);
+      void loading.then((room) => {
+        if (room.removePeer(conn)) this.scheduleIdle(room);
+      }, () => {});
+    };
+    loading.then(
+      (room) => {
+        if (conn.isClosed) {
+          if (room.peers.size === 0) this.scheduleIdle(room);
+          return;
+        }
+        conn.attach(room);
+      },
+      (err) => {
+        log.error('room.load_failed', err, { room: id });
+        conn.close(CLOSE.internal);
+      },
+    );
+    log.info('conn.open', { conn: conn.id, room: id, role });
+    return conn;
+  }
+
+  /** The loaded room, loading it from storage on first use. */
+  get(id: string): Promise<Room> {
+    let room = this.rooms.get(id);
+    if (!room) {
+      room = this.load(id);
+      this.rooms.set(id, room);
+      room.catch(() => {
+        if (this.rooms.get(id) === room) this.rooms.delete(id);
+      });
+    }
+    return room;
+  }
+
+  /** The room if it is loaded or loading, without loading it. */
+  peek(id: string): Promise<Room> | undefined {
+    return this.rooms.get(id);
+  }
+
+  /** Current document of a session: the live room's if loaded, else a copy read from storage. */
+  async withDoc<T>(id: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const live = this.rooms.get(id);
+    if (live) return read((await live).doc);
+    await this.unloading.get(id);
+    const stored = await this.storage.loadRoom(id);
+    const doc = new Y.Doc();
+    try {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private async load(id: string): Promise<Room> {
+    // A room being unloaded finishes its final compaction before it is read again.
+    await this.unloading.get(id);
+    const stored = await this.storage.loadRoom(id);
+    const room = new Room(id, stored, this.storage, {
+      maxDocBytes: this.options.maxDocBytes,
+      compactEvery: this.options.compactEvery,
+    });
+    room.onFailure = () => void this.unload(room);
+    this.loaded.set(id, room);
+    log.info('room.loaded', { room: id, updates: stored.updates.length, bytes: stored.bytes });
+    return room;
+  }
+
+  private scheduleIdle(room: Room): void {
+    if (this.shuttingDown || this.idleTimers.has(room.id)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.id);
+      if (room.peers.size === 0) void this.unload(room);
+    }, this.options.roomIdleMs);
+    timer.unref();
+    this.idleTimers.set(room.id, timer);
+  }
+
+  private cancelIdle(id: string): void {
+    const timer = this.idleTimers.get(id);
+    if (timer) {
+      clearTimeout(timer);
+      this.idleTimers.delete(id);
+    }
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (this.loaded.get(room.id) !== room) return;
+    this.loaded.delete(room.id);
+    this.rooms.delete(room.id);
+    const done = room.destroy().finally(() => {
+      if (this.unloading.get(room.id) === done) this.unloading.delete(room.id);
+    });
+    this.unloading.set(room.id, done);
+    await done;
+    log.info('room.unloaded', { room: room.id });
+  }
+
+  /** Closes every connection with 1001, compacts and unloads every room. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearInterval(this.heartbeat);
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    const rooms = await Promise.allSettled(Array.from(this.rooms.values()));
+    this.rooms.clear();
+    this.loaded.clear();
+    await Promise.all(
+      rooms.map((r) => (r.status === 'fulfilled' ? r.value.destroy(CLOSE.goingAway) : undefined)),
+    );
+    await Promise.all(this.unloading.values());
+    for (const conn of this.connections) conn.close(CLOSE.goingAway);
+  }
+}

@@ -1,0 +1,20 @@
+// Errors a frame handler throws to close its own connection with a named code (lib/protocol.ts).
+import { CLOSE } from '../../lib/protocol.ts';
+
+type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
+
+export class FrameError extends Error {
+  readonly close: CloseSpec;
+  constructor(close: CloseSpec, message: string) {
+    super(message);
+    this.close = close;
+  }
+}
+
+export function malformed(message: string): FrameError {
+  return new FrameError(CLOSE.malformedFrame, message);
+}
+
+export function documentTooLarge(message: string): FrameError {
+  return new FrameError(CLOSE.documentTooLarge, message);
+}

@@ -1,0 +1,70 @@
+// The `/collab/<sessionId>?token=…` WebSocket endpoint. Every check (id grammar, token, session,
+// capacity) happens on the raw socket BEFORE the upgrade completes; a refusal is a plain HTTP
+// response and no room is created. Upgrades under any other path are left alone (Next's HMR).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { COLLAB_PREFIX } from '../../lib/protocol.ts';
+import { authorize } from '../access/authorize.ts';
+import type { Storage } from '../storage/Storage.ts';
+import type { RoomManager } from './RoomManager.ts';
+import { log } from '../log.ts';
+
+export interface UpgradeDeps {
+  storage: Storage;
+  secret: Buffer;
+  rooms: RoomManager;
+  maxFrameBytes: number;
+}
+
+export type UpgradeHandler = ((req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) & {
+  close(): void;
+};
+
+/** Returns a handler that takes `/collab/` upgrades (returning true) and ignores the rest. */
+export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
+  const wss = new WebSocketServer({
+    noServer: true,
+    // ws closes a socket whose frame passes this with 1009 before buffering it.
+    maxPayload: deps.maxFrameBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(COLLAB_PREFIX)) return false;
+    // Without a listener a reset socket would crash the process while we await storage.
+    socket.on('error', () => {});
+    const sessionId = url.pathname.slice(COLLAB_PREFIX.length);
+    const token = url.searchParams.get('token');
+    void (async () => {
+      const access = await authorize(deps.storage, deps.secret, sessionId, token);
+      if (!access.ok) return refuse(socket, access.status, access.code, access.message);
+      const full = deps.rooms.capacityProblem(sessionId);
+      if (full) return refuse(socket, 503, 'unavailable', full);
+      if (socket.destroyed) return;
+      // handleUpgrade calls back synchronously, so the capacity check above still holds.
+      wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, sessionId, access.role));
+    })().catch((err: unknown) => {
+      log.error('upgrade.failed', err);
+      refuse(socket, 500, 'internal', 'internal error');
+    });
+    return true;
+  };
+  return Object.assign(handler, { close: () => wss.close() });
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: { code, message } });
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+      body,
+  );
+}

@@ -1,0 +1,142 @@
+// The one module that reads the environment. Everything else receives a typed Config, so tests
+// build their own (temp DATA_DIR, port 0) with configFromEnv({...}) and nothing leaks between them.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Limits {
+  /** Largest WebSocket frame accepted; bigger frames close the socket with 1009. */
+  maxFrameBytes: number;
+  /** Upper bound of a room's stored state; an update that would pass it closes with 4413. */
+  maxDocBytes: number;
+  /** Largest HTTP request body (session seeds). */
+  maxBodyBytes: number;
+  /** Rooms loaded at once; a join that would load one more is refused with 503. */
+  maxRooms: number;
+  /** Open WebSocket connections per process; one more is refused with 503. */
+  maxConnections: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** HMAC key of capability tokens. */
+  secret: Buffer;
+  /** Origin used in share links, e.g. `https://tandem.example.com`; else derived from Host. */
+  publicUrl: string | null;
+  limits: Limits;
+  /** How long an empty room stays loaded before it is compacted and unloaded. */
+  roomIdleMs: number;
+  /** Compact a room's update log into a snapshot after this many appended updates. */
+  compactEvery: number;
+  /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. */
+  pingIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const MiB = 1024 * 1024;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function publicUrlVar(env: Env): string | null {
+  const raw = env.PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_URL must start with http:// or https:// (got "${raw}")`);
+  }
+  // Share links are built as `${publicUrl}/s/<id>`: keep any path prefix, drop a trailing slash.
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * The token secret: TANDEM_SECRET if set (at least 32 characters), else a random key generated
+ * once into DATA_DIR/secret (0600) so that share links survive restarts.
+ */
+function loadSecret(env: Env, dataDir: string): Buffer {
+  const given = env.TANDEM_SECRET;
+  if (given !== undefined && given !== '') {
+    if (given.length < 32) throw new ConfigError('TANDEM_SECRET must be at least 32 characters long');
+    return Buffer.from(given, 'utf8');
+  }
+  const file = join(dataDir, 'secret');
+  try {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return Buffer.from(stored, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  const fresh = randomBytes(32).toString('base64url');
+  try {
+    // 'wx' so two processes starting together never overwrite each other's secret.
+    writeFileSync(file, fresh + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadSecret(env, dataDir);
+    throw new ConfigError(`cannot write ${file}: ${(err as Error).message}`);
+  }
+  return Buffer.from(fresh, 'utf8');
+}
+
+/** Builds a Config from an environment object; throws ConfigError with a clear message. */
+export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
+  const port = intVar(env, 'PORT', 3000, 0, 65535);
+  // Listen on every interface by default: sessions are meant to be shared with other machines,
+  // and every session is guarded by its capability tokens. HOST=127.0.0.1 keeps it local.
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const dataDir = resolve(cwd, env.DATA_DIR?.trim() || './data');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError(`DATA_DIR ${dataDir} cannot be created: ${(err as Error).message}`);
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    secret: loadSecret(env, dataDir),
+    publicUrl: publicUrlVar(env),
+    limits: {
+      maxFrameBytes: intVar(env, 'MAX_FRAME_BYTES', 8 * MiB, 1024, 1024 * MiB),
+      maxDocBytes: intVar(env, 'MAX_DOC_BYTES', 32 * MiB, 1024, 4096 * MiB),
+      maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 16 * MiB, 1024, 1024 * MiB),
+      maxRooms: intVar(env, 'MAX_ROOMS', 1000, 1, 1_000_000),
+      maxConnections: intVar(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    },
+    roomIdleMs: intVar(env, 'ROOM_IDLE_MS', 30_000, 0, 24 * 3600_000),
+    compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
+    pingIntervalMs: intVar(env, 'PING_INTERVAL_MS', 30_000, 100, 3600_000),
+  };
+}
+
+/** The process configuration; exits with a readable message instead of a stack trace. */
+export function loadConfig(): Config {
+  try {
+    return configFromEnv(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tandem: configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,54 @@
+// Router of the HTTP API under /api/. Unknown routes and methods get JSON errors, and every
+// thrown HttpError becomes its status; anything else is logged and answered with 500.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendError, sendJson } from './respond.ts';
+import { createSession, sessionFiles, sessionInfo, sessionZip, type ApiDeps } from './sessionRoutes.ts';
+import { log } from '../log.ts';
+
+export const API_PREFIX = '/api/';
+
+const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip))?\/?$/;
+
+export function createApiHandler(deps: ApiDeps) {
+  return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    try {
+      await route(method, url, req, res, deps);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        sendError(res, err.status, err.code, err.message);
+      } else {
+        log.error('api.failed', err, { method, path: url.pathname.replace(/[^/]{20,}/g, ':id') });
+        sendError(res, 500, 'internal', 'internal error');
+      }
+    }
+  };
+}
+
+function allow(method: string, allowed: string): void {
+  if (method !== allowed && !(allowed === 'GET' && method === 'HEAD')) {
+    throw new HttpError(405, 'method_not_allowed', `use ${allowed}`);
+  }
+}
+
+async function route(method: string, url: URL, req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const path = url.pathname;
+  if (path === '/api/health') {
+    allow(method, 'GET');
+    return sendJson(res, 200, { ok: true });
+  }
+  if (path === '/api/sessions' || path === '/api/sessions/') {
+    allow(method, 'POST');
+    return createSession(req, res, deps);
+  }
+  const match = SESSION_ROUTE.exec(path);
+  if (match) {
+    allow(method, 'GET');
+    const [, id, sub] = match;
+    if (sub === 'files') return sessionFiles(req, res, deps, id);
+    if (sub === 'zip') return sessionZip(req, res, deps, id, url.searchParams);
+    return sessionInfo(req, res, deps, id);
+  }
+  throw new HttpError(404, 'not_found', 'no such endpoint');
+}

@@ -1,0 +1,136 @@
+// Session endpoints: create (seeded server-side), info, files, zip. Bodies are validated here
+// with zod, once; everything past this file trusts its types.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { strToU8, zipSync } from 'fflate';
+import type { CreateSessionResponse, FilesResponse, SessionInfoResponse } from '../../lib/api.ts';
+import { COLLAB_PREFIX } from '../../lib/protocol.ts';
+import { normalisePath, readFiles, seedDocument, type Role } from '../../lib/schema.ts';
+import { authorize } from '../access/authorize.ts';
+import { newSessionId, signToken } from '../access/tokens.ts';
+import type { Config } from '../config.ts';
+import type { RoomManager } from '../collab/RoomManager.ts';
+import type { Storage } from '../storage/Storage.ts';
+import { originsOf } from './origin.ts';
+import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
+import { log } from '../log.ts';
+
+export interface ApiDeps {
+  config: Config;
+  storage: Storage;
+  rooms: RoomManager;
+}
+
+const MAX_FILES = 2000;
+const MAX_FILE_CHARS = 2 * 1024 * 1024;
+const DEFAULT_TITLE = 'Untitled session';
+/** Origin of the server's seed write (lib/schema.ts seedDocument). */
+const SEED_ORIGIN = { kind: 'server-seed' } as const;
+
+const CreateSessionBody = z
+  .object({
+    title: z.string().trim().max(200, 'title must be at most 200 characters').optional(),
+    files: z
+      .record(z.string(), z.string().max(MAX_FILE_CHARS, `a file may hold at most ${MAX_FILE_CHARS} characters`))
+      .refine((files) => Object.keys(files).length <= MAX_FILES, `at most ${MAX_FILES} files`)
+      .optional(),
+  })
+  .optional();
+
+function collabUrl(wsOrigin: string): string {
+  return wsOrigin + COLLAB_PREFIX.replace(/\/$/, '');
+}
+
+export async function createSession(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const parsed = CreateSessionBody.safeParse(await readJsonBody(req, deps.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  const title = parsed.data?.title || DEFAULT_TITLE;
+  const files: Record<string, string> = {};
+  for (const [raw, content] of Object.entries(parsed.data?.files ?? {})) {
+    const path = normalisePath(raw);
+    if (!path) throw new HttpError(400, 'invalid_path', `not a valid workspace path: ${JSON.stringify(raw.slice(0, 600))}`);
+    if (path in files) throw new HttpError(400, 'duplicate_path', `two files normalise to ${JSON.stringify(path)}`);
+    files[path] = content;
+  }
+
+  const doc = new Y.Doc();
+  let state: Uint8Array;
+  try {
+    seedDocument(doc, title, files, SEED_ORIGIN);
+    state = Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+  if (state.byteLength > deps.config.limits.maxDocBytes) {
+    throw new HttpError(413, 'document_too_large', `the seeded workspace exceeds ${deps.config.limits.maxDocBytes} bytes`);
+  }
+  const id = newSessionId();
+  await deps.storage.createSession({ id, title, createdAt: Date.now() }, state);
+
+  const origins = originsOf(req, deps.config.publicUrl);
+  const editToken = signToken(deps.config.secret, id, 'edit');
+  const viewToken = signToken(deps.config.secret, id, 'view');
+  const body: CreateSessionResponse = {
+    id,
+    title,
+    editUrl: `${origins.http}/s/${id}#token=${editToken}`,
+    viewUrl: `${origins.http}/s/${id}#token=${viewToken}`,
+    collab: {
+      serverUrl: collabUrl(origins.ws),
+      room: id,
+      editParams: { token: editToken },
+      viewParams: { token: viewToken },
+    },
+  };
+  log.info('session.created', { room: id, files: Object.keys(files).length, bytes: state.byteLength });
+  sendJson(res, 201, body);
+}
+
+async function access(req: IncomingMessage, deps: ApiDeps, id: string, token: string | null) {
+  const result = await authorize(deps.storage, deps.config.secret, id, token);
+  if (!result.ok) throw new HttpError(result.status, result.code, result.message);
+  return result;
+}
+
+export async function sessionInfo(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  const token = bearerToken(req);
+  const { role, session } = await access(req, deps, id, token);
+  const origins = originsOf(req, deps.config.publicUrl);
+  const body: SessionInfoResponse = {
+    id,
+    title: session.title,
+    role: role satisfies Role,
+    collab: { serverUrl: collabUrl(origins.ws), room: id, params: { token: token as string } },
+  };
+  sendJson(res, 200, body);
+}
+
+export async function sessionFiles(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  await access(req, deps, id, bearerToken(req));
+  const body: FilesResponse = { files: await deps.rooms.withDoc(id, readFiles) };
+  sendJson(res, 200, body);
+}
+
+/** A zip of the workspace; the token may come in `?token=` so a plain link can download it. */
+export async function sessionZip(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDeps,
+  id: string,
+  query: URLSearchParams,
+): Promise<void> {
+  const { session } = await access(req, deps, id, bearerToken(req) ?? query.get('token'));
+  const files = await deps.rooms.withDoc(id, readFiles);
+  const entries: Record<string, Uint8Array> = {};
+  for (const [path, content] of Object.entries(files)) entries[path] = strToU8(content);
+  const zip = zipSync(entries, { level: 6 });
+  const name = session.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'tandem';
+  res.writeHead(200, {
+    'Content-Type': 'application/zip',
+    'Content-Length': zip.byteLength,
+    'Content-Disposition': `attachment; filename="${name}.zip"`,
+    'Cache-Control': 'no-store',
+  });
+  res.end(zip);
+}
