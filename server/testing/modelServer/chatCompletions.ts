@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelServerCore } from './core.ts';
+import { destroyAfterFlush } from './core.ts';
 import { sendError, sendJson } from './responsesHttp.ts';
 import { defaultErrorCode, estimateTokens, newId } from './responseObjects.ts';
 import { makeRequest } from './script.ts';
@@ -68,9 +69,11 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
     failureDone = true;
     const f = streamFailure!;
     switch (f.kind) {
-      case 'drop':
-        res.socket?.destroy();
+      case 'drop': {
+        const socket = res.socket;
+        if (socket) destroyAfterFlush(() => socket.writableLength, () => socket.destroy());
         return true;
+      }
       case 'malformed':
         if (f.variant === 'invalid-json') write(`{"id":"${id}","object":"chat.completion.chunk","choices":[{"delta":{"content":"unterminated`);
         else if (f.variant === 'unknown-event') res.write(`: keep-alive\n\nevent: ping\ndata: {"object":"tandem.test.unknown"}\n\n`);

@@ -87,3 +87,15 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Destroys a socket once what was already written has left the process, so a "drop after
+ * N tokens" delivers exactly N tokens and then cuts the connection without a goodbye.
+ */
+export function destroyAfterFlush(pending: () => number, destroy: () => void): void {
+  const check = (): void => {
+    if (pending() > 0) setImmediate(check);
+    else destroy();
+  };
+  check();
+}

@@ -1,6 +1,7 @@
 // Responses API over HTTP: POST /v1/responses, as SSE when `stream: true`, else one JSON body.
 import type { ServerResponse } from 'node:http';
 import type { ModelServerCore } from './core.ts';
+import { destroyAfterFlush } from './core.ts';
 import { defaultErrorCode, httpErrorBody, newId } from './responseObjects.ts';
 import { runTurn, runWarmup } from './responseTurn.ts';
 import type { ResponseSink, TurnResult } from './responseTurn.ts';
@@ -53,7 +54,8 @@ export async function handleResponsesPost(core: ModelServerCore, res: ServerResp
         },
         drop: () => {
           dropped = true;
-          res.socket?.destroy();
+          const socket = res.socket;
+          if (socket) destroyAfterFlush(() => socket.writableLength, () => socket.destroy());
         },
       }
     : {
@@ -63,7 +65,8 @@ export async function handleResponsesPost(core: ModelServerCore, res: ServerResp
         raw: () => {},
         drop: () => {
           dropped = true;
-          res.socket?.destroy();
+          const socket = res.socket;
+          if (socket) destroyAfterFlush(() => socket.writableLength, () => socket.destroy());
         },
       };
   if (stream) {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { ModelServerCore } from './core.ts';
-import { redactedHeaders } from './core.ts';
+import { destroyAfterFlush, redactedHeaders } from './core.ts';
 import { defaultErrorCode, httpErrorBody, nestedErrorEvent, newId } from './responseObjects.ts';
 import { runTurn, runWarmup } from './responseTurn.ts';
 import type { ResponseSink, TurnResult } from './responseTurn.ts';
@@ -195,7 +195,10 @@ class Connection {
       raw: (text) => {
         if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
       },
-      drop: () => this.terminate(),
+      drop: () => {
+        this.#queue.length = 0;
+        destroyAfterFlush(() => this.#ws.bufferedAmount, () => this.terminate());
+      },
     };
     const ctx = { sink, stats: core.stats, body, model: core.options.model, responseId, cachedTokens, rate: core.options.rate, chunkTokens: core.options.chunkTokens, signal: abort.signal };
     let result: TurnResult;
