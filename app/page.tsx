@@ -1,3 +1,5 @@
+import { HomeScreen } from '@/components/home/HomeScreen.tsx';
+
 export default function Home() {
-  return <main className="p-8">Tandem</main>;
+  return <HomeScreen />;
 }

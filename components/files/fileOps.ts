@@ -1,0 +1,80 @@
+// Workspace changes made from the file tree. Each one is a single transaction so that other
+// people see a rename as one change, never a moment with both or neither file.
+import * as Y from 'yjs';
+import { filesOf, foldersOf, normalisePath } from '@/lib/schema.ts';
+import { isWithin } from './fileTree.ts';
+
+/** Origin of every file-tree write: observers can tell a person's tree edits from others. */
+export const FILE_TREE_ORIGIN = { kind: 'file-tree' } as const;
+
+export type OpResult = { ok: true; path: string } | { ok: false; error: string };
+
+function exists(doc: Y.Doc, path: string): boolean {
+  const files = filesOf(doc);
+  if (files.has(path) || foldersOf(doc).has(path)) return true;
+  for (const key of files.keys()) if (key.startsWith(`${path}/`)) return true;
+  return false;
+}
+
+function checkTarget(doc: Y.Doc, raw: string): OpResult {
+  const path = normalisePath(raw);
+  if (!path) return { ok: false, error: 'That name is not a valid path.' };
+  if (exists(doc, path)) return { ok: false, error: `“${path}” already exists.` };
+  // A file cannot also be a folder on the way to the new path.
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    if (filesOf(doc).has(parts.slice(0, i).join('/'))) return { ok: false, error: `“${parts.slice(0, i).join('/')}” is a file.` };
+  }
+  return { ok: true, path };
+}
+
+export function createFile(doc: Y.Doc, raw: string): OpResult {
+  const check = checkTarget(doc, raw);
+  if (!check.ok) return check;
+  doc.transact(() => filesOf(doc).set(check.path, new Y.Text()), FILE_TREE_ORIGIN);
+  return check;
+}
+
+export function createFolder(doc: Y.Doc, raw: string): OpResult {
+  const check = checkTarget(doc, raw);
+  if (!check.ok) return check;
+  doc.transact(() => foldersOf(doc).set(check.path, true), FILE_TREE_ORIGIN);
+  return check;
+}
+
+/** Renames a file or a folder (with everything inside it). */
+export function renamePath(doc: Y.Doc, from: string, rawTo: string): OpResult {
+  const to = normalisePath(rawTo);
+  if (!to) return { ok: false, error: 'That name is not a valid path.' };
+  if (to === from) return { ok: true, path: to };
+  if (isWithin(to, from)) return { ok: false, error: 'A folder cannot move inside itself.' };
+  const check = checkTarget(doc, to);
+  if (!check.ok) return check;
+  const files = filesOf(doc);
+  const folders = foldersOf(doc);
+  doc.transact(() => {
+    // Y types cannot be re-parented: a rename is a new Y.Text with the same content.
+    for (const [path, text] of Array.from(files.entries())) {
+      if (!isWithin(path, from)) continue;
+      const target = to + path.slice(from.length);
+      files.set(target, new Y.Text(text.toString()));
+      files.delete(path);
+    }
+    for (const path of Array.from(folders.keys())) {
+      if (!isWithin(path, from)) continue;
+      folders.set(to + path.slice(from.length), true);
+      folders.delete(path);
+    }
+  }, FILE_TREE_ORIGIN);
+  return { ok: true, path: to };
+}
+
+/** Deletes a file, or a folder with everything inside it. */
+export function deletePath(doc: Y.Doc, path: string): void {
+  const files = filesOf(doc);
+  const folders = foldersOf(doc);
+  doc.transact(() => {
+    for (const key of Array.from(files.keys())) if (isWithin(key, path)) files.delete(key);
+    for (const key of Array.from(folders.keys())) if (isWithin(key, path)) folders.delete(key);
+  }, FILE_TREE_ORIGIN);
+}

@@ -1,0 +1,54 @@
+'use client';
+// Everyone in the room as coloured initials; viewers carry an eye badge. Hover for details.
+import { initials } from '@/components/storage/profile.ts';
+import { EyeIcon } from '@/components/ui/icons.tsx';
+import type { Peer } from './presence.ts';
+
+const MAX_SHOWN = 6;
+
+export function PresenceAvatars({ peers }: { peers: Peer[] }) {
+  const shown = peers.slice(0, MAX_SHOWN);
+  const extra = peers.length - shown.length;
+  return (
+    <div className="flex items-center -space-x-1.5" data-testid="presence" aria-label={`${peers.length} in this session`}>
+      {shown.map((p) => (
+        <div
+          key={p.clientId}
+          data-testid="presence-avatar"
+          data-name={p.name}
+          data-role={p.role}
+          data-self={p.isSelf || undefined}
+          className="group relative"
+        >
+          <div
+            className="flex h-7 w-7 items-center justify-center rounded-full text-[11px] font-bold text-zinc-950 ring-2 ring-panel"
+            style={{ background: p.color }}
+          >
+            {initials(p.name)}
+          </div>
+          {p.role === 'view' && (
+            <span className="absolute -bottom-0.5 -right-0.5 flex h-3.5 w-3.5 items-center justify-center rounded-full bg-zinc-800 text-zinc-200 ring-2 ring-panel">
+              <EyeIcon size={9} strokeWidth={2.4} />
+            </span>
+          )}
+          <div className="pointer-events-none absolute right-0 top-9 z-40 hidden w-max max-w-64 animate-fade-in rounded-lg border border-line-strong bg-raised px-3 py-2 text-xs shadow-xl group-hover:block">
+            <div className="flex items-center gap-2 font-medium text-zinc-100">
+              <span className="h-2 w-2 rounded-full" style={{ background: p.color }} />
+              {p.name}
+              {p.isSelf && <span className="text-zinc-500">(you)</span>}
+            </div>
+            <div className="mt-0.5 text-zinc-400">
+              {p.role === 'view' ? 'Viewing' : 'Editing'}
+              {p.file ? <> · <span className="font-mono text-zinc-300">{p.file}</span></> : null}
+            </div>
+          </div>
+        </div>
+      ))}
+      {extra > 0 && (
+        <div className="flex h-7 w-7 items-center justify-center rounded-full bg-raised text-[11px] font-semibold text-zinc-300 ring-2 ring-panel">
+          +{extra}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+'use client';
+// The bottom line: role, file, caret position and language.
+import type { Role } from '@/lib/schema.ts';
+import type { CursorInfo } from '@/components/editor/CodeEditor.tsx';
+import { EyeIcon, PencilIcon, UserIcon } from '@/components/ui/icons.tsx';
+
+interface Props {
+  role: Role;
+  path: string | null;
+  cursor: CursorInfo | null;
+  people: number;
+}
+
+export function StatusBar({ role, path, cursor, people }: Props) {
+  return (
+    <footer data-testid="status-bar" className="flex h-6 shrink-0 items-center gap-4 border-t border-line bg-panel px-3 text-[11px] text-zinc-400">
+      <span className={`flex items-center gap-1.5 ${role === 'edit' ? 'text-accent-strong' : 'text-sky-300'}`} data-testid="status-role">
+        {role === 'edit' ? <PencilIcon size={12} /> : <EyeIcon size={12} />}
+        {role === 'edit' ? 'Editing' : 'View only'}
+      </span>
+      <span className="flex items-center gap-1.5">
+        <UserIcon size={12} /> {people} {people === 1 ? 'person' : 'people'}
+      </span>
+      {path && <span className="min-w-0 truncate font-mono text-zinc-500">{path}</span>}
+      <span className="ml-auto flex items-center gap-4">
+        {cursor && (
+          <>
+            <span data-testid="status-cursor">
+              Ln {cursor.line}, Col {cursor.column}
+              {cursor.selected > 0 && ` (${cursor.selected} selected)`}
+            </span>
+            <span>Spaces: 2</span>
+            <span>UTF-8</span>
+            <span>LF</span>
+            <span data-testid="status-language" className="text-zinc-300">{cursor.language}</span>
+          </>
+        )}
+      </span>
+    </footer>
+  );
+}

@@ -1,0 +1,157 @@
+'use client';
+// The session screen once the link checked out: header, explorer, tabs + editor, status bar.
+import { useEffect, useRef, useState } from 'react';
+import type { Role } from '@/lib/schema.ts';
+import { identitiesOf, metaOf } from '@/lib/schema.ts';
+import type { Profile } from '@/components/storage/profile.ts';
+import { FileTree } from '@/components/files/FileTree.tsx';
+import { CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
+import { TabBar } from '@/components/editor/TabBar.tsx';
+import { loadEditorModules, type EditorModules } from '@/components/editor/editorModules.ts';
+import { mountRemoteCursorStyles } from '@/components/editor/remoteCursorStyles.ts';
+import { SessionHeader } from './SessionHeader.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { EditorSkeleton, TreeSkeleton } from './Skeletons.tsx';
+import { EmptyEditor } from './EmptyEditor.tsx';
+import { presenceFor, usePeers } from './presence.ts';
+import { useCollab, type Collab } from './useCollab.ts';
+import { useTabs } from './useTabs.ts';
+import { useYMapValue } from './useYMap.ts';
+
+interface Props {
+  id: string;
+  token: string;
+  title: string;
+  role: Role;
+  serverUrl: string;
+  room: string;
+  profile: Profile;
+  onProfile: (p: Profile) => void;
+}
+
+export function Workspace(props: Props) {
+  const collab = useCollab({ serverUrl: props.serverUrl, room: props.room, token: props.token, role: props.role });
+  if (!collab) return <LoadingFrame />;
+  return <Connected {...props} collab={collab} />;
+}
+
+function LoadingFrame() {
+  return (
+    <div className="flex h-full flex-col">
+      <div className="h-12 shrink-0 border-b border-line bg-panel" />
+      <div className="flex min-h-0 flex-1">
+        <aside className="w-64 shrink-0 border-r border-line bg-panel"><TreeSkeleton /></aside>
+        <main className="min-w-0 flex-1"><EditorSkeleton /></main>
+      </div>
+    </div>
+  );
+}
+
+function Connected({ id, token, title, role, profile, onProfile, collab }: Props & { collab: Collab }) {
+  const { doc, provider } = collab;
+  const awareness = provider.awareness;
+  const peers = usePeers(awareness);
+  const tabs = useTabs(doc, `tandem:tabs:${id}`);
+  const liveTitle = useYMapValue<string>(metaOf(doc), 'title');
+  const [modules, setModules] = useState<EditorModules | null>(null);
+  const [loadError, setLoadError] = useState(false);
+  const [cursor, setCursor] = useState<CursorInfo | null>(null);
+  const readOnly = role !== 'edit';
+
+  useEffect(() => {
+    loadEditorModules().then(setModules, () => setLoadError(true));
+  }, []);
+
+  // Publish who this is and which file they are looking at.
+  useEffect(() => {
+    const { user, role: r, kind, file } = presenceFor(profile, role, tabs.activePath);
+    awareness.setLocalStateField('user', user);
+    awareness.setLocalStateField('role', r);
+    awareness.setLocalStateField('kind', kind);
+    awareness.setLocalStateField('file', file);
+  }, [awareness, profile, role, tabs.activePath]);
+
+  // Record who writes with this clientID, once the server's state is here (editors only: the
+  // server drops viewers' writes anyway).
+  useEffect(() => {
+    if (readOnly || !collab.everSynced) return;
+    const identities = identitiesOf(doc);
+    const key = String(doc.clientID);
+    const current = identities.get(key);
+    if (current && current.name === profile.name && current.color === profile.color) return;
+    doc.transact(() => identities.set(key, { kind: 'human', name: profile.name, color: profile.color }), { kind: 'identity' });
+  }, [doc, readOnly, collab.everSynced, profile]);
+
+  const cursorStyles = useRef<ReturnType<typeof mountRemoteCursorStyles> | null>(null);
+  useEffect(() => {
+    const styles = mountRemoteCursorStyles();
+    cursorStyles.current = styles;
+    return () => {
+      styles.dispose();
+      cursorStyles.current = null;
+    };
+  }, []);
+  useEffect(() => cursorStyles.current?.update(peers), [peers]);
+
+  useEffect(() => {
+    document.title = `${liveTitle || title || 'Session'} · Tandem`;
+  }, [liveTitle, title]);
+
+  const ready = collab.localReady || collab.everSynced;
+  return (
+    <div className="flex h-full flex-col" data-testid="workspace" data-role={role}>
+      <SessionHeader
+        id={id}
+        token={token}
+        title={liveTitle || title}
+        role={role}
+        status={collab.status}
+        statusDetail={collab.refusal}
+        peers={peers}
+        profile={profile}
+        onProfile={onProfile}
+      />
+      <div className="flex min-h-0 flex-1">
+        <aside className="w-64 shrink-0 border-r border-line bg-panel">
+          {ready ? (
+            <FileTree
+              doc={doc}
+              readOnly={readOnly}
+              activePath={tabs.activePath}
+              peers={peers}
+              onOpen={tabs.open}
+              onRenamed={tabs.renamed}
+              onDeleted={tabs.deleted}
+            />
+          ) : (
+            <TreeSkeleton />
+          )}
+        </aside>
+        <main className="flex min-w-0 flex-1 flex-col bg-[#0e1015]">
+          <TabBar paths={tabs.openPaths} active={tabs.activePath} peers={peers} onSelect={tabs.open} onClose={tabs.close} />
+          <div className="relative min-h-0 flex-1">
+            {loadError ? (
+              <div className="flex h-full items-center justify-center text-sm text-red-300">The editor failed to load. Reload the page to try again.</div>
+            ) : !modules || !ready ? (
+              <EditorSkeleton />
+            ) : (
+              <>
+                <CodeEditor
+                  modules={modules}
+                  doc={doc}
+                  awareness={awareness}
+                  readOnly={readOnly}
+                  openPaths={tabs.openPaths}
+                  activePath={tabs.activePath}
+                  onCursor={setCursor}
+                />
+                {!tabs.activePath && <EmptyEditor readOnly={readOnly} />}
+              </>
+            )}
+          </div>
+        </main>
+      </div>
+      <StatusBar role={role} path={tabs.activePath} cursor={tabs.activePath ? cursor : null} people={peers.length} />
+    </div>
+  );
+}

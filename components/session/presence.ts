@@ -1,0 +1,73 @@
+'use client';
+// Who is in the room, read from y-websocket awareness. Every field comes from another browser,
+// so each one is checked before it reaches the page (names are shown, colours become CSS).
+import { useEffect, useState } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import { isHexColor, lightColor, MAX_NAME_LENGTH, type Profile } from '@/components/storage/profile.ts';
+import type { Role } from '@/lib/schema.ts';
+
+export interface Peer {
+  clientId: number;
+  name: string;
+  color: string;
+  colorLight: string;
+  role: Role;
+  kind: 'human' | 'ai';
+  /** The file this person has open, if any. */
+  file: string | null;
+  isSelf: boolean;
+}
+
+/** Awareness fields this app publishes for its own client. */
+export interface LocalPresence {
+  user: { name: string; color: string; colorLight: string };
+  role: Role;
+  kind: 'human';
+  file: string | null;
+}
+
+export function presenceFor(profile: Profile, role: Role, file: string | null): LocalPresence {
+  return {
+    user: { name: profile.name, color: profile.color, colorLight: lightColor(profile.color) },
+    role,
+    kind: 'human',
+    file,
+  };
+}
+
+function readPeer(clientId: number, state: Record<string, unknown>, selfId: number): Peer | null {
+  const user = state.user as Record<string, unknown> | undefined;
+  if (!user || typeof user.name !== 'string') return null;
+  const color = isHexColor(user.color) ? user.color : '#a1a1aa';
+  return {
+    clientId,
+    name: user.name.slice(0, MAX_NAME_LENGTH) || 'Anonymous',
+    color,
+    colorLight: lightColor(color),
+    role: state.role === 'view' ? 'view' : 'edit',
+    kind: state.kind === 'ai' ? 'ai' : 'human',
+    file: typeof state.file === 'string' ? state.file.slice(0, 512) : null,
+    isSelf: clientId === selfId,
+  };
+}
+
+export function readPeers(awareness: Awareness): Peer[] {
+  const peers: Peer[] = [];
+  awareness.getStates().forEach((state, clientId) => {
+    const peer = readPeer(clientId, state, awareness.clientID);
+    if (peer) peers.push(peer);
+  });
+  // Self first, then others by name: a stable order keeps avatars from jumping around.
+  return peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
+}
+
+export function usePeers(awareness: Awareness): Peer[] {
+  const [peers, setPeers] = useState<Peer[]>(() => readPeers(awareness));
+  useEffect(() => {
+    const update = () => setPeers(readPeers(awareness));
+    update();
+    awareness.on('change', update);
+    return () => awareness.off('change', update);
+  }, [awareness]);
+  return peers;
+}
