@@ -102,7 +102,9 @@ export class Connection implements RoomPeer {
       if (!handler) throw malformed(`unknown message type ${type}`);
       handler(this, room, decoder);
     } catch (err) {
-      this.fail(err);
+      // Decoding happens throughout the handlers (lib0 throws on truncated input), so anything
+      // thrown while handling a frame is blamed on the frame, unless it names its own code.
+      this.fail(err instanceof FrameError ? err : malformed((err as Error)?.message ?? String(err)));
     }
   }
 

@@ -1,0 +1,126 @@
+// Durability: the real entry point (server/main.ts) runs as a child process; client A types, client
+// B receives, and the server is killed with SIGKILL at random moments and restarted on the same
+// DATA_DIR. After each restart, everything B had received must be in the server's state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
+import type { CreateSessionResponse } from '../lib/api.ts';
+import { filesOf } from '../lib/schema.ts';
+import { connect, synced, tempDataDir, waitFor, type Client } from './testing/harness.ts';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const KILLS = 20;
+const FILE = 'log.txt';
+
+interface Child {
+  proc: ChildProcess;
+  port: number;
+}
+
+function startChild(dataDir: string): Promise<Child> {
+  const proc = spawn(process.execPath, [MAIN, '--no-next'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      // Small, so that kills also land during compactions.
+      COMPACT_EVERY: '25',
+      ROOM_IDLE_MS: '60000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    proc.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (match) resolve({ proc, port: Number(match[1]) });
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${err.slice(-2000)}`)));
+  });
+}
+
+function kill(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return resolve();
+    child.proc.once('exit', () => resolve());
+    child.proc.kill('SIGKILL');
+  });
+}
+
+async function serverText(port: number, session: CreateSessionResponse): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/sessions/${session.id}/files`, {
+    headers: { authorization: `Bearer ${session.collab.viewParams.token}` },
+  });
+  assert.equal(res.status, 200);
+  const { files } = (await res.json()) as { files: Record<string, string> };
+  return files[FILE] ?? '';
+}
+
+test(`every update another client received survives ${KILLS} SIGKILLs`, { timeout: 120_000 }, async () => {
+  const dataDir = tempDataDir();
+  let child = await startChild(dataDir);
+  const clients: Client[] = [];
+  try {
+    const res = await fetch(`http://127.0.0.1:${child.port}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'durability', files: { [FILE]: '' } }),
+    });
+    const session = (await res.json()) as CreateSessionResponse;
+    let observed = '';
+    let cyclesWithNewEdits = 0;
+
+    for (let cycle = 0; cycle < KILLS; cycle++) {
+      const serverUrl = `ws://127.0.0.1:${child.port}/collab`;
+      const a = connect(session, 'edit', serverUrl);
+      const b = connect(session, 'edit', serverUrl);
+      clients.push(a, b);
+      await Promise.all([synced(a), synced(b)]);
+      const textA = filesOf(a.doc).get(FILE)!;
+      const textB = filesOf(b.doc).get(FILE)!;
+      assert.ok(textB.toString().startsWith(observed), `cycle ${cycle}: a fresh client lacks what B had seen`);
+
+      let n = 0;
+      const typing = setInterval(() => {
+        for (let i = 0; i < 3; i++) a.doc.transact(() => textA.insert(textA.length, `${cycle}.${n++};`), 'typist');
+      }, 2);
+      const before = observed.length;
+      await new Promise((r) => setTimeout(r, 40 + Math.random() * 260));
+      // What B holds at the instant of the kill is what "another person has seen".
+      observed = textB.toString();
+      await kill(child);
+      clearInterval(typing);
+      if (observed.length > before) cyclesWithNewEdits++;
+      a.destroy();
+      b.destroy();
+
+      child = await startChild(dataDir);
+      const stored = await serverText(child.port, session);
+      assert.ok(
+        stored.startsWith(observed),
+        `cycle ${cycle}: server lost received updates (stored ${stored.length} chars, B had seen ${observed.length})`,
+      );
+    }
+    assert.ok(cyclesWithNewEdits >= KILLS / 2, `only ${cyclesWithNewEdits} cycles carried edits`);
+
+    // A last fresh client converges with the stored state.
+    const fresh = connect(session, 'edit', `ws://127.0.0.1:${child.port}/collab`);
+    clients.push(fresh);
+    await synced(fresh);
+    const finalText = await serverText(child.port, session);
+    await waitFor(() => filesOf(fresh.doc).get(FILE)?.toString() === finalText, 'fresh client sees stored state');
+    assert.ok(finalText.length > 0);
+    assert.equal(Y.encodeStateVector(fresh.doc).length > 0, true);
+  } finally {
+    for (const c of clients) c.destroy();
+    await kill(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
