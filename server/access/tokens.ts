@@ -29,8 +29,10 @@ export function verifyToken(secret: Buffer, sessionId: string, token: string): R
   const match = TOKEN_RE.exec(token);
   if (!match) return null;
   const role: Role = match[1] === 'e' ? 'edit' : 'view';
-  const given = Buffer.from(match[2], 'base64url');
-  const expected = mac(secret, sessionId, role);
+  // Compared as text, not decoded bytes: the last base64 character carries two padding bits,
+  // and a decoded comparison would accept four spellings of one token.
+  const given = Buffer.from(match[2], 'ascii');
+  const expected = Buffer.from(mac(secret, sessionId, role).toString('base64url'), 'ascii');
   if (given.length !== expected.length) return null;
   return timingSafeEqual(given, expected) ? role : null;
 }

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as Y from 'yjs';
+import { SqliteStorage } from './SqliteStorage.ts';
+import { tempDataDir } from '../testing/harness.ts';
+
+function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc;
+}
+
+test('sessions: create, get, unknown, duplicate id refused', async () => {
+  const dir = tempDataDir();
+  const storage = SqliteStorage.open(dir);
+  try {
+    await storage.createSession({ id: 's1', title: 'One', createdAt: 42 }, Y.encodeStateAsUpdate(new Y.Doc()));
+    assert.deepEqual(await storage.getSession('s1'), { id: 's1', title: 'One', createdAt: 42 });
+    assert.equal(await storage.getSession('s2'), null);
+    await assert.rejects(storage.createSession({ id: 's1', title: 'Again', createdAt: 1 }, new Uint8Array([0, 0])));
+    assert.equal((await storage.getSession('s1'))?.title, 'One');
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('append, load across reopen, compact keeps state and drops folded rows', async () => {
+  const dir = tempDataDir();
+  let storage = SqliteStorage.open(dir);
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (u: Uint8Array) => updates.push(u));
+  const text = source.getText('t');
+  try {
+    await storage.createSession({ id: 'r', title: 'R', createdAt: 0 }, Y.encodeStateAsUpdate(source));
+    for (let i = 0; i < 10; i++) text.insert(text.length, `${i},`);
+    let lastSeq = 0;
+    for (const u of updates) {
+      const seq = await storage.appendUpdate('r', u);
+      assert.ok(seq > lastSeq, 'sequence grows');
+      lastSeq = seq;
+    }
+    // Another room's rows stay apart.
+    await storage.appendUpdate('other', updates[0]);
+
+    await storage.close();
+    storage = SqliteStorage.open(dir);
+    const loaded = await storage.loadRoom('r');
+    assert.equal(loaded.updates.length, 10);
+    assert.equal(loaded.lastSeq, lastSeq);
+    assert.equal(docFrom(loaded).getText('t').toString(), '0,1,2,3,4,5,6,7,8,9,');
+
+    const snapshot = Y.encodeStateAsUpdate(docFrom(loaded));
+    await storage.compact('r', snapshot, lastSeq);
+    text.insert(0, '>');
+    await storage.appendUpdate('r', updates[updates.length - 1]);
+    const compacted = await storage.loadRoom('r');
+    assert.equal(compacted.updates.length, 1, 'only the row after the compaction remains');
+    assert.equal(compacted.bytes, snapshot.byteLength + updates[updates.length - 1].byteLength);
+    assert.equal(docFrom(compacted).getText('t').toString(), '>0,1,2,3,4,5,6,7,8,9,');
+    assert.equal((await storage.loadRoom('other')).updates.length, 1);
+
+    const empty = await storage.loadRoom('never');
+    assert.equal(empty.snapshot, null);
+    assert.equal(empty.updates.length, 0);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
