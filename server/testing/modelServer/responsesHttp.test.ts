@@ -15,7 +15,7 @@ afterEach(async () => {
   server = null;
 });
 
-type Event = { type: string; [k: string]: unknown };
+type Event = { type: string; [k: string]: any };
 async function collect(stream: AsyncIterable<unknown>): Promise<Event[]> {
   const out: Event[] = [];
   for await (const e of stream) out.push(e as Event);

@@ -37,12 +37,12 @@ describe('Responses over WebSocket', () => {
     );
     assert.deepEqual(events.map((e) => e.sequence_number), events.map((_, i) => i));
     assert.equal(deltas(events, 'response.output_text.delta'), 'Hello from the model server.');
-    const completed = events.at(-1) as { response: { id: string; status: string; usage: { output_tokens: number }; output: Array<{ content: Array<{ text: string }> }> } };
+    const completed = events.at(-1) as unknown as { response: { id: string; status: string; usage: { output_tokens: number }; output: Array<{ content: Array<{ text: string }> }> } };
     assert.match(completed.response.id, /^resp_/);
     assert.equal(completed.response.status, 'completed');
     assert.equal(completed.response.output[0]!.content[0]!.text, 'Hello from the model server.');
     assert.equal(completed.response.usage.output_tokens, events.filter((e) => e.type === 'response.output_text.delta').length);
-    const created = events[0] as { response: { id: string } };
+    const created = events[0] as unknown as { response: { id: string } };
     assert.equal(created.response.id, completed.response.id);
   });
 
@@ -151,7 +151,7 @@ describe('Responses over WebSocket', () => {
     const c = client();
     const events = await c.turn({ model: 'm', input: 'x' });
     assert.equal(events.length, 1);
-    const e = events[0] as { status: number; error: { code: string; type: string; headers: Record<string, string> } };
+    const e = events[0] as unknown as { status: number; error: { code: string; type: string; headers: Record<string, string> } };
     assert.equal(e.status, 429);
     assert.equal(e.error.code, 'rate_limit_exceeded');
     assert.equal(e.error.headers['retry-after'], '7');
@@ -171,7 +171,7 @@ describe('Responses over WebSocket', () => {
     assert.equal(typeof f.sequence_number, 'number');
     assert.equal(flat.filter((e) => e.type === 'response.output_text.delta').length, 2);
     const nested = await c.turn({ model: 'm', input: 'x' });
-    const n = nested.at(-1) as { status: number; error: { code: string } };
+    const n = nested.at(-1) as unknown as { status: number; error: { code: string } };
     assert.equal(n.status, 500);
     assert.equal(n.error.code, 'server_error');
     assert.equal(c.errors.length, 2);
