@@ -64,6 +64,7 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
   const failAt = streamFailure && 'afterTokens' in streamFailure ? Math.min(streamFailure.afterTokens ?? 0, allTokens.length) : 0;
   let failureDone = false;
   let sent = 0;
+  const delay = { ms: 0 };
   // Returns true when the failure ends the stream.
   const strike = async (): Promise<boolean> => {
     failureDone = true;
@@ -85,7 +86,9 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
           return true;
         }
         try {
+          const began = performance.now();
           await sleep(f.ms, undefined, { signal: abort.signal });
+          delay.ms += performance.now() - began;
         } catch {
           return true;
         }
@@ -124,7 +127,7 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
     offset += list.length;
   }
   let openedCall = -1;
-  for await (const c of pace(allTokens, { rate: turn.rate ?? core.options.rate, chunkTokens: turn.chunkTokens ?? core.options.chunkTokens, cutAt: [textTokens.length, ...callStarts, failAt], signal: abort.signal })) {
+  for await (const c of pace(allTokens, { rate: turn.rate ?? core.options.rate, chunkTokens: turn.chunkTokens ?? core.options.chunkTokens, cutAt: [textTokens.length, ...callStarts, failAt], signal: abort.signal, delay })) {
     if (streamFailure && !failureDone && sent >= failAt && (await strike())) return;
     const delta = c.tokens.join('');
     const at = nowMs();

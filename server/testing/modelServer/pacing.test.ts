@@ -86,6 +86,26 @@ describe('token rate end to end', () => {
   });
 });
 
+describe('stall', () => {
+  it('resumes at the turn rate after a stall instead of bursting the backlog', async () => {
+    const s = await startModelServer({ rate: 1000 });
+    try {
+      s.script({ text: 'word '.repeat(200).trimEnd(), failure: { kind: 'stall', ms: 200, afterTokens: 100 } });
+      const c = openClient(s);
+      await c.turn({ model: 'm', input: 'x' }, 10_000);
+      c.rws.close();
+      const records = s.stats.tokens.all();
+      const before = records.filter((r) => r.index < 100);
+      const after = records.filter((r) => r.index >= 100);
+      assert.ok(after[0]!.at - before.at(-1)!.at >= 180, 'nothing left during the stall');
+      // 100 tokens at 1000 tok/s after the stall: about 100 ms, far from one burst.
+      assert.ok(after.at(-1)!.at - after[0]!.at >= 50, `resumed over ${(after.at(-1)!.at - after[0]!.at).toFixed(0)} ms`);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('recording bounds', () => {
   it('keeps the newest entries and counts the dropped ones', () => {
     const log = new BoundedLog<number>(100);

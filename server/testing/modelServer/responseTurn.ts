@@ -132,8 +132,13 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
       case 'malformed':
         sendMalformed(sink, failure!.variant, seq++);
         return null;
-      case 'stall':
-        return (await wait(failure!.ms, ctx.signal)) ? null : 'aborted';
+      case 'stall': {
+        // The schedule moves back by the stall, so output resumes at its rate instead of bursting.
+        const began = performance.now();
+        const resumed = await wait(failure!.ms, ctx.signal);
+        delay.ms += performance.now() - began;
+        return resumed ? null : 'aborted';
+      }
       case 'error-event': {
         const f = failure!;
         const code = f.code ?? 'server_error';
@@ -169,7 +174,8 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
   };
 
   const cuts = [...starts, failAt];
-  for await (const chunk of pace(allTokens, { rate: turn.rate ?? ctx.rate, chunkTokens: turn.chunkTokens ?? ctx.chunkTokens, cutAt: cuts, signal: ctx.signal })) {
+  const delay = { ms: 0 };
+  for await (const chunk of pace(allTokens, { rate: turn.rate ?? ctx.rate, chunkTokens: turn.chunkTokens ?? ctx.chunkTokens, cutAt: cuts, signal: ctx.signal, delay })) {
     if (failure && !failureDone && sent >= failAt) {
       const outcome = await strike();
       if (outcome) return result(outcome);

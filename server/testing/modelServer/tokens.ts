@@ -23,6 +23,8 @@ export interface PaceOptions {
   /** Token indices at which a chunk must end, so a failure can strike after exactly N tokens. */
   cutAt?: readonly number[];
   signal?: AbortSignal;
+  /** Milliseconds the schedule is pushed back by (a stall), read on every step. */
+  delay?: { ms: number };
 }
 
 /**
@@ -43,7 +45,7 @@ export async function* pace(tokens: readonly string[], options: PaceOptions): As
     if (options.signal?.aborted) return;
     const nextCut = cuts.find((c) => c > sent) ?? Infinity;
     const end = Math.min(sent + size, tokens.length, nextCut);
-    const dueAt = start + (end - 1) * perToken;
+    const dueAt = start + (options.delay?.ms ?? 0) + (end - 1) * perToken;
     const wait = dueAt - performance.now();
     if (wait > 0.5) {
       try {
