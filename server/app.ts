@@ -74,7 +74,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
       port: config.port,
       httpServer: server,
     }) as unknown as NextApp;
-    await nextApp.prepare();
+    try {
+      await nextApp.prepare();
+    } catch (err) {
+      await rooms.shutdown();
+      await storage.close();
+      throw err;
+    }
     nextHandler = nextApp.getRequestHandler();
   }
 

@@ -4,14 +4,20 @@
 // Configuration comes from the environment (server/config.ts). SIGTERM/SIGINT close every
 // connection, compact every room and close the database before exiting.
 import { loadConfig } from './config.ts';
-import { startServer } from './app.ts';
+import { startServer, type RunningServer } from './app.ts';
 import { log } from './log.ts';
 
 const args = new Set(process.argv.slice(2));
 const config = loadConfig();
 const dev = args.has('--dev');
 
-const running = await startServer(config, { next: args.has('--no-next') ? false : { dev } });
+let running: RunningServer;
+try {
+  running = await startServer(config, { next: args.has('--no-next') ? false : { dev } });
+} catch (err) {
+  console.error(`tandem: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const shown = config.publicUrl ?? running.url;
 console.log(`tandem: listening on ${running.url} (public ${shown}, data in ${config.dataDir}${dev ? ', dev' : ''})`);
 
