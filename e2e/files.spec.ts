@@ -1,0 +1,59 @@
+// File and folder create / rename / delete in one browser are seen in the other.
+import { test, expect, createSession } from './fixtures.ts';
+
+test('file create, rename and delete are seen by the other person', async ({ request, person }) => {
+  const session = await createSession(request, { title: 'Files', files: { 'index.js': 'console.log(1);\n' } });
+  const ada = await person('Ada');
+  const bob = await person('Bob');
+  await ada.goto(session.editUrl);
+  await bob.goto(session.editUrl);
+  await ada.waitSynced();
+  await bob.waitSynced();
+
+  // Create a file through the explorer's "New file" button and type into it.
+  await ada.page.getByRole('button', { name: 'New file' }).click();
+  await ada.page.getByTestId('tree-name-input').fill('notes.md');
+  await ada.page.getByTestId('tree-name-input').press('Enter');
+  await expect(ada.tab('notes.md')).toHaveAttribute('aria-selected', 'true');
+  await ada.typeAtEnd('hello from ada');
+  await expect(bob.treeItem('notes.md')).toBeVisible();
+  await bob.openFile('notes.md');
+  await expect.poll(() => bob.modelText('notes.md')).toBe('hello from ada');
+
+  // Create a folder from the context menu, then a file in it.
+  await ada.page.getByRole('tree').click({ button: 'right', position: { x: 40, y: 200 } });
+  await ada.page.getByRole('menuitem', { name: 'New folder' }).click();
+  await ada.page.getByTestId('tree-name-input').fill('docs');
+  await ada.page.getByTestId('tree-name-input').press('Enter');
+  await expect(bob.treeItem('docs')).toHaveAttribute('data-kind', 'folder');
+
+  // Rename with F2: Bob's open tab follows the new name and keeps the content.
+  await ada.treeItem('notes.md').click();
+  await ada.page.keyboard.press('F2');
+  await ada.page.getByTestId('tree-name-input').fill('docs/guide.md');
+  await ada.page.getByTestId('tree-name-input').press('Enter');
+  await expect(bob.treeItem('docs/guide.md')).toBeVisible();
+  await expect(bob.treeItem('notes.md')).toHaveCount(0);
+  await expect(bob.tab('docs/guide.md')).toBeVisible();
+  await expect.poll(() => bob.modelText('docs/guide.md')).toBe('hello from ada');
+  await expect.poll(() => bob.docText('notes.md')).toBeNull();
+
+  // Bob keeps typing in the renamed file; Ada sees it.
+  await bob.openFile('docs/guide.md');
+  await bob.typeAtEnd('!');
+  await ada.openFile('docs/guide.md');
+  await expect.poll(() => ada.modelText('docs/guide.md')).toBe('hello from ada!');
+
+  // Delete with the Delete key: gone for both, and Bob's tab closes.
+  await ada.treeItem('docs/guide.md').click();
+  await ada.page.keyboard.press('Delete');
+  await expect(bob.treeItem('docs/guide.md')).toHaveCount(0);
+  await expect(bob.tab('docs/guide.md')).toHaveCount(0);
+  await expect.poll(() => bob.docText('docs/guide.md')).toBeNull();
+
+  // Deleting the folder from its hover button removes it for Bob too.
+  await ada.treeItem('docs').hover();
+  await ada.page.getByRole('button', { name: 'Delete docs' }).click();
+  await expect(bob.treeItem('docs')).toHaveCount(0);
+  expect(await bob.treePaths()).toEqual(['index.js']);
+});

@@ -1,0 +1,172 @@
+// Shared Playwright helpers: sessions made through the real API, one browser context per person
+// (contexts of one browser would otherwise talk over BroadcastChannel), and a page object for
+// the session screen that reads editor text through Monaco's models, not the DOM.
+import { test as base, expect, type Browser, type BrowserContext, type Page, type APIRequestContext } from '@playwright/test';
+import type { CreateSessionResponse } from '../lib/api.ts';
+
+export { expect };
+
+export async function createSession(
+  request: APIRequestContext,
+  body: { title?: string; files?: Record<string, string> } = {},
+): Promise<CreateSessionResponse> {
+  const res = await request.post('/api/sessions', { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as CreateSessionResponse;
+}
+
+/** The path part of a share link (`/s/<id>#token=…`), so the test's baseURL is used. */
+export function localLink(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.hash}`;
+}
+
+export class SessionPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly name: string;
+
+  constructor(context: BrowserContext, page: Page, name: string) {
+    this.context = context;
+    this.page = page;
+    this.name = name;
+  }
+
+  async goto(link: string): Promise<void> {
+    await this.page.goto(link.startsWith('/') ? link : localLink(link));
+    await this.waitForEditorReady();
+  }
+
+  /** The workspace is shown and Monaco (with its test hook) has loaded. */
+  async waitForEditorReady(): Promise<void> {
+    await expect(this.page.getByTestId('workspace')).toBeVisible();
+    await this.page.waitForFunction(() => Boolean(window.__tandem?.monaco));
+  }
+
+  async waitSynced(): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-status', 'synced');
+  }
+
+  get status() {
+    return this.page.getByTestId('connection-status');
+  }
+
+  treeItem(path: string) {
+    return this.page.locator(`[data-testid="tree-item"][data-path="${path}"]`);
+  }
+
+  tab(path: string) {
+    return this.page.locator(`[data-testid="tab"][data-path="${path}"]`);
+  }
+
+  async openFile(path: string): Promise<void> {
+    await this.treeItem(path).click();
+    await expect(this.tab(path)).toHaveAttribute('aria-selected', 'true');
+    await expect.poll(() => this.activeModelPath()).toBe(path);
+  }
+
+  /** Puts the caret at the end of the active file and types, like a person. */
+  async typeAtEnd(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('ControlOrMeta+End');
+    await this.page.keyboard.type(text);
+  }
+
+  async typeAtStart(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('ControlOrMeta+Home');
+    await this.page.keyboard.type(text);
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.page.locator('[data-testid="code-editor"] .view-lines').click();
+  }
+
+  /** Text of a file as Monaco holds it in this page (null when no model is open for it). */
+  modelText(path: string): Promise<string | null> {
+    return this.page.evaluate((p) => {
+      const model = window.__tandem?.monaco.editor.getModels().find((m) => m.uri.path === `/${p}`);
+      return model ? model.getValue() : null;
+    }, path);
+  }
+
+  /** Text of a file in this page's Yjs document. */
+  docText(path: string): Promise<string | null> {
+    return this.page.evaluate((p) => {
+      const text = window.__tandem?.doc.getMap('files').get(p) as { toString(): string } | undefined;
+      return text ? text.toString() : null;
+    }, path);
+  }
+
+  activeModelPath(): Promise<string | null> {
+    return this.page.evaluate(() => {
+      const editors = window.__tandem?.monaco.editor.getEditors() ?? [];
+      const model = editors[0]?.getModel();
+      return model ? model.uri.path.slice(1) : null;
+    });
+  }
+
+  treePaths(): Promise<string[]> {
+    return this.page.locator('[data-testid="tree-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''));
+  }
+
+  presenceNames(): Promise<string[]> {
+    return this.page.getByTestId('presence-avatar').evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
+  }
+
+  /** Names shown on remote carets in the editor (the ::after labels y-monaco's heads carry). */
+  remoteCursorLabels(): Promise<string[]> {
+    return this.page.locator('.yRemoteSelectionHead').evaluateAll((els) =>
+      els.map((e) => getComputedStyle(e, '::after').content.replace(/^"|"$/g, '')),
+    );
+  }
+
+  async undo(): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('ControlOrMeta+z');
+  }
+
+  async redo(): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('ControlOrMeta+Shift+z');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = `test-results/screenshots/${name}.png`;
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+type Fixtures = {
+  /** Opens a new person: own browser context, fixed name and colour. Closed after the test. */
+  person: (name: string, color?: string) => Promise<SessionPage>;
+};
+
+const COLORS = ['#f472b6', '#38bdf8', '#4ade80', '#facc15'];
+
+export async function newPerson(browser: Browser, name: string, color: string): Promise<SessionPage> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  await context.addInitScript(
+    ([n, c]) => {
+      if (!window.localStorage.getItem('tandem:profile')) {
+        window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: c }));
+      }
+    },
+    [name, color],
+  );
+  const page = await context.newPage();
+  return new SessionPage(context, page, name);
+}
+
+export const test = base.extend<Fixtures>({
+  person: async ({ browser }, use) => {
+    const opened: SessionPage[] = [];
+    await use(async (name, color) => {
+      const p = await newPerson(browser, name, color ?? COLORS[opened.length % COLORS.length]);
+      opened.push(p);
+      return p;
+    });
+    for (const p of opened) await p.context.close();
+  },
+});

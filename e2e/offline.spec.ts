@@ -1,0 +1,44 @@
+// Edits made while the collaboration socket is down are kept in IndexedDB (even across a
+// reload) and merged with everyone else's when the connection comes back.
+import { test, expect, createSession } from './fixtures.ts';
+
+const COLLAB = /\/collab\//;
+
+test('an offline person’s edits survive a reload and merge after reconnect', async ({ request, person }) => {
+  const session = await createSession(request, { title: 'Offline', files: { 'log.txt': 'start\n' } });
+  const ada = await person('Ada');
+  const bob = await person('Bob');
+  await ada.goto(session.editUrl);
+  await bob.goto(session.editUrl);
+  await ada.waitSynced();
+  await bob.waitSynced();
+  await ada.openFile('log.txt');
+  await bob.openFile('log.txt');
+
+  // Cut Ada's collaboration socket (HTTP still works, as on a flaky network) and reload.
+  await ada.page.routeWebSocket(COLLAB, (ws) => ws.close());
+  await ada.page.reload();
+  await ada.waitForEditorReady();
+  await expect(ada.status).toHaveAttribute('data-status', /offline|connecting|reconnecting/);
+  await expect(ada.status).toHaveAttribute('data-status', 'offline');
+
+  await ada.openFile('log.txt');
+  await ada.typeAtEnd('ada offline\n');
+  await bob.typeAtStart('bob online\n');
+  await expect.poll(() => ada.modelText('log.txt')).toBe('start\nada offline\n');
+  await expect.poll(() => bob.modelText('log.txt')).toBe('bob online\nstart\n');
+
+  // Reload while still offline: the edit comes back from IndexedDB.
+  await ada.page.waitForTimeout(500);
+  await ada.page.reload();
+  await ada.waitForEditorReady();
+  await expect.poll(() => ada.modelText('log.txt')).toBe('start\nada offline\n');
+  await expect(ada.status).not.toHaveAttribute('data-status', 'synced');
+
+  // Back online: both edits on both screens.
+  await ada.page.unrouteAll();
+  await ada.waitSynced();
+  const merged = 'bob online\nstart\nada offline\n';
+  await expect.poll(() => ada.modelText('log.txt')).toBe(merged);
+  await expect.poll(() => bob.modelText('log.txt')).toBe(merged);
+});
