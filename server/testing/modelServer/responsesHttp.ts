@@ -20,7 +20,7 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 export async function handleResponsesPost(core: ModelServerCore, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
   const generate = body.generate !== false;
   const turn = generate ? core.script.next(makeRequest('responses-http', body, null)) : null;
-  const failure = turn?.failure;
+  const failure = turn ? turn.failure : core.script.warmupFailure();
   if (failure?.kind === 'http') {
     const headers: Record<string, string> = failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
     sendError(res, failure.status, failure.code ?? defaultErrorCode(failure.status), failure.message ?? `Injected failure (${failure.status}).`, null, headers);

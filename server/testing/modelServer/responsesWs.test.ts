@@ -1,6 +1,8 @@
 // Responses over WebSocket, driven by the openai package's own ResponsesWS client.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { ResponsesWS } from 'openai/resources/responses/ws';
 import { startModelServer } from './modelServer.ts';
 import type { ModelServer, ModelServerOptions } from './modelServer.ts';
 import { deltas, openClient } from './testHelpers.ts';
@@ -262,5 +264,35 @@ describe('Responses over WebSocket', () => {
     assert.deepEqual(seen, ['responses-ws:1:hello']);
     const echo = await c.turn({ model: 'm', input: 'ping' });
     assert.equal(deltas(echo, 'response.output_text.delta'), 'Echo: ping');
+  });
+
+  it('shows how ResponsesWS connects: /v1/responses with bearer auth, its user agent and caller headers', async () => {
+    const s = await setup();
+    const rws = new ResponsesWS(new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl }), { headers: { 'OpenAI-Beta': 'responses_websockets=2026-02-06' } });
+    rws.on('error', () => {});
+    const done = new Promise((resolve) => rws.on('response.completed', resolve));
+    // Sent before the socket opens: the client queues it and flushes on open.
+    rws.send({ type: 'response.create', model: 'm', input: 'x' });
+    await done;
+    rws.close();
+    const h = s.stats.handshakes.all()[0]!;
+    assert.equal(h.url, '/v1/responses');
+    assert.equal(h.headers.authorization, 'Bearer <redacted>');
+    assert.match(h.headers['user-agent']!, /^OpenAI\/JS /);
+    assert.equal(h.headers['openai-beta'], 'responses_websockets=2026-02-06');
+    assert.equal(h.headers['sec-websocket-extensions'], undefined, 'no permessage-deflate');
+  });
+
+  it('refuses a warm-up when a global failure is set, without consuming scripted turns', async () => {
+    const s = await setup();
+    s.script({ text: 'kept for later' });
+    s.setFailure({ kind: 'http', status: 429, retryAfterSeconds: 1 });
+    const c = client();
+    const warm = await c.turn({ model: 'm', input: 'x', generate: false });
+    assert.equal(warm[0]!.status, 429);
+    s.setFailure(null);
+    assert.equal(s.pending, 1);
+    const next = await c.turn({ model: 'm', input: 'x' });
+    assert.equal(deltas(next, 'response.output_text.delta'), 'kept for later');
   });
 });

@@ -167,7 +167,7 @@ class Connection {
 
     const generate = body.generate !== false;
     const turn = generate ? core.script.next(makeRequest('responses-ws', body, this.#id)) : null;
-    const failure = turn?.failure;
+    const failure = turn ? turn.failure : core.script.warmupFailure();
     if (failure?.kind === 'http') {
       const headers = failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : undefined;
       fail(nestedErrorEvent(failure.status, failure.code ?? defaultErrorCode(failure.status), failure.message ?? `Injected failure (${failure.status}).`, { headers }));

@@ -64,6 +64,15 @@ export class Script {
     this.#queue = [];
   }
 
+  /**
+   * The failure a `generate: false` warm-up meets: warm-ups never consume scripted turns,
+   * but a global refusal (status, connection limit, cache miss) reaches them too.
+   */
+  warmupFailure(): Failure | undefined {
+    const f = this.globalFailure;
+    return f && (f.kind === 'http' || f.kind === 'connection_limit' || f.kind === 'previous_response_not_found') ? f : undefined;
+  }
+
   /** Takes the next scripted turn (or the default) for a generating request. */
   next(request: ModelRequest): ScriptedTurn {
     const source = this.#queue.shift() ?? this.defaultTurn;
