@@ -124,3 +124,45 @@ test(`every update another client received survives ${KILLS} SIGKILLs`, { timeou
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM closes connections with 1001, compacts every room and exits 0', { timeout: 30_000 }, async () => {
+  const dataDir = tempDataDir();
+  const child = await startChild(dataDir);
+  try {
+    const res = await fetch(`http://127.0.0.1:${child.port}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: { [FILE]: '' } }),
+    });
+    const session = (await res.json()) as CreateSessionResponse;
+    const a = connect(session, 'edit', `ws://127.0.0.1:${child.port}/collab`);
+    await synced(a);
+    const closes: number[] = [];
+    a.provider.on('connection-close', (event) => {
+      if (event) closes.push(event.code);
+    });
+    const text = filesOf(a.doc).get(FILE)!;
+    for (let i = 0; i < 10; i++) text.insert(text.length, `${i};`);
+    await new Promise((r) => setTimeout(r, 100));
+    const exited = new Promise<number | null>((resolve) => child.proc.once('exit', (code) => resolve(code)));
+    child.proc.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await waitFor(() => closes.length > 0, 'client saw the close');
+    assert.equal(closes[0], 1001);
+    a.destroy();
+    const { SqliteStorage } = await import('./storage/SqliteStorage.ts');
+    const storage = SqliteStorage.open(dataDir);
+    try {
+      const stored = await storage.loadRoom(session.id);
+      assert.equal(stored.updates.length, 0, 'compacted on shutdown');
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, stored.snapshot!);
+      assert.equal(filesOf(doc).get(FILE)!.toString(), '0;1;2;3;4;5;6;7;8;9;');
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await kill(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
