@@ -50,8 +50,14 @@ export function openClient(server: ModelServer, apiKey = 'test-key'): RecordingC
   });
   const waitFor = (pred: (e: Event) => boolean, from = 0, timeoutMs = 5000) =>
     new Promise<Event>((resolve, reject) => {
+      // Scan each event once: a 20k-token turn must not cost a quadratic rescan.
+      let scanned = from;
       const check = () => {
-        const hit = events.slice(from).find(pred);
+        let hit: Event | undefined;
+        while (!hit && scanned < events.length) {
+          const e = events[scanned++]!;
+          if (pred(e)) hit = e;
+        }
         if (hit) {
           waiters.delete(check);
           clearTimeout(timer);
