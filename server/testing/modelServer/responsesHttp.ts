@@ -18,6 +18,17 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 export async function handleResponsesPost(core: ModelServerCore, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+  const previousId = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
+  const notFound = () => {
+    core.stats.countResponse('error');
+    sendError(res, 400, 'previous_response_not_found', `Previous response with id '${previousId ?? ''}' not found.`, 'previous_response_id');
+  };
+  // A genuine miss is answered before a scripted turn is taken (the retry gets that turn).
+  const cachedTokens = previousId === null ? 0 : core.stored.get(previousId);
+  if (cachedTokens === undefined) {
+    notFound();
+    return;
+  }
   const generate = body.generate !== false;
   const turn = generate ? core.script.next(makeRequest('responses-http', body, null)) : null;
   const failure = turn ? turn.failure : core.script.warmupFailure();
@@ -26,16 +37,9 @@ export async function handleResponsesPost(core: ModelServerCore, res: ServerResp
     sendError(res, failure.status, failure.code ?? defaultErrorCode(failure.status), failure.message ?? `Injected failure (${failure.status}).`, null, headers);
     return;
   }
-  const previousId = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
-  let cachedTokens = 0;
-  if (previousId !== null) {
-    const known = core.stored.get(previousId);
-    if (known === undefined || failure?.kind === 'previous_response_not_found') {
-      core.stats.countResponse('error');
-      sendError(res, 400, 'previous_response_not_found', `Previous response with id '${previousId}' not found.`, 'previous_response_id');
-      return;
-    }
-    cachedTokens = known;
+  if (failure?.kind === 'previous_response_not_found') {
+    notFound();
+    return;
   }
 
   const stream = body.stream === true;

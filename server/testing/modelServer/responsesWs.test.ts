@@ -87,6 +87,7 @@ describe('Responses over WebSocket', () => {
 
   it('answers an unknown previous_response_id with previous_response_not_found, and a failed turn evicts its id', async () => {
     const s = await setup();
+    s.script({ text: 'scripted for the retry' });
     const c = client();
     const miss = await c.turn({ model: 'm', previous_response_id: 'resp_unknown', input: 'x', store: false });
     assert.equal(miss.length, 1);
@@ -95,6 +96,9 @@ describe('Responses over WebSocket', () => {
     assert.equal(err.status, 400);
     assert.equal(err.error.code, 'previous_response_not_found');
     assert.equal(c.errors.length, 1, 'ResponsesWS reports it on its error channel');
+    assert.equal(s.pending, 1, 'a genuine miss leaves the scripted turn for the full-input retry');
+    const retry = await c.turn({ model: 'm', input: 'full context again', store: false });
+    assert.equal(deltas(retry, 'response.output_text.delta'), 'scripted for the retry');
 
     const first = await c.turn({ model: 'm', input: 'a', store: false });
     const firstId = (first.at(-1)!.response as { id: string }).id;

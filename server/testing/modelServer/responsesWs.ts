@@ -165,6 +165,13 @@ class Connection {
     const notFound = () =>
       fail(nestedErrorEvent(400, 'previous_response_not_found', `Previous response with id '${previousId ?? ''}' not found.`, { param: 'previous_response_id' }));
 
+    // A genuine cache miss is answered before a scripted turn is taken, so the client's
+    // full-input retry gets the turn the test scripted.
+    const known = previousId === null ? 0 : previousId === this.#latestId ? this.#latestContextTokens : body.store !== false ? core.stored.get(previousId) : undefined;
+    if (known === undefined) {
+      notFound();
+      return;
+    }
     const generate = body.generate !== false;
     const turn = generate ? core.script.next(makeRequest('responses-ws', body, this.#id)) : null;
     const failure = turn ? turn.failure : core.script.warmupFailure();
@@ -177,15 +184,11 @@ class Connection {
       this.#limitReached();
       return;
     }
-    let cachedTokens = 0;
-    if (previousId !== null) {
-      const known = previousId === this.#latestId ? this.#latestContextTokens : body.store !== false ? core.stored.get(previousId) : undefined;
-      if (known === undefined || failure?.kind === 'previous_response_not_found') {
-        notFound();
-        return;
-      }
-      cachedTokens = known;
+    if (failure?.kind === 'previous_response_not_found') {
+      notFound();
+      return;
     }
+    const cachedTokens = known;
 
     const responseId = newId('resp');
     const abort = new AbortController();
