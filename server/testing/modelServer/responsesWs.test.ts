@@ -299,4 +299,25 @@ describe('Responses over WebSocket', () => {
     const next = await c.turn({ model: 'm', input: 'x' });
     assert.equal(deltas(next, 'response.output_text.delta'), 'kept for later');
   });
+
+  it('aborts the running turn when the client closes, and dropConnections kills sockets like a network failure', async () => {
+    const s = await setup({ rate: 200 });
+    s.script({ text: 'slow '.repeat(400) });
+    const c = client();
+    c.rws.send({ type: 'response.create', model: 'm', input: 'x' } as never);
+    await c.waitFor((e) => e.type === 'response.output_text.delta');
+    c.rws.close();
+    await c.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(s.stats.responses.get('aborted'), 1);
+    const sent = s.stats.tokens.all().length;
+    assert.ok(sent < 100, `${sent} deltas sent before the abort`);
+
+    const d = client();
+    d.rws.send({ type: 'response.create', model: 'm', input: 'x' } as never);
+    await d.waitFor((e) => e.type === 'response.created');
+    s.dropConnections();
+    assert.equal((await d.closed).code, 1006);
+    assert.equal(s.stats.wsOpen, 0);
+  });
 });
