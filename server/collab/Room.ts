@@ -35,6 +35,8 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   /** Which peer last set each awareness clientID: its states are removed when it leaves. */
   readonly awarenessOwner = new Map<number, RoomPeer>();
+  /** In-process users (e.g. the AI peer) that keep the room loaded without a connection. */
+  holds = 0;
 
   private readonly storage: Storage;
   private readonly options: RoomOptions;
@@ -154,11 +156,16 @@ export class Room {
 
   /** Removes a peer and the awareness states it owned; returns true when the room is empty. */
   removePeer(peer: RoomPeer): boolean {
-    if (!this.peers.delete(peer)) return this.peers.size === 0;
+    if (!this.peers.delete(peer)) return this.isIdle;
     const owned: number[] = [];
     for (const [clientId, owner] of this.awarenessOwner) if (owner === peer) owned.push(clientId);
     if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, 'peer-left');
-    return this.peers.size === 0;
+    return this.isIdle;
+  }
+
+  /** Nobody connected and nothing in-process holding it: may be unloaded after the grace period. */
+  get isIdle(): boolean {
+    return this.peers.size === 0 && this.holds === 0;
   }
 
   private scheduleFlush(): void {

@@ -66,6 +66,7 @@ export class RoomManager {
     const loading = this.get(id);
     conn.onClose = () => {
       this.connections.delete(conn);
+      log.info('conn.close', { conn: conn.id, room: id });
       void loading.then((room) => {
         if (room.removePeer(conn)) this.scheduleIdle(room);
       }, () => {});
@@ -73,7 +74,7 @@ export class RoomManager {
     loading.then(
       (room) => {
         if (conn.isClosed) {
-          if (room.peers.size === 0) this.scheduleIdle(room);
+          if (room.isIdle) this.scheduleIdle(room);
           return;
         }
         conn.attach(room);
@@ -98,6 +99,28 @@ export class RoomManager {
       });
     }
     return room;
+  }
+
+  /**
+   * Loads a room for an in-process user (the AI peer, tools) and keeps it loaded until
+   * release() is called. Writes to room.doc inside doc.transact(fn, origin) are stored and fanned
+   * out like any client's.
+   */
+  async hold(id: string): Promise<{ room: Room; release(): void }> {
+    this.cancelIdle(id);
+    const room = await this.get(id);
+    room.holds++;
+    this.cancelIdle(id);
+    let released = false;
+    return {
+      room,
+      release: () => {
+        if (released) return;
+        released = true;
+        room.holds--;
+        if (room.isIdle && this.loaded.get(id) === room) this.scheduleIdle(room);
+      },
+    };
   }
 
   /** The room if it is loaded or loading, without loading it. */
@@ -139,7 +162,7 @@ export class RoomManager {
     if (this.shuttingDown || this.idleTimers.has(room.id)) return;
     const timer = setTimeout(() => {
       this.idleTimers.delete(room.id);
-      if (room.peers.size === 0) void this.unload(room);
+      if (room.isIdle) void this.unload(room);
     }, this.options.roomIdleMs);
     timer.unref();
     this.idleTimers.set(room.id, timer);

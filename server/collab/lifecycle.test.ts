@@ -132,3 +132,26 @@ test('a socket that stops answering pings is terminated and its presence removed
     await server.dispose();
   }
 });
+
+test('an in-process holder keeps the room loaded, and its writes reach clients and storage', async () => {
+  const server = await startTestServer({ ROOM_IDLE_MS: '50' });
+  try {
+    const session = await createSession(server.url, { files: { 'a.txt': '' } });
+    const { room, release } = await server.rooms.hold(session.id);
+    const a = connect(session, 'edit');
+    await synced(a);
+    room.doc.transact(() => filesOf(room.doc).get('a.txt')!.insert(0, 'from the server'), { kind: 'test-peer' });
+    await waitFor(() => filesOf(a.doc).get('a.txt')!.toString() === 'from the server', 'in-process write relayed');
+    a.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(server.rooms.isLoaded(session.id), 'held room stays loaded with no connection');
+    release();
+    await waitFor(() => !server.rooms.isLoaded(session.id), 'released room unloads');
+    const stored = await server.storage.loadRoom(session.id);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored.snapshot!);
+    assert.equal(filesOf(doc).get('a.txt')!.toString(), 'from the server');
+  } finally {
+    await server.dispose();
+  }
+});
