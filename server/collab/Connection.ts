@@ -3,7 +3,6 @@
 // order. Each frame is handled alone inside try/catch: a bad frame closes this connection with a
 // named code and never touches the room or the process.
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket, RawData } from 'ws';
@@ -206,10 +205,3 @@ function toUint8Array(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-// Exported for tests that hand-encode frames the way a stock client does.
-export function encodeFrame(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, type);
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
