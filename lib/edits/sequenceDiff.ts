@@ -20,8 +20,10 @@ export type DiffOp =
 type Run = ['=' | '-' | '+', number];
 
 /** Largest DP table (cells) and largest Myers edit distance we are willing to compute. */
-const MAX_DP_CELLS = 4_000_000;
-const MAX_MYERS_D = 2_000;
+const MAX_DP_CELLS = 1_000_000;
+/** Character comparisons we allow when pairing the lines of one changed run. */
+const MAX_PAIR_WORK = 4_000_000;
+const MAX_MYERS_D = 1_000;
 
 export function diffText(oldText: string, newText: string): DiffOp[] {
   const ops: DiffOp[] = [];
@@ -89,7 +91,7 @@ function diffGap(ops: DiffOp[], oldGap: string[], newGap: string[]): void {
   const b = newGap.map((l) => Array.from(l));
   let cost = 0;
   for (const x of a) for (const y of b) cost += x.length * y.length;
-  if (cost > MAX_DP_CELLS) {
+  if (cost > MAX_PAIR_WORK) {
     // Too big to pair line by line: one character diff over the run, or nothing kept.
     const ga = a.flat();
     const gb = b.flat();
