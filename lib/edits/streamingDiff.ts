@@ -21,8 +21,9 @@
 //   being more than a blank or a brace), or the unsettled lines before it are as many as the
 //   old lines they would replace (a block of up to 3 modified lines, strong lines only). So an
 //   inserted block ending in `}` does not swallow the old lines up to some later `}`;
-// - the text between the previous anchor and a new one is diffed character by character
-//   (longest common subsequence), which is where modified lines keep their unchanged parts;
+// - the text between the previous anchor and a new one goes through diffText: identical lines
+//   kept whole, changed lines paired with the old lines they most resemble and diffed by
+//   character, which is where modified lines keep their unchanged parts;
 // - once the old range is used up, new text is inserted immediately, even mid-line;
 // - `finish()` diffs whatever is still pending.
 // Cost per new line is bounded by maxPendingLines × occurrences in the window; the settled
