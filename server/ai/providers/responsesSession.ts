@@ -1,0 +1,257 @@
+// Responses API session: one persistent WebSocket reused across turns (warm-up, chaining with
+// previous_response_id + only new input, rotation), falling back to HTTP SSE for the rest of
+// the session after a WebSocket transport failure.
+import type OpenAI from 'openai';
+import { cancelledError, droppedError, malformedError, stalledError } from './errors.ts';
+import { openaiClient } from './openaiClient.ts';
+import { ResponsesTurnReader } from './responsesEvents.ts';
+import type { ResponsesOutcome } from './responsesEvents.ts';
+import { ResponsesSocket, SocketOpenError } from './responsesSocket.ts';
+import { fromSdkError } from './sdkErrors.ts';
+import { TurnRunner } from './turnRunner.ts';
+import type { Attempt, AttemptResult } from './turnRunner.ts';
+import { AttemptControl, Watchdog } from './turnStream.ts';
+import type { ConversationItem, ProviderError, ProviderTarget, SessionOptions, ToolKind, TurnRequest } from './types.ts';
+
+type Json = Record<string, unknown>;
+
+export class ResponsesSession extends TurnRunner {
+  readonly kind = 'responses' as const;
+  #client: OpenAI;
+  #transport: 'websocket' | 'http';
+  #socket: ResponsesSocket | null = null;
+  /** Set when the last socket was closed on purpose (rotation): its successor is warmed up. */
+  #rewarm = false;
+  /** Every input and output item of the successful turns, replayed when the chain is lost. */
+  #history: Json[] = [];
+  #lastWarm: { instructions: string; tools: unknown[] | undefined; extra: Json | undefined } | null = null;
+  #openCalls: Array<{ callId: string; kind: ToolKind }> = [];
+
+  constructor(target: ProviderTarget, options: SessionOptions = {}) {
+    super(target, options);
+    this.#client = openaiClient(target);
+    this.#transport = target.transport;
+  }
+
+  get transport(): 'websocket' | 'http' {
+    return this.#transport;
+  }
+
+  /** Items sent so far (for tests and the context budget). */
+  get historyLength(): number {
+    return this.#history.length;
+  }
+
+  resetHistory(): void {
+    this.#history = [];
+    this.#openCalls = [];
+    if (this.#socket) this.#socket.chainId = null;
+  }
+
+  close(): void {
+    this.#socket?.close('session closed');
+    this.#socket = null;
+  }
+
+  async warmUp(request: TurnRequest, options: { signal?: AbortSignal } = {}): Promise<ProviderError | null> {
+    const items = this.#convert(request.input);
+    this.#lastWarm = { instructions: request.instructions, tools: request.tools, extra: request.extra };
+    if (this.#transport === 'http') {
+      // store:false over HTTP keeps nothing upstream: the context simply joins the history.
+      this.#commit(items, [], []);
+      return null;
+    }
+    const control = new AttemptControl(options.signal);
+    try {
+      const socket = await this.#ensureSocket(control, false);
+      if (!socket) {
+        this.#fallBack();
+        this.#commit(items, [], []);
+        return null;
+      }
+      const result = await this.#warm(socket, request, [...this.#history, ...items], control);
+      if (result) return result;
+      this.#commit(items, [], []);
+      return null;
+    } finally {
+      control.dispose();
+    }
+  }
+
+  protected async attempt(request: TurnRequest, state: { forceFull: boolean }, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult> {
+    const items = this.#convert(request.input);
+    const reader = new ResponsesTurnReader(this.label, [this.target.apiKey]);
+    const base: Json = { model: this.model, instructions: request.instructions, ...(request.tools ? { tools: request.tools } : {}), store: false, ...request.extra };
+    const key = JSON.stringify([base.model, base.instructions, base.tools ?? null, request.extra ?? null]);
+    let result: AttemptResult;
+    let chained = false;
+    if (this.#transport === 'websocket') {
+      const socket = await this.#ensureSocket(control, true, request);
+      if (control.reason) return { kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: false };
+      if (!socket) return { kind: 'error', error: droppedError(this.label), outputStarted: false, transportFailure: true };
+      chained = !state.forceFull && socket.chainId !== null && socket.chainKey === key;
+      const body = chained ? { ...base, previous_response_id: socket.chainId, input: items } : { ...base, input: [...this.#history, ...items] };
+      result = await this.#wsRequest(socket, body, reader, control, emit);
+      if (result.kind === 'completed') {
+        socket.chainId = result.responseId;
+        socket.chainKey = key;
+      } else {
+        socket.chainId = null; // a failed turn evicts its id upstream too
+      }
+    } else {
+      result = await this.#httpRequest({ ...base, input: [...this.#history, ...items], stream: true }, reader, control, emit);
+    }
+    if (result.kind === 'completed') {
+      this.#commit(items, reader.outputItems, reader.calls);
+      return { ...result, chained, transport: this.#transport };
+    }
+    return result;
+  }
+
+  protected onTransportFailure(): boolean {
+    if (this.#transport !== 'websocket') return false;
+    this.#fallBack();
+    return true;
+  }
+
+  protected onConnectionLimit(): void {
+    this.#socket?.close('rotate');
+    this.#socket = null;
+    this.#rewarm = true;
+  }
+
+  #fallBack(): void {
+    this.#transport = 'http';
+    this.#socket?.close('falling back to http');
+    this.#socket = null;
+  }
+
+  #commit(items: Json[], outputs: Json[], calls: Array<{ callId: string; kind: ToolKind }>): void {
+    this.#history.push(...items, ...outputs);
+    this.#openCalls = calls;
+  }
+
+  /** Provider-neutral items → Responses input items; unanswered calls get a placeholder output. */
+  #convert(input: ConversationItem[]): Json[] {
+    const kinds = new Map(this.#openCalls.map((c) => [c.callId, c.kind]));
+    const answered = new Set(input.flatMap((i) => (i.type === 'tool_result' ? [i.callId] : [])));
+    const out: Json[] = [];
+    for (const [callId, kind] of kinds) {
+      if (!answered.has(callId)) out.push(toolOutput(callId, kind, '(no result was reported for this call)'));
+    }
+    for (const item of input) {
+      if (item.type === 'message') out.push({ type: 'message', role: item.role, content: [{ type: 'input_text', text: item.text }] });
+      else out.push(toolOutput(item.callId, kinds.get(item.callId) ?? 'custom', item.output));
+    }
+    return out;
+  }
+
+  /** The live socket, opening (and after a rotation, warming up) a new one when needed; null = transport failure. */
+  async #ensureSocket(control: AttemptControl, warmIfRotated: boolean, request?: TurnRequest): Promise<ResponsesSocket | null> {
+    if (this.#socket && this.#socket.alive && this.#socket.ageMs >= this.rotateAfterMs) {
+      this.#socket.close('rotate');
+      this.#rewarm = true;
+    }
+    if (this.#socket?.alive) return this.#socket;
+    this.#socket = null;
+    let socket: ResponsesSocket;
+    try {
+      socket = await ResponsesSocket.open(this.target, this.connectTimeoutMs, control.signal);
+    } catch (err) {
+      if (control.reason || !(err instanceof SocketOpenError)) return null;
+      return null;
+    }
+    this.#socket = socket;
+    if (this.#rewarm && warmIfRotated) {
+      this.#rewarm = false;
+      const warm = request ?? this.#lastWarm;
+      // A failed re-warm-up is not fatal: the turn then sends its full input.
+      if (warm) await this.#warm(socket, { instructions: warm.instructions, input: [], ...(warm.tools ? { tools: warm.tools } : {}), ...(warm.extra ? { extra: warm.extra } : {}) }, this.#history, control);
+    }
+    return socket;
+  }
+
+  async #warm(socket: ResponsesSocket, request: TurnRequest, input: Json[], control: AttemptControl): Promise<ProviderError | null> {
+    const base: Json = { model: this.model, instructions: request.instructions, ...(request.tools ? { tools: request.tools } : {}), store: false, ...request.extra };
+    const reader = new ResponsesTurnReader(this.label, [this.target.apiKey]);
+    const result = await this.#wsRequest(socket, { ...base, input, generate: false }, reader, control, () => {});
+    if (result.kind !== 'completed') {
+      socket.chainId = null;
+      return result.error;
+    }
+    socket.chainId = result.responseId;
+    socket.chainKey = JSON.stringify([base.model, base.instructions, base.tools ?? null, request.extra ?? null]);
+    return null;
+  }
+
+  #wsRequest(socket: ResponsesSocket, body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult> {
+    return new Promise((resolve) => {
+      let sawEvent = false;
+      let settled = false;
+      const watchdog = new Watchdog(this.stallMs, () => control.stop('stalled'));
+      const finish = (result: AttemptResult) => {
+        if (settled) return;
+        settled = true;
+        watchdog.stop();
+        unlisten();
+        control.signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = () => {
+        // No cancel frame exists: closing the socket aborts the response (and drops the cache).
+        socket.close(control.reason ?? 'cancelled');
+        finish({ kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: reader.outputStarted });
+      };
+      const unlisten = socket.listen({
+        event: (event) => {
+          sawEvent = true;
+          watchdog.kick();
+          const outcome = reader.handle(event, emit);
+          if (outcome) finish(fromOutcome(outcome, reader.outputStarted));
+        },
+        malformed: (what) => {
+          socket.close('malformed event');
+          finish({ kind: 'error', error: malformedError(this.label, what), outputStarted: reader.outputStarted });
+        },
+        closed: () => finish({ kind: 'error', error: droppedError(this.label), outputStarted: reader.outputStarted, transportFailure: !sawEvent }),
+      });
+      control.signal.addEventListener('abort', onAbort, { once: true });
+      if (control.signal.aborted) return onAbort();
+      watchdog.kick();
+      socket.send(body);
+    });
+  }
+
+  async #httpRequest(body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult> {
+    const watchdog = new Watchdog(this.stallMs, () => control.stop('stalled'));
+    const stopped = (): AttemptResult => ({ kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: reader.outputStarted });
+    watchdog.kick();
+    try {
+      const stream = (await this.#client.responses.create(body as never, { signal: control.signal })) as unknown as AsyncIterable<Json>;
+      for await (const event of stream) {
+        watchdog.kick();
+        const outcome = reader.handle(event, emit);
+        if (outcome) return fromOutcome(outcome, reader.outputStarted);
+      }
+      if (control.reason) return stopped();
+      // The stream ended without response.completed/failed/incomplete.
+      return { kind: 'error', error: droppedError(this.label), outputStarted: reader.outputStarted };
+    } catch (err) {
+      if (control.reason) return stopped();
+      const failure = fromSdkError(err, { label: this.label, baseUrl: this.target.baseUrl, secrets: [this.target.apiKey] });
+      if (failure.kind === 'aborted') return stopped();
+      return { kind: 'error', error: failure.error, outputStarted: reader.outputStarted, ...(failure.notFound ? { notFound: true } : {}) };
+    } finally {
+      watchdog.stop();
+    }
+  }
+}
+
+function toolOutput(callId: string, kind: ToolKind, output: string): Json {
+  return { type: kind === 'custom' ? 'custom_tool_call_output' : 'function_call_output', call_id: callId, output };
+}
+
+function fromOutcome(outcome: ResponsesOutcome, outputStarted: boolean): AttemptResult {
+  if (outcome.kind === 'completed') return { kind: 'completed', responseId: outcome.responseId, usage: outcome.usage };
+  return { kind: 'error', error: outcome.error, outputStarted, ...(outcome.notFound ? { notFound: true } : {}), ...(outcome.connectionLimit ? { connectionLimit: true } : {}) };
+}
