@@ -1,0 +1,1 @@
+export async function runKeystroke(_o: { quick: boolean }): Promise<unknown> { return null; }

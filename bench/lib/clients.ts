@@ -1,0 +1,92 @@
+// Stock y-websocket clients in Node, the way an integration would join: WebsocketProvider with
+// the `ws` polyfill. Sessions on Tandem are created through its HTTP API; on the reference
+// server a room is just a name.
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import type { CreateSessionResponse } from '../../lib/api.ts';
+import type { ServerChild } from './servers.ts';
+
+export interface Room {
+  /** Room name as WebsocketProvider takes it. */
+  name: string;
+  params: Record<string, string>;
+}
+
+export interface BenchClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  destroy(): void;
+}
+
+export const BENCH_FILE = 'bench.txt';
+
+// Every WebsocketProvider in Node adds a process 'exit' listener; hundreds are expected here.
+process.setMaxListeners(0);
+
+/** A Tandem session seeded with one empty file, or a fresh room name on the reference. */
+export async function openRoom(server: ServerChild, label: string): Promise<Room> {
+  if (server.kind === 'reference') {
+    return { name: `${label}-${Math.random().toString(36).slice(2)}`, params: {} };
+  }
+  const res = await fetch(`${server.httpUrl}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: label, files: { [BENCH_FILE]: '' } }),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/sessions → ${res.status} ${await res.text()}`);
+  const session = (await res.json()) as CreateSessionResponse;
+  return { name: session.collab.room, params: session.collab.editParams };
+}
+
+export function connectClient(server: ServerChild, room: Room, name: string): BenchClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(server.wsUrl, room.name, doc, {
+    params: room.params,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  // Presence like a person's: name, colour, role, the file they look at.
+  provider.awareness.setLocalState({
+    user: { name, color: '#38bdf8' },
+    role: 'editor',
+    kind: 'human',
+    file: BENCH_FILE,
+  });
+  return {
+    doc,
+    provider,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function benchText(client: BenchClient): Y.Text | undefined {
+  return client.doc.getMap<Y.Text>('files').get(BENCH_FILE);
+}
+
+/**
+ * Connects `count` clients to a room, all synced and all holding the bench file. On the
+ * reference server the first client creates the file (Tandem seeds it server-side).
+ */
+export async function joinRoom(server: ServerChild, room: Room, count: number, label: string): Promise<BenchClient[]> {
+  const first = connectClient(server, room, `${label}-0`);
+  await waitUntil(() => first.provider.synced, 'first client sync');
+  if (server.kind === 'reference' && !benchText(first)) {
+    first.doc.transact(() => first.doc.getMap<Y.Text>('files').set(BENCH_FILE, new Y.Text()), 'bench-setup');
+  }
+  const clients = [first];
+  for (let i = 1; i < count; i++) clients.push(connectClient(server, room, `${label}-${i}`));
+  await waitUntil(() => clients.every((c) => c.provider.synced && benchText(c) !== undefined), `${count} clients synced`);
+  return clients;
+}

@@ -1,0 +1,154 @@
+// Server child processes for the benchmarks: Tandem's real entry point and the reference
+// @y/websocket-server, each in its own process so its CPU time is its own.
+// CPU time comes from process.cpuUsage() inside the child (lib/cpuProbe.ts, preloaded).
+// Every child is registered and killed when the benchmark process exits, however it exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TANDEM_MAIN = join(ROOT, 'server/main.ts');
+const REFERENCE_BIN = join(ROOT, 'node_modules/@y/websocket-server/src/server.js');
+const CPU_PROBE = pathToFileURL(join(ROOT, 'bench/lib/cpuProbe.ts')).href;
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+function cleanup(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** A port that was free a moment ago (the reference server cannot report a port-0 choice). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerChild {
+  kind: 'tandem' | 'reference';
+  proc: ChildProcess;
+  pid: number;
+  port: number;
+  httpUrl: string;
+  /** Base URL for WebsocketProvider's serverUrl argument. */
+  wsUrl: string;
+  /** User + system CPU time of the server process so far, in milliseconds. */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function startChild(kind: ServerChild['kind'], args: string[], env: NodeJS.ProcessEnv, ready: RegExp, port: number, wsPath: string): Promise<ServerChild> {
+  const proc = spawn(process.execPath, ['--import', CPU_PROBE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  children.add(proc);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 120 s: ${output.slice(-2000)}`)), 120_000);
+    const onData = (d: Buffer) => {
+      // Keep only the start-up output; routine logs afterwards are read and dropped.
+      if (output.length < 20_000) output += d.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        ready.lastIndex = 0;
+        resolve({
+          kind,
+          proc,
+          pid: proc.pid!,
+          port,
+          httpUrl: `http://127.0.0.1:${port}`,
+          wsUrl: `ws://127.0.0.1:${port}${wsPath}`,
+          stop: () => stopChild(proc),
+          cpuMs: () => askCpu(proc),
+        });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(proc);
+      reject(new Error(`${kind} server exited (${code ?? signal}) before it was ready: ${output.slice(-2000)}`));
+    });
+  });
+}
+
+function askCpu(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not report its CPU time')), 10_000);
+    const onMessage = (message: unknown) => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      clearTimeout(timer);
+      proc.off('message', onMessage);
+      resolve((cpu.user + cpu.system) / 1000);
+    };
+    proc.on('message', onMessage);
+    proc.send('cpu');
+  });
+}
+
+function stopChild(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      children.delete(proc);
+      return resolve();
+    }
+    const force = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    proc.once('exit', () => {
+      clearTimeout(force);
+      children.delete(proc);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+/**
+ * Tandem's server/main.ts with a temp DATA_DIR and real SQLite persistence. `next: false`
+ * passes --no-next (fan-out needs only /api and /collab); `next: true` serves the production
+ * build and waits until GET /api/health answers.
+ */
+export async function startTandem(options: { next: boolean }): Promise<ServerChild> {
+  const port = await freePort();
+  const dataDir = tempDir('tandem-bench-');
+  const args = [TANDEM_MAIN, ...(options.next ? [] : ['--no-next'])];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' };
+  const child = await startChild('tandem', args, env, /tandem: listening on/, port, '/collab');
+  const health = await fetch(`${child.httpUrl}/api/health`);
+  if (health.status !== 200) throw new Error(`tandem /api/health answered ${health.status}`);
+  return child;
+}
+
+/** The reference server exactly as its bin starts it; no YPERSISTENCE, so in memory only. */
+export async function startReference(): Promise<ServerChild> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
+  delete env.YPERSISTENCE;
+  return startChild('reference', [REFERENCE_BIN], env, /running at/, port, '');
+}
