@@ -16,7 +16,11 @@ test('an offline person’s edits survive a reload and merge after reconnect', a
   await bob.openFile('log.txt');
 
   // Cut Ada's collaboration socket (HTTP still works, as on a flaky network) and reload.
-  await ada.page.routeWebSocket(COLLAB, (ws) => ws.close());
+  let offline = true;
+  await ada.page.routeWebSocket(COLLAB, (ws) => {
+    if (offline) ws.close();
+    else ws.connectToServer();
+  });
   await ada.page.reload();
   await ada.waitForEditorReady();
   await expect(ada.status).toHaveAttribute('data-status', /offline|connecting|reconnecting/);
@@ -36,7 +40,7 @@ test('an offline person’s edits survive a reload and merge after reconnect', a
   await expect(ada.status).not.toHaveAttribute('data-status', 'synced');
 
   // Back online: both edits on both screens.
-  await ada.page.unrouteAll();
+  offline = false;
   await ada.waitSynced();
   const merged = 'bob online\nstart\nada offline\n';
   await expect.poll(() => ada.modelText('log.txt')).toBe(merged);

@@ -140,8 +140,8 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
         // The caret in the old file would linger for others until the next move.
         awareness.setLocalStateField('selection', null);
         editor.setModel(target.model);
+        // No focus() here: a switch caused by someone else's rename must not steal focus.
         if (target.viewState) editor.restoreViewState(target.viewState);
-        editor.focus();
       } else if (!target && current) {
         editor.setModel(null);
       }

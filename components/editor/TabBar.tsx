@@ -43,9 +43,9 @@ export function TabBar({ paths, active, peers, onSelect, onClose }: Props) {
             <FileGlyph name={name} size={14} />
             <span className="max-w-48 truncate">{name}</span>
             {others.length > 0 && (
-              <span className="flex -space-x-1">
+              <span className="flex gap-0.5">
                 {others.slice(0, 3).map((p) => (
-                  <span key={p.clientId} title={p.name} className="h-2 w-2 rounded-full ring-2 ring-panel" style={{ background: p.color }} />
+                  <span key={p.clientId} title={p.name} className="h-1.5 w-1.5 rounded-full" style={{ background: p.color }} />
                 ))}
               </span>
             )}

@@ -71,6 +71,11 @@ export function loadMonaco(): Promise<Monaco> {
     // Any <Editor>/<DiffEditor> from @monaco-editor/react must use this instance, not a CDN copy.
     loader.config({ monaco });
     defineTheme(monaco);
+    // A workspace is a slice of a project without its node_modules or tsconfig: semantic errors
+    // ("Cannot find module") would paint every import red. Syntax errors are still shown.
+    for (const defaults of [monaco.typescript.typescriptDefaults, monaco.typescript.javascriptDefaults]) {
+      defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSuggestionDiagnostics: true, noSyntaxValidation: false });
+    }
     return monaco;
   })();
   return loading;

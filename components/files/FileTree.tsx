@@ -164,9 +164,9 @@ export function FileTree({ doc, readOnly, activePath, peers, onOpen, onRenamed, 
           )}
           <span className="min-w-0 flex-1 truncate">{node.name}</span>
           {others.length > 0 && (
-            <span className="flex shrink-0 -space-x-1 group-hover:hidden" aria-label={`Open by ${others.map((p) => p.name).join(', ')}`}>
+            <span className="flex shrink-0 gap-0.5 group-hover:hidden" aria-label={`Open by ${others.map((p) => p.name).join(', ')}`}>
               {others.slice(0, 3).map((p) => (
-                <span key={p.clientId} title={p.name} className="h-2 w-2 rounded-full ring-2 ring-panel" style={{ background: p.color }} />
+                <span key={p.clientId} title={p.name} className="h-1.5 w-1.5 rounded-full" style={{ background: p.color }} />
               ))}
             </span>
           )}

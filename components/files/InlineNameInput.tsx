@@ -54,6 +54,8 @@ export function InlineNameInput({ initial, depth, icon, onSubmit, onCancel }: Pr
           }}
           onKeyDown={(e) => {
             e.stopPropagation();
+            // The Enter must not go on to type a newline into the editor the new file opens in.
+            if (e.key === 'Enter' || e.key === 'Escape') e.preventDefault();
             if (e.key === 'Enter') submit();
             if (e.key === 'Escape') {
               done.current = true;

@@ -4,6 +4,12 @@ import { LogoMark } from '@/components/ui/icons.tsx';
 import { NewSessionCard } from './NewSessionCard.tsx';
 import { RecentSessions } from './RecentSessions.tsx';
 
+const FEATURES = [
+  { title: 'Live cursors and presence', text: 'See who is here, which file they are in, and where they are typing, in their own colour.' },
+  { title: 'Undo that is yours', text: 'Ctrl+Z reverts your own edits only, never a teammate’s typing.' },
+  { title: 'Keeps working offline', text: 'Edits are saved in your browser and merged the moment you are back online.' },
+];
+
 export function HomeScreen() {
   return (
     <div className="relative min-h-full overflow-hidden">
@@ -23,10 +29,18 @@ export function HomeScreen() {
           Share a link and edit the same workspace with your team in real time: shared cursors, per-person undo,
           and nothing lost when the connection drops.
         </p>
-        <div className="mt-10 grid gap-6 md:grid-cols-[minmax(0,380px)_minmax(0,1fr)]">
+        <div className="mt-10 grid items-start gap-6 md:grid-cols-[minmax(0,380px)_minmax(0,1fr)]">
           <NewSessionCard />
           <RecentSessions />
         </div>
+        <ul className="mt-12 grid gap-4 border-t border-line pt-8 sm:grid-cols-3">
+          {FEATURES.map((f) => (
+            <li key={f.title}>
+              <p className="text-sm font-medium text-zinc-200">{f.title}</p>
+              <p className="mt-1 text-xs leading-relaxed text-zinc-500">{f.text}</p>
+            </li>
+          ))}
+        </ul>
       </main>
     </div>
   );

@@ -10,7 +10,7 @@ export function PresenceAvatars({ peers }: { peers: Peer[] }) {
   const shown = peers.slice(0, MAX_SHOWN);
   const extra = peers.length - shown.length;
   return (
-    <div className="flex items-center -space-x-1.5" data-testid="presence" aria-label={`${peers.length} in this session`}>
+    <div className="flex items-center gap-1" data-testid="presence" aria-label={`${peers.length} in this session`}>
       {shown.map((p) => (
         <div
           key={p.clientId}

@@ -13,6 +13,7 @@ import { SessionHeader } from './SessionHeader.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { EditorSkeleton, TreeSkeleton } from './Skeletons.tsx';
 import { EmptyEditor } from './EmptyEditor.tsx';
+import { PeoplePanel } from './PeoplePanel.tsx';
 import { presenceFor, usePeers } from './presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { useTabs } from './useTabs.ts';
@@ -112,7 +113,8 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         onProfile={onProfile}
       />
       <div className="flex min-h-0 flex-1">
-        <aside className="w-64 shrink-0 border-r border-line bg-panel">
+        <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
+          <div className="min-h-0 flex-1">
           {ready ? (
             <FileTree
               doc={doc}
@@ -126,6 +128,8 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
           ) : (
             <TreeSkeleton />
           )}
+          </div>
+          <PeoplePanel peers={peers} onOpen={tabs.open} />
         </aside>
         <main className="flex min-w-0 flex-1 flex-col bg-[#0e1015]">
           <TabBar paths={tabs.openPaths} active={tabs.activePath} peers={peers} onSelect={tabs.open} onClose={tabs.close} />
