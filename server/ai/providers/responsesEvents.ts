@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 
 export type ResponsesOutcome =
   | { kind: 'completed'; responseId: string; usage: Usage }
-  | { kind: 'error'; error: ProviderError; notFound?: boolean; connectionLimit?: boolean };
+  | { kind: 'error'; error: ProviderError; notFound?: boolean; reconnect?: boolean };
 
 interface Call {
   callId: string;
@@ -107,7 +107,7 @@ export class ResponsesTurnReader {
       return { kind: 'error', notFound: true, error: providerError('bad_request', 'The upstream no longer has the previous response.', { upstreamCode: code }) };
     }
     if (code === 'websocket_connection_limit_reached') {
-      return { kind: 'error', connectionLimit: true, error: providerError('upstream_dropped', `${this.#label} closed the connection at its lifetime limit.`, { upstreamCode: code }) };
+      return { kind: 'error', reconnect: true, error: providerError('upstream_dropped', `${this.#label} closed the connection at its lifetime limit.`, { upstreamCode: code }) };
     }
     const headers = obj(nested.headers);
     const after = headers['retry-after'] ?? headers['Retry-After'];

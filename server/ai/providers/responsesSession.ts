@@ -114,7 +114,7 @@ export class ResponsesSession extends TurnRunner {
     return true;
   }
 
-  protected onConnectionLimit(): void {
+  protected onReconnect(): void {
     this.#socket?.close('rotate');
     this.#socket = null;
     this.#rewarm = true;
@@ -213,7 +213,9 @@ export class ResponsesSession extends TurnRunner {
           socket.close('malformed event');
           finish({ kind: 'error', error: malformedError(this.label, what), outputStarted: reader.outputStarted });
         },
-        closed: () => finish({ kind: 'error', error: droppedError(this.label), outputStarted: reader.outputStarted, transportFailure: !sawEvent }),
+        // Before any event: a transport failure (fall back to HTTP); after events but before
+        // output: reconnect and retry once; after output: reported, never retried.
+        closed: () => finish({ kind: 'error', error: droppedError(this.label), outputStarted: reader.outputStarted, ...(sawEvent ? { reconnect: true } : { transportFailure: true }) }),
       });
       control.signal.addEventListener('abort', onAbort, { once: true });
       if (control.signal.aborted) return onAbort();
@@ -253,5 +255,5 @@ function toolOutput(callId: string, kind: ToolKind, output: string): Json {
 
 function fromOutcome(outcome: ResponsesOutcome, outputStarted: boolean): AttemptResult {
   if (outcome.kind === 'completed') return { kind: 'completed', responseId: outcome.responseId, usage: outcome.usage };
-  return { kind: 'error', error: outcome.error, outputStarted, ...(outcome.notFound ? { notFound: true } : {}), ...(outcome.connectionLimit ? { connectionLimit: true } : {}) };
+  return { kind: 'error', error: outcome.error, outputStarted, ...(outcome.notFound ? { notFound: true } : {}), ...(outcome.reconnect ? { reconnect: true } : {}) };
 }

@@ -9,7 +9,7 @@ import type { ModelSession, ProviderError, ProviderTarget, SessionOptions, TurnE
 
 export type AttemptResult =
   | { kind: 'completed'; responseId: string; usage: Usage; chained?: boolean; transport?: 'websocket' | 'http' | 'chat' }
-  | { kind: 'error'; error: ProviderError; outputStarted: boolean; transportFailure?: boolean; notFound?: boolean; connectionLimit?: boolean };
+  | { kind: 'error'; error: ProviderError; outputStarted: boolean; transportFailure?: boolean; notFound?: boolean; reconnect?: boolean };
 
 export interface Attempt {
   emit(event: TurnEvent): void;
@@ -54,7 +54,7 @@ export abstract class TurnRunner implements ModelSession {
   protected onTransportFailure(): boolean {
     return false;
   }
-  protected onConnectionLimit(): void {}
+  protected onReconnect(): void {}
 
   async *turn(request: TurnRequest, options: TurnOptions = {}): AsyncIterable<TurnEvent> {
     if (this.#busy) {
@@ -106,8 +106,8 @@ export abstract class TurnRunner implements ModelSession {
         state.forceFull = true;
         continue;
       }
-      if (result.connectionLimit && tries.limit++ < 1) {
-        this.onConnectionLimit();
+      if (result.reconnect && tries.limit++ < 1) {
+        this.onReconnect();
         continue;
       }
       if (error.code === 'rate_limited' && tries.rate < this.rateLimitRetries) {

@@ -1,0 +1,85 @@
+// AI configuration from the environment (the server's config module passes env in; nothing
+// here reads process.env). Standard names where they exist: OPENAI_API_KEY, OPENAI_BASE_URL.
+export { detectProvider, HOW_TO_CONNECT, LOCAL_CANDIDATES } from './providers/detect.ts';
+export type { Detection, LocalCandidate } from './providers/detect.ts';
+
+export interface AiConfig {
+  /** 'auto': Responses when OPENAI_API_KEY or OPENAI_BASE_URL is set, else a probed local server. */
+  provider: 'responses' | 'chat' | 'auto';
+  apiKey: string | null;
+  /** Without a trailing slash, e.g. 'https://api.openai.com/v1'. */
+  baseUrl: string | null;
+  model: string | null;
+  transport: 'websocket' | 'http';
+  stallMs: number;
+  contextTokens: number;
+  rotateAfterMs: number;
+}
+
+export class AiConfigError extends Error {}
+
+export const AI_DEFAULTS = { stallMs: 30_000, contextTokens: 128_000, rotateAfterMs: 55 * 60_000 } as const;
+
+function oneOf<T extends string>(env: Record<string, string | undefined>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new AiConfigError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got '${env[name]}').`);
+}
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number, unit: string): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AiConfigError(`${name} must be a whole number of ${unit} between ${min} and ${max} (got '${raw}').`);
+  }
+  return value;
+}
+
+export function aiConfigFromEnv(env: Record<string, string | undefined>): AiConfig {
+  const provider = oneOf(env, 'TANDEM_AI_PROVIDER', ['responses', 'chat', 'auto'] as const, 'auto');
+  const transport = oneOf(env, 'TANDEM_AI_TRANSPORT', ['websocket', 'http'] as const, 'websocket');
+  const apiKey = env.OPENAI_API_KEY?.trim() || null;
+  let baseUrl = env.OPENAI_BASE_URL?.trim() || null;
+  if (baseUrl) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new AiConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (got '${baseUrl}').`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new AiConfigError(`OPENAI_BASE_URL must start with http:// or https:// (got '${url.protocol}'); Tandem derives the WebSocket URL itself.`);
+    }
+    if (url.username || url.password) throw new AiConfigError('OPENAI_BASE_URL must not contain credentials; put the key in OPENAI_API_KEY.');
+    baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+  if (provider === 'responses' && !apiKey && !baseUrl) {
+    throw new AiConfigError('TANDEM_AI_PROVIDER=responses needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another Responses-compatible endpoint).');
+  }
+  return {
+    provider,
+    apiKey,
+    baseUrl,
+    model: env.TANDEM_AI_MODEL?.trim() || null,
+    transport,
+    stallMs: integer(env, 'TANDEM_AI_STALL_MS', AI_DEFAULTS.stallMs, 1_000, 600_000, 'milliseconds'),
+    contextTokens: integer(env, 'TANDEM_AI_CONTEXT_TOKENS', AI_DEFAULTS.contextTokens, 1_000, 10_000_000, 'tokens'),
+    rotateAfterMs: integer(env, 'TANDEM_AI_ROTATE_MS', AI_DEFAULTS.rotateAfterMs, 1_000, 60 * 60_000, 'milliseconds'),
+  };
+}
+
+/** The config with the key hidden, for logs and diagnostics. */
+export function describeAiConfig(config: AiConfig): Record<string, string | number> {
+  return {
+    provider: config.provider,
+    apiKey: config.apiKey ? 'set' : 'unset',
+    baseUrl: config.baseUrl ?? 'default',
+    model: config.model ?? 'default',
+    transport: config.transport,
+    stallMs: config.stallMs,
+    contextTokens: config.contextTokens,
+    rotateAfterMs: config.rotateAfterMs,
+  };
+}

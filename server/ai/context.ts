@@ -1,0 +1,116 @@
+// Builds the text the model reads for one request: the instruction, the active file in full,
+// the selection and cursor, the list of files, other files' contents while the token budget
+// allows (about 4 characters per token), and what people changed since the AI's last turn.
+// Whatever is left out is said explicitly, both to the model and in the thread.
+import type { AiSelection } from '../../lib/ai/schema.ts';
+
+export const CHARS_PER_TOKEN = 4;
+
+export interface ContextInput {
+  prompt: string;
+  files: Record<string, string>;
+  activeFile: string | null;
+  selection: AiSelection | null;
+  budgetTokens: number;
+  /** File contents as of the AI's previous turn in this conversation, or null on the first. */
+  lastSeen: Map<string, string> | null;
+  /** What happened to the previous run's edits (refusals, rollbacks), for the model to fix. */
+  previousOutcome: string | null;
+  requestedBy: string;
+}
+
+export interface BuiltContext {
+  text: string;
+  /** Human summary of what was left out, or null. */
+  truncated: string | null;
+  approxTokens: number;
+}
+
+function fence(path: string, content: string): string {
+  return `--- ${path} (${content.split('\n').length} lines)\n${content}${content.endsWith('\n') || content === '' ? '' : '\n'}--- end of ${path}\n`;
+}
+
+function describeSelection(content: string, sel: AiSelection): string {
+  const lines = content.split('\n');
+  const picked: string[] = [];
+  for (let l = sel.startLine; l <= Math.min(sel.endLine, lines.length); l++) {
+    const line = lines[l - 1] ?? '';
+    const from = l === sel.startLine ? sel.startColumn - 1 : 0;
+    const to = l === sel.endLine ? sel.endColumn - 1 : line.length;
+    picked.push(line.slice(from, to));
+  }
+  const text = picked.join('\n');
+  if (sel.startLine === sel.endLine && sel.startColumn === sel.endColumn) {
+    return `The cursor is at line ${sel.startLine}, column ${sel.startColumn}.`;
+  }
+  return `Selection: line ${sel.startLine} col ${sel.startColumn} to line ${sel.endLine} col ${sel.endColumn}:\n${text.slice(0, 20_000)}`;
+}
+
+export function buildContext(input: ContextInput): BuiltContext {
+  const budget = input.budgetTokens * CHARS_PER_TOKEN;
+  const parts: string[] = [];
+  const left: string[] = [];
+  let used = 0;
+  const paths = Object.keys(input.files).sort();
+  const firstTurn = input.lastSeen === null;
+
+  if (input.previousOutcome) parts.push(`Result of your previous edit:\n${input.previousOutcome}\n`);
+
+  // Files people changed since the last turn come first on follow-ups: that is what is new.
+  if (!firstTurn) {
+    const changed: string[] = [];
+    const deleted: string[] = [];
+    for (const p of paths) if (input.lastSeen!.get(p) !== input.files[p]) changed.push(p);
+    for (const p of input.lastSeen!.keys()) if (!(p in input.files)) deleted.push(p);
+    if (changed.length + deleted.length === 0) {
+      parts.push('No file changed since your last turn.\n');
+    } else {
+      parts.push(`Files changed by people since your last turn (current contents follow): ${[...changed, ...deleted.map((d) => `${d} (deleted)`)].join(', ')}\n`);
+      for (const p of changed) {
+        const block = fence(p, input.files[p]);
+        if (used + block.length > budget && p !== input.activeFile) {
+          left.push(p);
+          continue;
+        }
+        parts.push(block);
+        used += block.length;
+      }
+    }
+  } else {
+    parts.push(`Workspace files (${paths.length}):\n${paths.slice(0, 5000).join('\n')}${paths.length > 5000 ? `\n… and ${paths.length - 5000} more` : ''}\n`);
+    used += parts.at(-1)!.length;
+    if (input.activeFile !== null && input.activeFile in input.files) {
+      let content = input.files[input.activeFile];
+      if (content.length > budget) {
+        content = content.slice(0, budget);
+        left.push(`the end of ${input.activeFile} (after ${budget} characters)`);
+      }
+      parts.push(`Active file:\n${fence(input.activeFile, content)}`);
+      used += content.length;
+    }
+    for (const p of paths) {
+      if (p === input.activeFile) continue;
+      const block = fence(p, input.files[p]);
+      if (used + block.length > budget) {
+        left.push(p);
+        continue;
+      }
+      parts.push(block);
+      used += block.length;
+    }
+  }
+
+  if (input.activeFile !== null) {
+    parts.push(`The person is looking at ${input.activeFile}.`);
+    if (input.selection && input.activeFile in input.files) parts.push(describeSelection(input.files[input.activeFile], input.selection));
+  }
+  let truncated: string | null = null;
+  if (left.length > 0) {
+    const shown = left.slice(0, 20).join(', ') + (left.length > 20 ? ` and ${left.length - 20} more` : '');
+    truncated = `left out to stay within ${input.budgetTokens} tokens: ${shown}`;
+    parts.push(`Not shown (context budget): ${shown}. Ask for them by name if you need them.`);
+  }
+  parts.push(`\nRequest from ${input.requestedBy}:\n${input.prompt}`);
+  const text = parts.join('\n');
+  return { text, truncated, approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN) };
+}

@@ -1,0 +1,3 @@
+import { failureSuite } from './failureSuite.ts';
+
+failureSuite('Chat Completions', 'chat', 'http', 'chat-completions');

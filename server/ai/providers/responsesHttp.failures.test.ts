@@ -1,0 +1,3 @@
+import { failureSuite } from './failureSuite.ts';
+
+failureSuite('Responses over HTTP SSE', 'responses', 'http', 'responses-http');
