@@ -1,0 +1,413 @@
+// The AI as a participant of one room. It keeps its own replica of the room's document (like
+// Hocuspocus' DirectConnection, but with a Y.Doc of its own), so every character it writes
+// carries the AI's clientID; updates flow both ways synchronously, and the room persists and
+// fans out the AI's updates exactly as it does a person's. It also has its own awareness entry
+// (name, colour, status, cursor at its edit point), renewed by y-protocols every 15 s so it
+// never times out. Runs execute one at a time, in request order.
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { uint32 } from 'lib0/random';
+import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
+import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
+import { identitiesOf, readFiles } from '../../lib/schema.ts';
+import { aiRunsOf, readRun, type AiRunStatus, type AiRunView, type AiSelection } from '../../lib/ai/schema.ts';
+import type { Room } from '../collab/Room.ts';
+import type { ConversationItem, ModelSession, ProviderError, ProviderTarget, Usage } from './providers/types.ts';
+import type { ModelConnector } from './connector.ts';
+import { buildContext, CHARS_PER_TOKEN } from './context.ts';
+import { EditApplier } from './EditApplier.ts';
+import { instructionsFor, toolsFor } from './instructions.ts';
+import { RunRecord } from './RunRecord.ts';
+import { log } from '../log.ts';
+
+export const AI_COLOR = '#8b5cf6';
+export type AiPresenceStatus = 'idle' | 'queued' | 'thinking' | 'editing' | 'error';
+
+export interface AiRequest {
+  prompt: string;
+  file: string | null;
+  selection: AiSelection | null;
+  requestedBy: { name: string; clientId?: number };
+}
+
+export interface AiPeerSettings {
+  contextTokens: number;
+  maxQueued: number;
+}
+
+interface Queued {
+  id: string;
+  request: AiRequest;
+  record: RunRecord;
+}
+
+interface Active extends Queued {
+  controller: AbortController;
+  applier: EditApplier;
+  cancelledBy: string | null;
+}
+
+/** Origin of updates coming from the room into the replica (never relayed back). */
+const FROM_ROOM = { kind: 'room-relay' } as const;
+
+export class AiPeer {
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly room: Room;
+  private readonly connector: ModelConnector;
+  private readonly settings: AiPeerSettings;
+  private readonly queue: Queued[] = [];
+  private active: Active | null = null;
+  private pumping: Promise<void> | null = null;
+  private relaying = false;
+  private destroyed = false;
+  private destroying: Promise<void> | null = null;
+  private session: ModelSession | null = null;
+  private sessionTarget: ProviderTarget | null = null;
+  /** Files as of the end of the AI's last successful turn (null: next turn sends everything). */
+  private lastSeen: Map<string, string> | null = null;
+  private historyChars = 0;
+  private previousOutcome: string | null = null;
+  private pendingToolResults: ConversationItem[] = [];
+  private modelName = 'AI';
+  /** Called when the peer has nothing queued or running. */
+  onIdle: () => void = () => {};
+
+  constructor(room: Room, connector: ModelConnector, settings: AiPeerSettings) {
+    this.room = room;
+    this.connector = connector;
+    this.settings = settings;
+    Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(room.doc), FROM_ROOM);
+    room.doc.on('update', this.onRoomUpdate);
+    this.doc.on('update', this.onOwnUpdate);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.on('update', this.onOwnAwareness);
+    this.setPresence('idle', null);
+  }
+
+  private onRoomUpdate = (update: Uint8Array): void => {
+    if (this.relaying || this.destroyed) return;
+    Y.applyUpdate(this.doc, update, FROM_ROOM);
+  };
+
+  private onOwnUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === FROM_ROOM || this.destroyed) return;
+    this.relaying = true;
+    try {
+      // The AI's own origin travels along, so room-side observers can tell AI writes apart.
+      Y.applyUpdate(this.room.doc, update, origin);
+    } finally {
+      this.relaying = false;
+    }
+  };
+
+  private onOwnAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+    if (this.destroyed) return;
+    const changed = [...added, ...updated, ...removed];
+    awarenessProtocol.applyAwarenessUpdate(this.room.awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), this);
+  };
+
+  get clientId(): number {
+    return this.doc.clientID;
+  }
+
+  get awarenessId(): number {
+    return this.awareness.clientID;
+  }
+
+  /** Queued and running runs. */
+  get load(): number {
+    return this.queue.length + (this.active ? 1 : 0);
+  }
+
+  get isIdle(): boolean {
+    return this.load === 0 && this.pumping === null;
+  }
+
+  enqueue(request: AiRequest): { runId: string; queuePosition: number } {
+    if (this.queue.length >= this.settings.maxQueued) {
+      throw new QueueFullError(this.settings.maxQueued);
+    }
+    const id = `r${Date.now().toString(36)}${uint32().toString(36)}`;
+    const queuePosition = this.queue.length + 1;
+    const record = RunRecord.create(this.doc, {
+      id, prompt: request.prompt, file: request.file, selection: request.selection,
+      requestedBy: request.requestedBy, createdAt: Date.now(), queuePosition,
+    });
+    this.queue.push({ id, request, record });
+    log.info('ai.queued', { room: this.room.id, run: id, position: queuePosition });
+    if (this.active) this.setPresence(this.active.applier.hunkCount > 0 ? 'editing' : 'thinking', this.active.request.file);
+    else this.setPresence('queued', request.file);
+    this.pumping ??= this.pump();
+    return { runId: id, queuePosition };
+  }
+
+  /** Stops a run: a queued one leaves the queue, a running one is aborted at once. */
+  cancel(runId: string, by: string): AiRunStatus | null {
+    const queued = this.queue.findIndex((q) => q.id === runId);
+    if (queued >= 0) {
+      const [q] = this.queue.splice(queued, 1);
+      q.record.set({ status: 'cancelled', queuePosition: null, finishedAt: Date.now(), error: { code: 'cancelled', message: `cancelled by ${by} before it started` } });
+      this.renumber();
+      return 'cancelled';
+    }
+    if (this.active?.id === runId) {
+      const a = this.active;
+      if (a.controller.signal.aborted) return 'cancelled';
+      a.cancelledBy = by;
+      a.controller.abort();
+      // Roll back the hunk in progress now, not when the provider's stream winds down.
+      a.applier.rollback(`stopped by ${by}`);
+      return 'cancelled';
+    }
+    const run = aiRunsOf(this.doc).get(runId);
+    return run ? (run.get('status') as AiRunStatus) : null;
+  }
+
+  run(runId: string): AiRunView | null {
+    const map = aiRunsOf(this.doc).get(runId);
+    return map ? readRun(map) : null;
+  }
+
+  private renumber(): void {
+    this.queue.forEach((q, i) => q.record.set({ queuePosition: i + 1 }));
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.destroyed) {
+        const next = this.queue.shift()!;
+        this.renumber();
+        await this.execute(next);
+      }
+    } finally {
+      this.pumping = null;
+      if (!this.destroying) {
+        if (this.queue.length > 0) this.pumping = this.pump();
+        else this.onIdle();
+      }
+    }
+  }
+
+  private setPresence(status: AiPresenceStatus, file: string | null, cursor?: { text: Y.Text; index: number }): void {
+    if (this.destroyed) return;
+    const selection = cursor
+      ? (() => {
+          const rel = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(cursor.text, cursor.index, 0));
+          return { anchor: rel, head: rel };
+        })()
+      : null;
+    this.awareness.setLocalState({
+      user: { name: this.modelName, color: AI_COLOR, colorLight: `${AI_COLOR}33` },
+      role: 'edit',
+      kind: 'ai',
+      status,
+      runId: this.active?.id ?? null,
+      file,
+      selection,
+    });
+  }
+
+  private async execute(q: Queued): Promise<void> {
+    const { record, request } = q;
+    const controller = new AbortController();
+    const applier = new EditApplier(this.doc, record);
+    const active: Active = { ...q, controller, applier, cancelledBy: null };
+    this.active = active;
+    const started = Date.now();
+    let firstTokenAt: number | null = null;
+    let approxTokens = 0;
+    let usage: Usage | null = null;
+    let failure: ProviderError | null = null;
+    let status: AiRunStatus = 'thinking';
+    record.set({ status: 'thinking', queuePosition: null, startedAt: started });
+
+    try {
+      const detection = await this.connector.detect();
+      if (detection.status !== 'ready') {
+        failure = { code: 'unreachable', message: detection.message, retryable: false };
+        return;
+      }
+      const target = detection.target;
+      if (!this.session || this.sessionTarget?.model !== target.model || this.sessionTarget.baseUrl !== target.baseUrl) {
+        this.session?.close();
+        this.session = this.connector.open(target);
+        this.sessionTarget = target;
+        this.lastSeen = null;
+        this.historyChars = 0;
+      }
+      const session = this.session;
+      this.modelName = target.model;
+      // A clientID per run: authorship of every character names the run that wrote it.
+      this.doc.clientID = uint32();
+      this.doc.transact(() => {
+        identitiesOf(this.doc).set(String(this.doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: q.id, model: target.model });
+      }, record.origin);
+      record.set({ model: target.model, provider: target.label, aiClientId: this.doc.clientID });
+      this.setPresence('thinking', request.file);
+
+      const files = readFiles(this.doc);
+      if (this.historyChars > this.settings.contextTokens * CHARS_PER_TOKEN * 2) {
+        session.resetHistory();
+        this.lastSeen = null;
+        this.historyChars = 0;
+      }
+      const context = buildContext({
+        prompt: request.prompt, files, activeFile: request.file, selection: request.selection,
+        budgetTokens: this.settings.contextTokens, lastSeen: this.lastSeen,
+        previousOutcome: session.kind === 'chat' ? this.previousOutcome : null, requestedBy: request.requestedBy.name,
+      });
+      if (context.truncated) record.set({ truncated: context.truncated });
+      const input: ConversationItem[] = [...this.pendingToolResults, { type: 'message', role: 'user', text: context.text }];
+      this.pendingToolResults = [];
+      this.historyChars += context.text.length;
+
+      applier.onCursor = (file, text, index) => {
+        if (controller.signal.aborted) return;
+        if (status !== 'editing') {
+          status = 'editing';
+          record.set({ status: 'editing' });
+        }
+        this.setPresence('editing', file, { text, index });
+      };
+      const patchParsers = new Map<string, ApplyPatchParser>();
+      const srParser = session.kind === 'chat' ? new SearchReplaceParser() : null;
+      const toolCalls: string[] = [];
+      const feedSr = (events: ReturnType<SearchReplaceParser['push']>) => {
+        for (const e of events) {
+          if (e.type === 'text') record.appendExplanation(`${e.text}\n`);
+          else applier.onSearchReplace(e);
+        }
+      };
+
+      for await (const event of session.turn({ instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) }, { signal: controller.signal })) {
+        if (controller.signal.aborted) break;
+        if ((event.type === 'text' || event.type === 'tool_input') && firstTokenAt === null) firstTokenAt = Date.now();
+        switch (event.type) {
+          case 'text':
+            approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
+            if (srParser) feedSr(srParser.push(event.delta));
+            else record.appendExplanation(event.delta);
+            break;
+          case 'tool_call_start':
+            toolCalls.push(event.callId);
+            if (event.name === 'apply_patch') patchParsers.set(event.callId, new ApplyPatchParser());
+            break;
+          case 'tool_input': {
+            approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
+            const parser = patchParsers.get(event.callId);
+            if (parser) for (const e of parser.push(event.delta)) applier.onPatch(e);
+            break;
+          }
+          case 'tool_call_done': {
+            if (!toolCalls.includes(event.callId)) toolCalls.push(event.callId);
+            let parser = patchParsers.get(event.callId);
+            if (!parser && event.name === 'apply_patch') {
+              // Input delivered whole (no deltas): parse it now.
+              parser = new ApplyPatchParser();
+              for (const e of parser.push(event.input)) applier.onPatch(e);
+            }
+            if (parser) for (const e of parser.finish()) applier.onPatch(e);
+            patchParsers.delete(event.callId);
+            break;
+          }
+          case 'completed':
+            usage = event.usage;
+            if (srParser) feedSr(srParser.finish());
+            break;
+          case 'error':
+            failure = event.error;
+            break;
+        }
+      }
+      if (controller.signal.aborted) return;
+      if (!failure) {
+        applier.finish();
+        const outcome = applier.summary();
+        this.previousOutcome = outcome;
+        for (const callId of toolCalls) {
+          this.pendingToolResults.push({ type: 'tool_result', callId, output: outcome ?? `applied ${applier.hunkCount} change(s)` });
+        }
+        this.lastSeen = new Map(Object.entries(readFiles(this.doc)));
+      }
+    } catch (err) {
+      log.error('ai.run_failed', err, { room: this.room.id, run: q.id });
+      failure = { code: 'server_error', message: 'the AI run failed inside Tandem', retryable: false };
+    } finally {
+      this.finishRun(active, { started, firstTokenAt, approxTokens, usage, failure });
+    }
+  }
+
+  private finishRun(
+    a: Active,
+    r: { started: number; firstTokenAt: number | null; approxTokens: number; usage: Usage | null; failure: ProviderError | null },
+  ): void {
+    const now = Date.now();
+    const tokens = r.usage?.outputTokens || r.approxTokens;
+    const streamMs = r.firstTokenAt === null ? 0 : now - r.firstTokenAt;
+    const metrics = {
+      ttftMs: r.firstTokenAt === null ? null : r.firstTokenAt - r.started,
+      tokens,
+      tokensPerSec: streamMs > 0 ? Math.round((tokens * 1000) / streamMs) : null,
+      durationMs: now - r.started,
+    };
+    let status: AiRunStatus;
+    let error: { code: string; message: string } | null = null;
+    if (a.controller.signal.aborted) {
+      a.applier.rollback(`stopped by ${a.cancelledBy ?? 'someone'}`);
+      status = 'cancelled';
+      error = { code: 'cancelled', message: `stopped by ${a.cancelledBy ?? 'someone'}` };
+    } else if (r.failure) {
+      a.applier.rollback(r.failure.message);
+      status = 'error';
+      error = { code: r.failure.code, message: r.failure.message };
+    } else if (a.applier.parseError) {
+      status = 'error';
+      error = { code: 'malformed_edit', message: a.applier.parseError };
+    } else {
+      status = 'done';
+    }
+    if (status !== 'done') {
+      // The conversation may now hold a turn the upstream never finished: start afresh next time.
+      this.session?.resetHistory();
+      this.lastSeen = null;
+      this.historyChars = 0;
+      this.pendingToolResults = [];
+    }
+    a.record.set({ status, finishedAt: now, metrics, error, queuePosition: null });
+    a.record.dispose();
+    this.active = null;
+    log.info('ai.finished', { room: this.room.id, run: a.id, status, code: error?.code, tokens, ms: metrics.durationMs });
+    if (this.queue.length > 0) this.setPresence('queued', this.queue[0].request.file);
+    else this.setPresence(status === 'error' ? 'error' : 'idle', null);
+  }
+
+  /** Aborts everything, removes the AI's presence and detaches from the room. Idempotent. */
+  destroy(): Promise<void> {
+    this.destroying ??= this.teardown();
+    return this.destroying;
+  }
+
+  private async teardown(): Promise<void> {
+    for (const q of this.queue.splice(0)) {
+      q.record.set({ status: 'cancelled', queuePosition: null, finishedAt: Date.now(), error: { code: 'cancelled', message: 'the server stopped' } });
+    }
+    if (this.active) this.cancel(this.active.id, 'the server');
+    await this.pumping;
+    this.destroyed = true;
+    awarenessProtocol.removeAwarenessStates(this.room.awareness, [this.awareness.clientID], 'ai-left');
+    this.awareness.destroy();
+    this.room.doc.off('update', this.onRoomUpdate);
+    this.doc.off('update', this.onOwnUpdate);
+    this.session?.close();
+    this.doc.destroy();
+  }
+}
+
+export class QueueFullError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`the AI already has ${limit} requests waiting in this session; wait for some to finish or stop one`);
+    this.limit = limit;
+  }
+}

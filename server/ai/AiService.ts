@@ -1,0 +1,175 @@
+// The control plane of the AI: one AiPeer per room that has asked for something, rate limits
+// per person and per room, and the provider status shown by the panel. A peer holds its room
+// loaded while it has work, and lets go (leaving the room's presence) after it has been idle.
+import type { RoomManager } from '../collab/RoomManager.ts';
+import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
+import { HOW_TO_CONNECT, type AiConfig } from './aiConfig.ts';
+import { AiPeer, type AiRequest } from './AiPeer.ts';
+import type { ModelConnector } from './connector.ts';
+import { RateLimiter } from './rateLimit.ts';
+import { log } from '../log.ts';
+
+export interface AiSettings {
+  provider: AiConfig;
+  /** Requests per person per window. */
+  ratePerPerson: number;
+  /** Requests per room per window. */
+  ratePerRoom: number;
+  rateWindowMs: number;
+  /** Runs waiting per room (beyond the one running). */
+  maxQueued: number;
+  /** How long an idle AI peer stays in its room before leaving. */
+  peerIdleMs: number;
+}
+
+export class AiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly retryAfterMs?: number;
+  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export interface ProviderStatus {
+  configured: boolean;
+  provider: string | null;
+  model: string | null;
+  kind: 'responses' | 'chat' | null;
+  transport: string | null;
+  /** How to connect a model, or why the configured one cannot be used. */
+  help: string | null;
+}
+
+interface PeerEntry {
+  peer: AiPeer;
+  release(): void;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+export class AiService {
+  private readonly rooms: RoomManager;
+  private readonly connector: ModelConnector;
+  private readonly settings: AiSettings;
+  private readonly peers = new Map<string, Promise<PeerEntry>>();
+  private readonly perPerson: RateLimiter;
+  private readonly perRoom: RateLimiter;
+  private closed = false;
+
+  constructor(rooms: RoomManager, connector: ModelConnector, settings: AiSettings) {
+    this.rooms = rooms;
+    this.connector = connector;
+    this.settings = settings;
+    this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
+    this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
+  }
+
+  async status(): Promise<ProviderStatus> {
+    const d = await this.connector.detect();
+    if (d.status === 'ready') {
+      return { configured: true, provider: d.target.label, model: d.target.model, kind: d.target.kind, transport: d.target.transport, help: null };
+    }
+    return { configured: false, provider: null, model: null, kind: null, transport: null, help: d.status === 'error' ? `${d.message}\n\n${HOW_TO_CONNECT}` : d.message };
+  }
+
+  /** Queues a request; throws AiRequestError (429 with retry-after when a limit is hit). */
+  async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
+    if (this.closed) throw new AiRequestError(503, 'shutting_down', 'the server is shutting down');
+    const person = this.perPerson.check(`${sessionId}:${personKey}`);
+    if (!person.ok) {
+      throw new AiRequestError(429, 'rate_limited',
+        `you have asked the AI ${this.settings.ratePerPerson} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(person.retryAfterMs)} s`,
+        person.retryAfterMs);
+    }
+    const room = this.perRoom.check(sessionId);
+    if (!room.ok) {
+      throw new AiRequestError(429, 'rate_limited',
+        `this session has asked the AI ${this.settings.ratePerRoom} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(room.retryAfterMs)} s`,
+        room.retryAfterMs);
+    }
+    const entry = await this.peerFor(sessionId);
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = null;
+    }
+    let queued: { runId: string; queuePosition: number };
+    try {
+      queued = entry.peer.enqueue(request);
+    } catch (err) {
+      if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
+      if (err instanceof Error && err.name === 'Error' && /requests waiting/.test(err.message)) throw new AiRequestError(429, 'queue_full', err.message);
+      throw new AiRequestError(429, 'queue_full', (err as Error).message);
+    }
+    this.perPerson.record(`${sessionId}:${personKey}`);
+    this.perRoom.record(sessionId);
+    // Position 1 means "next": the run starts at once when nothing else is running.
+    const run = entry.peer.run(queued.runId);
+    return { ...queued, status: run?.status ?? 'queued' };
+  }
+
+  /** A run as recorded in the document (the live peer's, or the stored document's). */
+  async run(sessionId: string, runId: string): Promise<AiRunView | null> {
+    const live = this.peers.get(sessionId);
+    if (live) return (await live).peer.run(runId);
+    return this.rooms.withDoc(sessionId, (doc) => {
+      const map = aiRunsOf(doc).get(runId);
+      return map ? readRun(map) : null;
+    });
+  }
+
+  async cancel(sessionId: string, runId: string, by: string): Promise<AiRunStatus | null> {
+    const live = this.peers.get(sessionId);
+    if (live) return (await live).peer.cancel(runId, by);
+    const run = await this.run(sessionId, runId);
+    return run?.status ?? null;
+  }
+
+  private peerFor(sessionId: string): Promise<PeerEntry> {
+    let entry = this.peers.get(sessionId);
+    if (!entry) {
+      entry = (async () => {
+        const held = await this.rooms.hold(sessionId);
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued });
+        const e: PeerEntry = { peer, release: held.release, idleTimer: null };
+        peer.onIdle = () => this.scheduleIdle(sessionId, e);
+        log.info('ai.peer_joined', { room: sessionId, client: peer.awarenessId });
+        return e;
+      })();
+      this.peers.set(sessionId, entry);
+      entry.catch(() => this.peers.delete(sessionId));
+    }
+    return entry;
+  }
+
+  private scheduleIdle(sessionId: string, entry: PeerEntry): void {
+    if (entry.idleTimer || this.closed) return;
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null;
+      if (!entry.peer.isIdle) return;
+      this.peers.delete(sessionId);
+      void entry.peer.destroy().finally(() => entry.release());
+      log.info('ai.peer_left', { room: sessionId });
+    }, this.settings.peerIdleMs);
+    entry.idleTimer.unref();
+  }
+
+  /** Stops every run (rolling back hunks in progress) and leaves every room. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const entries = await Promise.allSettled(Array.from(this.peers.values()));
+    this.peers.clear();
+    await Promise.all(entries.map(async (r) => {
+      if (r.status !== 'fulfilled') return;
+      if (r.value.idleTimer) clearTimeout(r.value.idleTimer);
+      await r.value.peer.destroy();
+      r.value.release();
+    }));
+  }
+}
