@@ -125,6 +125,7 @@ export class AiPeer {
   }
 
   enqueue(request: AiRequest): { runId: string; queuePosition: number } {
+    if (this.destroying) throw new Error('the AI peer has left this room');
     if (this.queue.length >= this.settings.maxQueued) {
       throw new QueueFullError(this.settings.maxQueued);
     }

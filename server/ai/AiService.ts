@@ -4,7 +4,7 @@
 import type { RoomManager } from '../collab/RoomManager.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
 import { HOW_TO_CONNECT, type AiConfig } from './aiConfig.ts';
-import { AiPeer, type AiRequest } from './AiPeer.ts';
+import { AiPeer, QueueFullError, type AiRequest } from './AiPeer.ts';
 import type { ModelConnector } from './connector.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { log } from '../log.ts';
@@ -104,8 +104,8 @@ export class AiService {
       queued = entry.peer.enqueue(request);
     } catch (err) {
       if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
-      if (err instanceof Error && err.name === 'Error' && /requests waiting/.test(err.message)) throw new AiRequestError(429, 'queue_full', err.message);
-      throw new AiRequestError(429, 'queue_full', (err as Error).message);
+      if (err instanceof QueueFullError) throw new AiRequestError(429, 'queue_full', err.message);
+      throw err;
     }
     this.perPerson.record(`${sessionId}:${personKey}`);
     this.perRoom.record(sessionId);

@@ -1,5 +1,7 @@
 // AI configuration from the environment (the server's config module passes env in; nothing
 // here reads process.env). Standard names where they exist: OPENAI_API_KEY, OPENAI_BASE_URL.
+import { redact } from './providers/errors.ts';
+
 export { detectProvider, HOW_TO_CONNECT, LOCAL_CANDIDATES } from './providers/detect.ts';
 export type { Detection, LocalCandidate } from './providers/detect.ts';
 
@@ -47,7 +49,7 @@ export function aiConfigFromEnv(env: Record<string, string | undefined>): AiConf
     try {
       url = new URL(baseUrl);
     } catch {
-      throw new AiConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (got '${baseUrl}').`);
+      throw new AiConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (got '${redact(baseUrl)}').`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new AiConfigError(`OPENAI_BASE_URL must start with http:// or https:// (got '${url.protocol}'); Tandem derives the WebSocket URL itself.`);
