@@ -11,12 +11,16 @@ import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { log } from './log.ts';
+import { AiService } from './ai/AiService.ts';
+import { createConnector, type ModelConnector } from './ai/connector.ts';
 
 export interface StartOptions {
   /** Host the Next app (false for API-only servers in tests). */
   next: false | { dev: boolean };
   /** Storage to use instead of SQLite in DATA_DIR. */
   storage?: Storage;
+  /** Model connector to use instead of the configured one (tests). */
+  connector?: ModelConnector;
 }
 
 export interface RunningServer {
@@ -26,6 +30,7 @@ export interface RunningServer {
   url: string;
   storage: Storage;
   rooms: RoomManager;
+  ai: AiService;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     compactEvery: config.compactEvery,
     pingIntervalMs: config.pingIntervalMs,
   });
-  const handleApi = createApiHandler({ config, storage, rooms });
+  const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai);
+  const handleApi = createApiHandler({ config, storage, rooms, ai });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 
@@ -77,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     try {
       await nextApp.prepare();
     } catch (err) {
+      await ai.shutdown();
       await rooms.shutdown();
       await storage.close();
       throw err;
@@ -98,6 +105,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const close = (): Promise<void> => {
     closing ??= (async () => {
       server.close();
+      // AI runs stop first: hunks in progress are rolled back while the rooms can still store it.
+      await ai.shutdown();
       await rooms.shutdown();
       upgrade.close();
       server.closeAllConnections();
@@ -106,5 +115,5 @@ export async function startServer(config: Config, options: StartOptions): Promis
     })();
     return closing;
   };
-  return { server, port, url: `http://${shownHost}:${port}`, storage, rooms, close };
+  return { server, port, url: `http://${shownHost}:${port}`, storage, rooms, ai, close };
 }

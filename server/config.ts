@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AiConfigError, aiConfigFromEnv } from './ai/aiConfig.ts';
+import type { AiSettings } from './ai/AiService.ts';
 
 export interface Limits {
   /** Largest WebSocket frame accepted; bigger frames close the socket with 1009. */
@@ -32,6 +34,8 @@ export interface Config {
   compactEvery: number;
   /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. */
   pingIntervalMs: number;
+  /** The AI peer: provider (OPENAI_API_KEY, OPENAI_BASE_URL, TANDEM_AI_*), rate limits, queue. */
+  ai: AiSettings;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +129,25 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     roomIdleMs: intVar(env, 'ROOM_IDLE_MS', 30_000, 0, 24 * 3600_000),
     compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
     pingIntervalMs: intVar(env, 'PING_INTERVAL_MS', 30_000, 100, 3600_000),
+    ai: aiSettingsFromEnv(env),
+  };
+}
+
+function aiSettingsFromEnv(env: Env): AiSettings {
+  let provider;
+  try {
+    provider = aiConfigFromEnv(env);
+  } catch (err) {
+    if (err instanceof AiConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return {
+    provider,
+    ratePerPerson: intVar(env, 'TANDEM_AI_RATE_PER_PERSON', 10, 1, 100_000),
+    ratePerRoom: intVar(env, 'TANDEM_AI_RATE_PER_ROOM', 30, 1, 100_000),
+    rateWindowMs: intVar(env, 'TANDEM_AI_RATE_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
+    maxQueued: intVar(env, 'TANDEM_AI_MAX_QUEUE', 10, 1, 1000),
+    peerIdleMs: intVar(env, 'TANDEM_AI_IDLE_MS', 5 * 60_000, 0, 24 * 3600_000),
   };
 }
 

@@ -2,12 +2,14 @@
 // thrown HttpError becomes its status; anything else is logged and answered with 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendError, sendJson } from './respond.ts';
+import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
 
 export const API_PREFIX = '/api/';
 
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip))?\/?$/;
+const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(\/cancel)?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -41,6 +43,21 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
   if (path === '/api/sessions' || path === '/api/sessions/') {
     allow(method, 'POST');
     return createSession(req, res, deps);
+  }
+  const ai = AI_ROUTE.exec(path);
+  if (ai) {
+    const [, id, runId, cancel] = ai;
+    if (!runId) {
+      if (method === 'POST') return askAi(req, res, deps, id);
+      allow(method, 'GET');
+      return aiStatus(req, res, deps, id);
+    }
+    if (cancel) {
+      allow(method, 'POST');
+      return cancelAi(req, res, deps, id, runId);
+    }
+    allow(method, 'GET');
+    return aiRun(req, res, deps, id, runId);
   }
   const match = SESSION_ROUTE.exec(path);
   if (match) {

@@ -11,6 +11,7 @@ import { authorize } from '../access/authorize.ts';
 import { newSessionId, signToken } from '../access/tokens.ts';
 import type { Config } from '../config.ts';
 import type { RoomManager } from '../collab/RoomManager.ts';
+import type { AiService } from '../ai/AiService.ts';
 import type { Storage } from '../storage/Storage.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   config: Config;
   storage: Storage;
   rooms: RoomManager;
+  /** The AI control plane (absent in servers built without it). */
+  ai?: AiService;
 }
 
 const MAX_FILES = 2000;

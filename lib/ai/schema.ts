@@ -1,0 +1,202 @@
+// The AI thread as it lives in the session document. Integrations and the review UI rely on
+// these names; change them only together with SCHEMA_VERSION in lib/schema.ts and the README.
+//
+//   aiRuns      Y.Map<Y.Map>   runId → run (fields below)
+//   aiRunOrder  Y.Array<string> runIds, oldest first (the thread's order; bounded, oldest dropped)
+//
+// A run (Y.Map):
+//   id, prompt, file (string | null), selection (AiSelection | null), createdAt (epoch ms),
+//   requestedBy {name, clientId?}, status (AiRunStatus), queuePosition (1-based while queued,
+//   else null), startedAt / finishedAt (epoch ms | null), model, provider (label),
+//   explanation (Y.Text: the model's prose, streamed), metrics (AiMetrics | null),
+//   error ({code, message} | null), aiClientId (the Yjs clientID the run wrote with),
+//   truncated (string | null: what the context left out), hunks (Y.Array<Y.Map>, below).
+//
+// A hunk (Y.Map) — one located change, in the order the model sent them:
+//   id ('<runId>:<n>'), file, op ('add' | 'update' | 'delete'), status (AiHunkStatus),
+//   reason (why it was refused or rolled back, else null), tier (locator tier, else null),
+//   start / end (base64 Yjs relative positions bounding the text the hunk wrote: start is
+//     associated with the range's first character (assoc 0), end with its last one (assoc -1),
+//     so typing just outside never widens the range; both null for a refused hunk), oldText (the text the hunk replaced, exactly as it was), newText (what the
+//     model asked for), startLine (1-based line of the range when written),
+//   review ('pending' | 'kept' | 'rejected'): review state, written by the review UI (issue 4).
+// Reject = remove the characters between start and end written by aiClientId, then insert
+// oldText at start; everything a reject needs is in the document, so it survives restarts.
+import * as Y from 'yjs';
+
+export const AI_DOC_KEYS = {
+  runs: 'aiRuns',
+  order: 'aiRunOrder',
+} as const;
+
+export type AiRunStatus = 'queued' | 'thinking' | 'editing' | 'done' | 'error' | 'cancelled';
+export type AiHunkStatus = 'streaming' | 'applied' | 'refused' | 'rolledBack';
+export type AiHunkOp = 'add' | 'update' | 'delete';
+export type AiReview = 'pending' | 'kept' | 'rejected';
+
+/** 1-based lines and columns (Monaco's convention), end exclusive. */
+export interface AiSelection {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface AiMetrics {
+  ttftMs: number | null;
+  tokens: number;
+  tokensPerSec: number | null;
+  durationMs: number;
+}
+
+export interface AiError {
+  code: string;
+  message: string;
+}
+
+export interface AiHunkView {
+  id: string;
+  file: string;
+  op: AiHunkOp;
+  status: AiHunkStatus;
+  reason: string | null;
+  tier: string | null;
+  start: string | null;
+  end: string | null;
+  oldText: string;
+  newText: string;
+  startLine: number | null;
+  review: AiReview;
+}
+
+export interface AiRunView {
+  id: string;
+  prompt: string;
+  file: string | null;
+  selection: AiSelection | null;
+  createdAt: number;
+  requestedBy: { name: string; clientId?: number };
+  status: AiRunStatus;
+  queuePosition: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  model: string | null;
+  provider: string | null;
+  explanation: string;
+  metrics: AiMetrics | null;
+  error: AiError | null;
+  aiClientId: number | null;
+  truncated: string | null;
+  hunks: AiHunkView[];
+  /** Files touched, with their hunks' ids, in first-touched order. */
+  changes: { file: string; op: AiHunkOp; hunks: { id: string; status: AiHunkStatus; reason?: string; tier?: string }[] }[];
+}
+
+/** Runs kept in the thread; older ones are dropped from the document. */
+export const MAX_RUNS_KEPT = 200;
+
+export function aiRunsOf(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(AI_DOC_KEYS.runs);
+}
+
+export function aiRunOrderOf(doc: Y.Doc): Y.Array<string> {
+  return doc.getArray<string>(AI_DOC_KEYS.order);
+}
+
+export function isFinished(status: AiRunStatus): boolean {
+  return status === 'done' || status === 'error' || status === 'cancelled';
+}
+
+/** Encodes a relative position for storage in a Y.Map (base64, portable across peers). */
+export function encodeRelPos(pos: Y.RelativePosition): string {
+  const bytes = Y.encodeRelativePosition(pos);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+export function decodeRelPos(encoded: string): Y.RelativePosition {
+  const binary = atob(encoded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return Y.decodeRelativePosition(bytes);
+}
+
+/** The current [start, end) offsets of a hunk's range, or null if it is gone or refused. */
+export function hunkRange(doc: Y.Doc, hunk: Pick<AiHunkView, 'start' | 'end'>): { text: Y.Text; start: number; end: number } | null {
+  if (!hunk.start || !hunk.end) return null;
+  const start = Y.createAbsolutePositionFromRelativePosition(decodeRelPos(hunk.start), doc);
+  const end = Y.createAbsolutePositionFromRelativePosition(decodeRelPos(hunk.end), doc);
+  if (!start || !end || start.type !== end.type || !(start.type instanceof Y.Text)) return null;
+  return { text: start.type, start: start.index, end: Math.max(start.index, end.index) };
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function readHunk(map: Y.Map<unknown>): AiHunkView {
+  return {
+    id: str(map.get('id')) ?? '',
+    file: str(map.get('file')) ?? '',
+    op: (str(map.get('op')) ?? 'update') as AiHunkOp,
+    status: (str(map.get('status')) ?? 'refused') as AiHunkStatus,
+    reason: str(map.get('reason')),
+    tier: str(map.get('tier')),
+    start: str(map.get('start')),
+    end: str(map.get('end')),
+    oldText: str(map.get('oldText')) ?? '',
+    newText: str(map.get('newText')) ?? '',
+    startLine: num(map.get('startLine')),
+    review: (str(map.get('review')) ?? 'pending') as AiReview,
+  };
+}
+
+/** A plain snapshot of a run, for the API and the UI. */
+export function readRun(map: Y.Map<unknown>): AiRunView {
+  const hunksArr = map.get('hunks');
+  const hunks = hunksArr instanceof Y.Array ? (hunksArr.toArray() as Y.Map<unknown>[]).map(readHunk) : [];
+  const changes: AiRunView['changes'] = [];
+  for (const h of hunks) {
+    let change = changes.find((c) => c.file === h.file);
+    if (!change) changes.push((change = { file: h.file, op: h.op, hunks: [] }));
+    change.hunks.push({ id: h.id, status: h.status, ...(h.reason ? { reason: h.reason } : {}), ...(h.tier ? { tier: h.tier } : {}) });
+  }
+  const explanation = map.get('explanation');
+  return {
+    id: str(map.get('id')) ?? '',
+    prompt: str(map.get('prompt')) ?? '',
+    file: str(map.get('file')),
+    selection: (map.get('selection') as AiSelection | null | undefined) ?? null,
+    createdAt: num(map.get('createdAt')) ?? 0,
+    requestedBy: (map.get('requestedBy') as AiRunView['requestedBy'] | undefined) ?? { name: 'someone' },
+    status: (str(map.get('status')) ?? 'queued') as AiRunStatus,
+    queuePosition: num(map.get('queuePosition')),
+    startedAt: num(map.get('startedAt')),
+    finishedAt: num(map.get('finishedAt')),
+    model: str(map.get('model')),
+    provider: str(map.get('provider')),
+    explanation: explanation instanceof Y.Text ? explanation.toString() : str(explanation) ?? '',
+    metrics: (map.get('metrics') as AiMetrics | null | undefined) ?? null,
+    error: (map.get('error') as AiError | null | undefined) ?? null,
+    aiClientId: num(map.get('aiClientId')),
+    truncated: str(map.get('truncated')),
+    hunks,
+    changes,
+  };
+}
+
+/** Every run in thread order. */
+export function readThread(doc: Y.Doc): AiRunView[] {
+  const runs = aiRunsOf(doc);
+  const out: AiRunView[] = [];
+  for (const id of aiRunOrderOf(doc).toArray()) {
+    const map = runs.get(id);
+    if (map) out.push(readRun(map));
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// AI endpoints: ask (edit token), run status, cancel (edit token), provider status. Bodies are
+// validated here with zod, once; the AI service trusts its types.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { filesOf, normalisePath } from '../../lib/schema.ts';
+import type { AiSelection } from '../../lib/ai/schema.ts';
+import { authorize } from '../access/authorize.ts';
+import { AiRequestError } from '../ai/AiService.ts';
+import type { ApiDeps } from './sessionRoutes.ts';
+import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
+
+export const MAX_PROMPT_CHARS = 20_000;
+const MAX_AI_BODY_BYTES = 64 * 1024;
+
+const LineSelection = z.object({
+  startLine: z.number().int().min(1),
+  startColumn: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  endColumn: z.number().int().min(1),
+});
+const OffsetSelection = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
+
+const AskBody = z.object({
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
+  file: z.string().max(512).optional(),
+  selection: z.union([LineSelection, OffsetSelection]).optional(),
+  requestedBy: z.object({
+    name: z.string().trim().max(80).optional(),
+    clientId: z.number().int().min(0).max(2 ** 32).optional(),
+  }).optional(),
+});
+
+const CancelBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
+
+async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit: boolean) {
+  const result = await authorize(deps.storage, deps.config.secret, id, bearerToken(req));
+  if (!result.ok) throw new HttpError(result.status, result.code, result.message);
+  if (needEdit && result.role !== 'edit') throw new HttpError(403, 'read_only', 'viewers cannot ask the AI or stop it; use an edit link');
+  return result;
+}
+
+function sendAiError(res: ServerResponse, err: AiRequestError): void {
+  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  };
+  if (err.retryAfterMs !== undefined) headers['Retry-After'] = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+  res.writeHead(err.status, headers);
+  res.end(body);
+}
+
+/** Line/column of an offset in text (1-based, Monaco's convention). */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const clamped = Math.min(offset, text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < clamped; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: clamped - lineStart + 1 };
+}
+
+export async function askAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  await access(req, deps, id, true);
+  const parsed = AskBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
+  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  const body = parsed.data;
+  let file: string | null = null;
+  let selection: AiSelection | null = null;
+  if (body.file !== undefined) {
+    file = normalisePath(body.file);
+    if (!file) throw new HttpError(400, 'invalid_path', 'file is not a valid workspace path');
+    const path = file;
+    const text = await deps.rooms.withDoc(id, (doc) => filesOf(doc).get(path)?.toString() ?? null);
+    if (text === null) throw new HttpError(400, 'unknown_file', `no file ${JSON.stringify(path)} in this session`);
+    const sel = body.selection;
+    if (sel && 'start' in sel) {
+      const a = lineColumn(text, Math.min(sel.start, sel.end));
+      const b = lineColumn(text, Math.max(sel.start, sel.end));
+      selection = { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
+    } else if (sel) {
+      selection = sel;
+    }
+  } else if (body.selection) {
+    throw new HttpError(400, 'invalid_body', 'a selection needs a file');
+  }
+  const name = body.requestedBy?.name || 'someone';
+  const personKey = body.requestedBy?.clientId !== undefined ? `c${body.requestedBy.clientId}` : body.requestedBy?.name ? `n${name}` : `a${req.socket.remoteAddress ?? ''}`;
+  if (!deps.ai) throw new HttpError(503, 'ai_unavailable', 'the AI is not available on this server');
+  try {
+    const queued = await deps.ai.request(id, personKey, {
+      prompt: body.prompt,
+      file,
+      selection,
+      requestedBy: { name, ...(body.requestedBy?.clientId !== undefined ? { clientId: body.requestedBy.clientId } : {}) },
+    });
+    sendJson(res, 202, queued);
+  } catch (err) {
+    if (err instanceof AiRequestError) return sendAiError(res, err);
+    throw err;
+  }
+}
+
+export async function aiRun(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string, runId: string): Promise<void> {
+  await access(req, deps, id, false);
+  const run = deps.ai ? await deps.ai.run(id, runId) : null;
+  if (!run) throw new HttpError(404, 'not_found', 'no such AI run in this session');
+  sendJson(res, 200, run);
+}
+
+export async function cancelAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string, runId: string): Promise<void> {
+  await access(req, deps, id, true);
+  const parsed = CancelBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
+  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  const by = parsed.data?.name || 'an editor';
+  const status = deps.ai ? await deps.ai.cancel(id, runId, by) : null;
+  if (!status) throw new HttpError(404, 'not_found', 'no such AI run in this session');
+  sendJson(res, 200, { runId, status });
+}
+
+export async function aiStatus(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  await access(req, deps, id, false);
+  if (!deps.ai) throw new HttpError(503, 'ai_unavailable', 'the AI is not available on this server');
+  sendJson(res, 200, await deps.ai.status());
+}
