@@ -302,18 +302,19 @@ export class AiPeer {
           }
           case 'tool_call_done': {
             if (!toolCalls.includes(event.callId)) toolCalls.push(event.callId);
-            let parser = patchParsers.get(event.callId);
-            if (!parser && event.name === 'apply_patch') {
+            if (!patchParsers.has(event.callId) && event.name === 'apply_patch') {
               // Input delivered whole (no deltas): parse it now.
-              parser = new ApplyPatchParser();
+              const parser = new ApplyPatchParser();
               for (const e of parser.push(event.input)) applier.onPatch(e);
+              patchParsers.set(event.callId, parser);
             }
-            if (parser) for (const e of parser.finish()) applier.onPatch(e);
-            patchParsers.delete(event.callId);
             break;
           }
           case 'completed':
+            // Only a completed response makes the last line of an edit final: a failed one may
+            // still close its tool call, and that cut-off line must not be applied.
             usage = event.usage;
+            for (const parser of patchParsers.values()) for (const e of parser.finish()) applier.onPatch(e);
             if (srParser) feedSr(srParser.finish());
             break;
           case 'error':

@@ -64,6 +64,7 @@ export class ResponsesSession extends TurnRunner {
     const control = new AttemptControl(options.signal);
     try {
       const socket = await this.#ensureSocket(control, false);
+      if (control.reason) return cancelledError();
       if (!socket) {
         this.#fallBack();
         this.#commit(items, [], []);
@@ -158,7 +159,8 @@ export class ResponsesSession extends TurnRunner {
     try {
       socket = await ResponsesSocket.open(this.target, this.connectTimeoutMs, control.signal);
     } catch (err) {
-      if (control.reason || !(err instanceof SocketOpenError)) return null;
+      // Callers check control.reason first: a cancel during the handshake is not a transport failure.
+      if (!(err instanceof SocketOpenError)) throw err;
       return null;
     }
     this.#socket = socket;

@@ -157,6 +157,16 @@ describe('Responses over WebSocket', () => {
     assert.match(texts(bodies[1]!), /one.*over http.*two/s);
   });
 
+  it('a refused handshake at warm-up falls back too, keeping the warm-up context for HTTP turns', async () => {
+    const { s, session } = await setup();
+    s.failHandshakes({ status: 502 });
+    assert.equal(await session.warmUp(req('File b.ts: let b = 0;')), null);
+    assert.equal(session.transport, 'http');
+    const r = await collect(session, req('edit b'));
+    assert.equal(r.final.type, 'completed');
+    assert.match(JSON.stringify((s.stats.bodies('responses-http') as Body[])[0]!.input), /let b = 0.*edit b/s);
+  });
+
   it('falls back to HTTP SSE when the socket drops before the first event', async () => {
     const { s, session } = await setup();
     await collect(session, req('warm path'));
