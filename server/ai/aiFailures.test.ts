@@ -99,6 +99,7 @@ test('Stop mid-hunk: the completed hunk stays, the one in progress is rolled bac
   try {
     const res = await ask(stack.server, session, { prompt: 'change f', file: 'src/app.ts' });
     await waitFor(() => (fileText(client, 'src/new.ts') ?? '').split('\n').length > 3, 'the added file to be half written');
+    const cancelAt = Date.now();
     const stop = await cancelRun(stack.server, session, res.body.runId!);
     assert.equal(stop.status, 200);
     const run = await waitFinished(stack.server, session, res.body.runId!);
@@ -107,6 +108,10 @@ test('Stop mid-hunk: the completed hunk stays, the one in progress is rolled bac
     assert.match(run.error?.message ?? '', /stopped by Tester/);
     assert.equal(fileText(client, 'src/app.ts'), APP.replace('x + 1', 'x + 2'));
     assert.deepEqual(run.hunks.map((h) => h.status), ['applied', 'rolledBack']);
+    // The upstream stream was closed: the model server stopped sending soon after the Stop.
+    await new Promise((r) => setTimeout(r, 300));
+    const late = stack.model.stats.tokens.all().filter((t) => t.at > cancelAt + 150);
+    assert.equal(late.length, 0, `${late.length} deltas were sent after the Stop`);
   } finally {
     client.destroy();
     stack.model.clearScript();
