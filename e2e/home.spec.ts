@@ -1,4 +1,7 @@
 // The start page: create a session (empty or from a .zip), find it again under Recent sessions.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { test, expect, SessionPage } from './fixtures.ts';
 
@@ -55,4 +58,27 @@ test('create a session from an uploaded .zip; binary files are skipped with a no
   await me.openFile('src/main.ts');
   // CRLF in the upload arrives as LF.
   await expect.poll(() => me.modelText('src/main.ts')).toBe('export const answer = 42;\n');
+});
+
+test('create a session from an uploaded folder; dependencies and binaries are left out', async ({ person }) => {
+  const root = join(mkdtempSync(join(tmpdir(), 'tandem-upload-')), 'webapp');
+  mkdirSync(join(root, 'src'), { recursive: true });
+  mkdirSync(join(root, 'node_modules', 'left-pad'), { recursive: true });
+  writeFileSync(join(root, 'src', 'index.js'), 'console.log("hi");\n');
+  writeFileSync(join(root, 'README.md'), '# Web app\n');
+  writeFileSync(join(root, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1;\n');
+  writeFileSync(join(root, 'favicon.ico'), Buffer.from([0, 0, 1, 0, 1, 0, 16, 16]));
+
+  const me = await person('Ada');
+  await me.page.goto('/');
+  await me.page.getByTestId('folder-input').setInputFiles(root);
+  const summary = me.page.getByTestId('upload-summary');
+  await expect(summary).toContainText('2 text files');
+  await expect(summary).toContainText('2 skipped');
+  await me.page.getByRole('button', { name: 'Create session' }).click();
+
+  await me.waitForEditorReady();
+  await me.waitSynced();
+  await expect(me.page.getByTestId('session-title')).toHaveText('webapp');
+  expect((await me.treePaths()).sort()).toEqual(['README.md', 'src', 'src/index.js']);
 });

@@ -70,4 +70,8 @@ test('session page with two people', async ({ request, person }) => {
 
   await ada.page.goto('/');
   await ada.screenshot('home');
+
+  await ada.page.goto(`/s/${session.id}#token=not-a-real-token`);
+  await expect(ada.page.getByTestId('session-error')).toBeVisible();
+  await ada.screenshot('error-bad-token');
 });
