@@ -34,6 +34,9 @@ test('two people co-edit a file and see each other’s text, named cursors and p
 
   // The status bar names the language from the file's extension.
   await expect(alan.page.getByTestId('status-language')).toHaveText('TypeScript');
+  // Monaco, its workers and the icon all loaded without a console error.
+  expect(ada.errors).toEqual([]);
+  expect(alan.errors).toEqual([]);
 });
 
 test('reloading keeps every edit, for the writer and for a newcomer', async ({ request, person }) => {

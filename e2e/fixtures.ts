@@ -25,11 +25,17 @@ export class SessionPage {
   readonly page: Page;
   readonly context: BrowserContext;
   readonly name: string;
+  /** Console errors and uncaught exceptions seen in this page (a finished UI logs none). */
+  readonly errors: string[] = [];
 
   constructor(context: BrowserContext, page: Page, name: string) {
     this.context = context;
     this.page = page;
     this.name = name;
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') this.errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => this.errors.push(err.message));
   }
 
   async goto(link: string): Promise<void> {
