@@ -39,7 +39,7 @@ export async function openRoom(server: ServerChild, label: string): Promise<Room
   return { name: session.collab.room, params: session.collab.editParams };
 }
 
-export function connectClient(server: ServerChild, room: Room, name: string): BenchClient {
+export function connectClient(server: ServerChild, room: Room, name: string, file = BENCH_FILE): BenchClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(server.wsUrl, room.name, doc, {
     params: room.params,
@@ -48,10 +48,10 @@ export function connectClient(server: ServerChild, room: Room, name: string): Be
   });
   // Presence like a person's: name, colour, role, the file they look at.
   provider.awareness.setLocalState({
-    user: { name, color: '#38bdf8' },
-    role: 'editor',
+    user: { name, color: '#38bdf8', colorLight: '#38bdf833' },
+    role: 'edit',
     kind: 'human',
-    file: BENCH_FILE,
+    file,
   });
   return {
     doc,

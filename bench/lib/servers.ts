@@ -39,6 +39,36 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/**
+ * Runs a bench helper script in a child process that reports "ready" over IPC; the child is
+ * killed with the benchmark. Disconnecting the channel asks it to leave.
+ */
+export function startHelper(script: string, args: string[]): Promise<{ proc: ChildProcess; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(proc);
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code, signal) => {
+      children.delete(proc);
+      reject(new Error(`${script} exited (${code ?? signal}) before it was ready`));
+    });
+    proc.once('message', (message) => {
+      if (message !== 'ready') return reject(new Error(`${script} said ${String(message)}`));
+      resolve({
+        proc,
+        stop: () => {
+          const exited = new Promise<void>((r) => (proc.exitCode !== null ? r() : proc.once('exit', () => r())));
+          if (proc.connected) proc.disconnect();
+          const force = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+          return exited.finally(() => {
+            clearTimeout(force);
+            children.delete(proc);
+          });
+        },
+      });
+    });
+  });
+}
+
 /** A port that was free a moment ago (the reference server cannot report a port-0 choice). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
