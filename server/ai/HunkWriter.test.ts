@@ -1,0 +1,71 @@
+// The hunk writer on its own: batched transactions, relative positions that survive typing
+// above, and a rollback that removes only the AI's items.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
+import { hunkRange, encodeRelPos } from '../../lib/ai/schema.ts';
+import { HunkWriter } from './HunkWriter.ts';
+
+function pair(initial: string) {
+  const ai = new Y.Doc();
+  const human = new Y.Doc();
+  ai.getText('t').insert(0, initial);
+  Y.applyUpdate(human, Y.encodeStateAsUpdate(ai));
+  ai.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(human, u, 'remote'));
+  human.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(ai, u, 'remote'));
+  return { ai, human, aiText: ai.getText('t'), humanText: human.getText('t') };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const OLD = 'a\nb\nc\n';
+const BEFORE = 'top\n';
+
+test('ops pushed together land in one transaction; typing above during the stream shifts nothing', async () => {
+  const { ai, aiText, humanText } = pair(BEFORE + OLD);
+  const origin = { kind: 'ai' as const, runId: 'r', hunkId: 'r:1' };
+  let transactions = 0;
+  ai.on('afterTransaction', (tr: Y.Transaction) => void (tr.origin === origin && transactions++));
+  const writer = new HunkWriter(ai, aiText, BEFORE.length, origin);
+  const diff = new StreamingDiff(OLD);
+  writer.push(diff.push('a\n'));
+  writer.push(diff.push('B\n'));
+  await sleep(40);
+  assert.equal(transactions, 1);
+  humanText.insert(0, 'typed ');
+  writer.push(diff.push('c\n'));
+  writer.push(diff.push('d\n'));
+  writer.push(diff.finish());
+  const range = writer.finish();
+  assert.equal(aiText.toString(), 'typed top\na\nB\nc\nd\n');
+  assert.equal(transactions, 2);
+  const resolved = hunkRange(ai, { start: encodeRelPos(range.start), end: encodeRelPos(range.end) })!;
+  assert.equal(resolved.text, aiText);
+  assert.equal(aiText.toString().slice(resolved.start, resolved.end), 'a\nB\nc\nd\n');
+  humanText.insert(0, '>>');
+  const shifted = hunkRange(ai, { start: encodeRelPos(range.start), end: encodeRelPos(range.end) })!;
+  assert.equal(aiText.toString().slice(shifted.start, shifted.end), 'a\nB\nc\nd\n');
+});
+
+test('rollback removes exactly the AI\'s items and restores what it replaced; a person\'s typing stays', async () => {
+  const { ai, aiText, humanText } = pair(BEFORE + OLD);
+  const writer = new HunkWriter(ai, aiText, BEFORE.length, { kind: 'ai', runId: 'r', hunkId: 'r:1' });
+  writer.push([{ type: 'retain', count: 2 }, { type: 'delete', count: 2 }, { type: 'insert', text: 'XX\nYY\n' }]);
+  writer.flush();
+  const mid = aiText.toString();
+  assert.equal(mid, 'top\na\nXX\nYY\nc\n');
+  // A person types inside the AI's new text and above it.
+  const at = mid.indexOf('XX') + 1;
+  humanText.insert(at, '!');
+  humanText.insert(0, '#');
+  writer.rollback();
+  assert.equal(humanText.toString(), aiText.toString());
+  const result = aiText.toString();
+  assert.ok(result.startsWith('#top\na\n'), result);
+  assert.ok(result.includes('!'), 'the person\'s character survives');
+  assert.equal(result.replace('!', '').replace('#', ''), BEFORE + OLD);
+  // Nothing queued after a rollback is written.
+  writer.push([{ type: 'insert', text: 'late' }]);
+  await sleep(30);
+  assert.ok(!aiText.toString().includes('late'));
+});
