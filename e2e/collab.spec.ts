@@ -34,6 +34,13 @@ test('two people co-edit a file and see each other’s text, named cursors and p
 
   // The status bar names the language from the file's extension.
   await expect(alan.page.getByTestId('status-language')).toHaveText('TypeScript');
+  // Renaming oneself shows up for the other person, on the avatar and on the caret label.
+  await ada.page.getByTestId('name-chip').click();
+  await ada.page.getByLabel('Your name').fill('Countess Ada');
+  await ada.page.getByLabel('Your name').press('Enter');
+  await expect.poll(async () => (await alan.presenceNames()).sort()).toEqual(['Alan Turing', 'Countess Ada']);
+  await expect.poll(() => alan.remoteCursorLabels()).toContain('Countess Ada');
+
   // Monaco, its workers and the icon all loaded without a console error.
   expect(ada.errors).toEqual([]);
   expect(alan.errors).toEqual([]);

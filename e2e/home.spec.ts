@@ -1,8 +1,8 @@
 // The start page: create a session (empty or from a .zip), find it again under Recent sessions.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zipSync, strToU8 } from 'fflate';
+import { zipSync, unzipSync, strToU8, strFromU8 } from 'fflate';
 import { test, expect, SessionPage } from './fixtures.ts';
 
 test('create an empty session from the home page and reopen it from Recent sessions', async ({ person }) => {
@@ -58,6 +58,16 @@ test('create a session from an uploaded .zip; binary files are skipped with a no
   await me.openFile('src/main.ts');
   // CRLF in the upload arrives as LF.
   await expect.poll(() => me.modelText('src/main.ts')).toBe('export const answer = 42;\n');
+
+  // The workspace downloads as a zip with the same files.
+  const [download] = await Promise.all([
+    me.page.waitForEvent('download'),
+    me.page.getByRole('link', { name: 'Download workspace as zip' }).click(),
+  ]);
+  const saved = await download.path();
+  const entries = unzipSync(new Uint8Array(readFileSync(saved)));
+  expect(Object.keys(entries).sort()).toEqual(['package.json', 'src/main.ts']);
+  expect(strFromU8(entries['src/main.ts'])).toBe('export const answer = 42;\n');
 });
 
 test('create a session from an uploaded folder; dependencies and binaries are left out', async ({ person }) => {
