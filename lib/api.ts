@@ -25,6 +25,12 @@ export interface SessionInfoResponse {
   collab: { serverUrl: string; room: string; params: { token: string } };
 }
 
+/** `GET /api/sessions/<id>/links` (Bearer edit token; 403 for a view token) → 200 */
+export interface SessionLinksResponse {
+  editUrl: string;
+  viewUrl: string;
+}
+
 /** `GET /api/sessions/<id>/files` (Bearer token) → 200 */
 export interface FilesResponse {
   files: Record<string, string>;

@@ -52,6 +52,23 @@ describe('HTTP API', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strFromU8(v)])), { 'src/app.ts': 'a\nb\n', 'README.md': '# x' });
   });
 
+  test('links: editors get both share links, viewers and strangers do not', async () => {
+    const s = await createSession(server.url, { title: 'Links' });
+    const get = (token?: string) =>
+      fetch(`${server.url}/api/sessions/${s.id}/links`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const ok = await get(s.collab.editParams.token);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { editUrl: s.editUrl, viewUrl: s.viewUrl });
+    const viewer = await get(s.collab.viewParams.token);
+    assert.equal(viewer.status, 403);
+    const viewerBody = (await viewer.json()) as { error: { code: string } };
+    assert.equal(viewerBody.error.code, 'read_only');
+    assert.equal((await get()).status, 401);
+    assert.equal((await get('e.' + 'A'.repeat(43))).status, 403);
+    const post = await fetch(`${server.url}/api/sessions/${s.id}/links`, { method: 'POST', headers: { authorization: `Bearer ${s.collab.editParams.token}` } });
+    assert.equal(post.status, 405);
+  });
+
   test('empty body creates an untitled, empty session', async () => {
     const res = await fetch(`${server.url}/api/sessions`, { method: 'POST' });
     assert.equal(res.status, 201);

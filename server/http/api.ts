@@ -3,12 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
-import { createSession, sessionFiles, sessionInfo, sessionZip, type ApiDeps } from './sessionRoutes.ts';
+import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
 
 export const API_PREFIX = '/api/';
 
-const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip))?\/?$/;
+const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip|links))?\/?$/;
 const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(\/cancel)?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
@@ -64,6 +64,7 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
     allow(method, 'GET');
     const [, id, sub] = match;
     if (sub === 'files') return sessionFiles(req, res, deps, id);
+    if (sub === 'links') return sessionLinks(req, res, deps, id);
     if (sub === 'zip') return sessionZip(req, res, deps, id, url.searchParams);
     return sessionInfo(req, res, deps, id);
   }

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { strToU8, zipSync } from 'fflate';
-import type { CreateSessionResponse, FilesResponse, SessionInfoResponse } from '../../lib/api.ts';
+import type { CreateSessionResponse, FilesResponse, SessionInfoResponse, SessionLinksResponse } from '../../lib/api.ts';
 import { COLLAB_PREFIX } from '../../lib/protocol.ts';
 import { normalisePath, readFiles, seedDocument, type Role } from '../../lib/schema.ts';
 import { authorize } from '../access/authorize.ts';
@@ -112,6 +112,18 @@ export async function sessionInfo(req: IncomingMessage, res: ServerResponse, dep
 export async function sessionFiles(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   await access(req, deps, id, bearerToken(req));
   const body: FilesResponse = { files: await deps.rooms.withDoc(id, readFiles) };
+  sendJson(res, 200, body);
+}
+
+/** Both share links, for people holding the edit link (a view link must not lead to an edit link). */
+export async function sessionLinks(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  const { role } = await access(req, deps, id, bearerToken(req));
+  if (role !== 'edit') throw new HttpError(403, 'read_only', 'only editors can see the share links; ask an editor for them');
+  const origins = originsOf(req, deps.config.publicUrl);
+  const body: SessionLinksResponse = {
+    editUrl: `${origins.http}/s/${id}#token=${signToken(deps.config.secret, id, 'edit')}`,
+    viewUrl: `${origins.http}/s/${id}#token=${signToken(deps.config.secret, id, 'view')}`,
+  };
   sendJson(res, 200, body);
 }
 

@@ -13,7 +13,8 @@ const USAGE = `Usage: node server/testing/modelServer/cli.ts [options]
   --key <k>       accepted API key (default test-key)
   --any-key       accept any key
   --model <id>    model id (default tandem-dev-model)
-  --echo          reply with an echo instead of a canned edit`;
+  --echo          reply with an echo instead of a canned edit
+  --control       mount the test-only /__control/ routes (script turns, reset, stats)`;
 
 function main(): Promise<void> | void {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ function main(): Promise<void> | void {
       'any-key': { type: 'boolean', default: false },
       model: { type: 'string', default: 'tandem-dev-model' },
       echo: { type: 'boolean', default: false },
+      control: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -41,13 +43,13 @@ function main(): Promise<void> | void {
     process.exitCode = 2;
     return;
   }
-  return run(port, values.host, rate, chunkTokens, values['any-key'] ? null : values.key, values.model, values.echo);
+  return run(port, values.host, rate, chunkTokens, values['any-key'] ? null : values.key, values.model, values.echo, values.control);
 }
 
-async function run(port: number, host: string, rate: number, chunkTokens: number, apiKey: string | null, model: string, echo: boolean): Promise<void> {
-  const server = await startModelServer({ port, host, rate, chunkTokens, apiKey, model, ...(echo ? {} : { defaultTurn: cannedEdit }) });
+async function run(port: number, host: string, rate: number, chunkTokens: number, apiKey: string | null, model: string, echo: boolean, control: boolean): Promise<void> {
+  const server = await startModelServer({ port, host, rate, chunkTokens, apiKey, model, control, ...(echo ? {} : { defaultTurn: cannedEdit }) });
   // The key is a local test key, printed so the developer can copy it; real keys never pass through here.
-  console.log(`model server listening: ${server.httpBaseUrl} (WebSocket ${server.wsUrl}), ${rate || 'unpaced'} tok/s, key ${apiKey ?? '<any>'}`);
+  console.log(`model server listening: ${server.httpBaseUrl} (WebSocket ${server.wsUrl}), ${rate || 'unpaced'} tok/s, key ${apiKey ?? '<any>'}${control ? ', control routes on' : ''}`);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

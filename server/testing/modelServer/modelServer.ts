@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleChatCompletions, handleModels } from './chatCompletions.ts';
+import { CONTROL_PREFIX, handleControl } from './control.ts';
 import { ModelServerCore, readBody } from './core.ts';
 import { handleResponsesPost, sendError } from './responsesHttp.ts';
 import { ResponsesWsEndpoint } from './responsesWs.ts';
@@ -52,7 +53,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const core = new ModelServerCore(options);
   const ws = new ResponsesWsEndpoint(core);
   const server = createServer((req, res) => {
-    handleHttp(core, req, res).catch(() => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const handled = options.control && path.startsWith(CONTROL_PREFIX) ? handleControl(core, req, res, path) : handleHttp(core, req, res);
+    handled.catch(() => {
       if (!res.headersSent) sendError(res, 500, 'server_error', 'Model server error.');
       else res.destroy();
     });

@@ -91,6 +91,8 @@ export interface ModelServerOptions {
   connectionLifetimeMs?: number;
   /** Max queued response.create frames per connection while one runs. Default 16. */
   maxQueuedPerConnection?: number;
+  /** Mounts the test-only /__control/ routes (control.ts). Default false. */
+  control?: boolean;
   /** Bound for each recorded list (requests, tokens). Default 100000. */
   maxRecords?: number;
 }

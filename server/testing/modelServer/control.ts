@@ -1,0 +1,89 @@
+// Test-only control routes, mounted only when the server is started with `control: true` (the
+// CLI's --control): a test in another process (Playwright) scripts turns over HTTP, resets the
+// server between tests and reads what it saw. Scripted turns are plain JSON here (no functions).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { ModelServerCore } from './core.ts';
+import { readBody } from './core.ts';
+import { sendError, sendJson } from './responsesHttp.ts';
+import type { ScriptedTurn } from './types.ts';
+
+export const CONTROL_PREFIX = '/__control/';
+const MAX_CONTROL_BYTES = 4 * 1024 * 1024;
+
+const afterTokens = z.number().int().min(0).optional();
+const FailureSchema = z.union([
+  z.object({ kind: z.literal('drop'), afterTokens }),
+  z.object({ kind: z.literal('http'), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().min(0).optional(), code: z.string().optional(), message: z.string().optional() }),
+  z.object({ kind: z.literal('malformed'), variant: z.enum(['invalid-json', 'unknown-event', 'no-type']), afterTokens }),
+  z.object({ kind: z.literal('stall'), ms: z.number().min(0), afterTokens }),
+  z.object({ kind: z.literal('previous_response_not_found') }),
+  z.object({ kind: z.literal('connection_limit') }),
+  z.object({ kind: z.literal('error-event'), afterTokens, shape: z.enum(['nested', 'flat']).optional(), code: z.string().optional(), message: z.string().optional(), status: z.number().int().optional() }),
+  z.object({ kind: z.literal('failed'), afterTokens, code: z.string().optional(), message: z.string().optional() }),
+  z.object({ kind: z.literal('incomplete'), afterTokens, reason: z.enum(['max_output_tokens', 'content_filter']).optional() }),
+]);
+const ToolCallSchema = z.object({ name: z.string().min(1), input: z.string(), kind: z.enum(['custom', 'function']).optional() });
+const TurnSchema = z.object({
+  text: z.string().optional(),
+  toolCall: ToolCallSchema.optional(),
+  toolCalls: z.array(ToolCallSchema).max(64).optional(),
+  failure: FailureSchema.optional(),
+  rate: z.number().min(0).optional(),
+  chunkTokens: z.number().int().min(1).optional(),
+  firstTokenDelayMs: z.number().min(0).max(600_000).optional(),
+});
+const ScriptBody = z.object({ turns: z.array(TurnSchema).min(1).max(1000) });
+
+/** What GET /__control/stats answers. */
+export interface ControlStats {
+  pending: number;
+  wsHandshakes: number;
+  wsOpen: number;
+  requests: number;
+  tokenEvents: number;
+  tokens: number;
+  responses: Record<string, number>;
+  http: Record<string, number>;
+}
+
+export function controlStats(core: ModelServerCore): ControlStats {
+  const tokens = core.stats.tokens.all();
+  return {
+    pending: core.script.pending,
+    wsHandshakes: core.stats.wsHandshakes,
+    wsOpen: core.stats.wsOpen,
+    requests: core.stats.requests.length,
+    tokenEvents: tokens.length,
+    tokens: tokens.reduce((n, t) => n + t.count, 0),
+    responses: Object.fromEntries(core.stats.responses),
+    http: Object.fromEntries(core.stats.http),
+  };
+}
+
+/** POST /__control/script {turns}, POST /__control/reset, GET /__control/stats. */
+export async function handleControl(core: ModelServerCore, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${path}`;
+  if (route === 'GET /__control/stats') return sendJson(res, 200, controlStats(core));
+  if (route === 'POST /__control/reset') {
+    core.script.clear();
+    core.script.globalFailure = null;
+    core.stats.reset();
+    return sendJson(res, 200, { ok: true });
+  }
+  if (route === 'POST /__control/script') {
+    let body: unknown;
+    try {
+      const raw = await readBody(req);
+      if (raw.length > MAX_CONTROL_BYTES) return sendError(res, 413, 'request_too_large', 'The control body is too large.');
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return sendError(res, 400, 'invalid_json', 'The control body is not JSON.');
+    }
+    const parsed = ScriptBody.safeParse(body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_script', z.prettifyError(parsed.error));
+    core.script.enqueue(parsed.data.turns as ScriptedTurn[]);
+    return sendJson(res, 200, { pending: core.script.pending });
+  }
+  return sendError(res, 404, 'not_found', `No control route ${route}.`);
+}
