@@ -25,6 +25,8 @@ interface Props {
   openPaths: string[];
   activePath: string | null;
   onCursor: (info: CursorInfo | null) => void;
+  /** The editor instance once created (null after disposal), for following and review. */
+  onEditor?: (editor: MonacoEditor.IStandaloneCodeEditor | null) => void;
 }
 
 declare global {
@@ -34,13 +36,15 @@ declare global {
   }
 }
 
-export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor }: Props) {
+export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
   const bindings = useRef(new Map<string, FileBinding>());
   const activeRef = useRef<string | null>(null);
   const onCursorRef = useRef(onCursor);
   onCursorRef.current = onCursor;
+  const onEditorRef = useRef(onEditor);
+  onEditorRef.current = onEditor;
 
   // Create the editor once per document.
   useEffect(() => {
@@ -70,6 +74,7 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
     });
     editorRef.current = editor;
     window.__tandem = { monaco, doc };
+    onEditorRef.current?.(editor);
 
     const active = () => (activeRef.current ? bindings.current.get(activeRef.current) : undefined);
     // Monaco's own undo would also revert other people's edits: route the keys to this person's
@@ -99,6 +104,7 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       d2.dispose();
       for (const b of all.values()) b.destroy();
       all.clear();
+      onEditorRef.current?.(null);
       editor.dispose();
       editorRef.current = null;
       if (window.__tandem?.doc === doc) delete window.__tandem;

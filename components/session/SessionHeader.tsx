@@ -23,9 +23,12 @@ interface Props {
   peers: Peer[];
   profile: Profile;
   onProfile: (p: Profile) => void;
+  followingId?: number | null;
+  onFollow?: (clientId: number) => void;
+  onStopFollowing?: () => void;
 }
 
-export function SessionHeader({ id, token, title, role, status, statusDetail, peers, profile, onProfile }: Props) {
+export function SessionHeader({ id, token, title, role, status, statusDetail, peers, profile, onProfile, followingId, onFollow, onStopFollowing }: Props) {
   const [sharing, setSharing] = useState(false);
   return (
     <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line bg-panel px-3">
@@ -43,7 +46,7 @@ export function SessionHeader({ id, token, title, role, status, statusDetail, pe
       )}
       <div className="ml-auto flex shrink-0 items-center gap-3">
         <ConnectionBadge status={status} detail={statusDetail} />
-        <PresenceAvatars peers={peers} />
+        <PresenceAvatars peers={peers} followingId={followingId} onFollow={onFollow} onStopFollowing={onStopFollowing} />
         <div className="h-5 w-px bg-line" />
         <NameChip profile={profile} onChange={onProfile} />
         <a

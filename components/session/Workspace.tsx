@@ -1,6 +1,7 @@
 'use client';
 // The session screen once the link checked out: header, explorer, tabs + editor, status bar.
 import { useEffect, useRef, useState } from 'react';
+import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Role } from '@/lib/schema.ts';
 import { identitiesOf, metaOf } from '@/lib/schema.ts';
 import type { Profile } from '@/components/storage/profile.ts';
@@ -18,6 +19,9 @@ import { presenceFor, usePeers } from './presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from './useYMap.ts';
+import { useFollow } from './useFollow.ts';
+import { useActiveAi } from './useAiPresence.ts';
+import { FollowBar } from './FollowBar.tsx';
 
 interface Props {
   id: string;
@@ -58,6 +62,9 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   const [loadError, setLoadError] = useState(false);
   const [cursor, setCursor] = useState<CursorInfo | null>(null);
   const readOnly = role !== 'edit';
+  const [editor, setEditor] = useState<MonacoEditor.IStandaloneCodeEditor | null>(null);
+  const follow = useFollow({ awareness, doc, editor, peers, activePath: tabs.activePath, open: tabs.open });
+  const activeAi = useActiveAi(awareness);
 
   useEffect(() => {
     loadEditorModules().then(setModules, () => setLoadError(true));
@@ -111,6 +118,9 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         peers={peers}
         profile={profile}
         onProfile={onProfile}
+        followingId={follow.peer?.clientId ?? null}
+        onFollow={follow.follow}
+        onStopFollowing={follow.stop}
       />
       <div className="flex min-h-0 flex-1">
         <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
@@ -129,7 +139,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
             <TreeSkeleton />
           )}
           </div>
-          <PeoplePanel peers={peers} onOpen={tabs.open} />
+          <PeoplePanel peers={peers} followingId={follow.peer?.clientId ?? null} onFollow={follow.follow} onStopFollowing={follow.stop} />
         </aside>
         <main className="flex min-w-0 flex-1 flex-col bg-[#0e1015]">
           <TabBar paths={tabs.openPaths} active={tabs.activePath} peers={peers} onSelect={tabs.open} onClose={tabs.close} />
@@ -148,7 +158,9 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   openPaths={tabs.openPaths}
                   activePath={tabs.activePath}
                   onCursor={setCursor}
+                  onEditor={setEditor}
                 />
+                <FollowBar follow={follow} activeAi={activeAi} />
                 {!tabs.activePath && <EmptyEditor readOnly={readOnly} />}
               </>
             )}

@@ -1,0 +1,76 @@
+'use client';
+// Over the editor: "Following X — Esc to stop" with a frame in their colour while following,
+// and an offer to follow the AI when one of its runs starts (dismissed per run).
+import { useState } from 'react';
+import type { Follow } from './useFollow.ts';
+import type { AiPresence } from './useAiPresence.ts';
+
+export function FollowBar({ follow, activeAi }: { follow: Follow; activeAi: AiPresence | null }) {
+  const [dismissedRun, setDismissedRun] = useState<string | null>(null);
+  const { peer } = follow;
+  if (peer) {
+    return (
+      <>
+        <div
+          className="pointer-events-none absolute inset-0 z-20 rounded-sm"
+          style={{ boxShadow: `inset 0 0 0 2px ${peer.color}` }}
+          aria-hidden="true"
+        />
+        <div
+          className="absolute left-1/2 top-0 z-30 flex -translate-x-1/2 animate-pop-in items-center gap-2 rounded-b-md px-3 py-1 text-xs font-medium text-zinc-950 shadow-lg"
+          style={{ background: peer.color }}
+          data-testid="follow-indicator"
+          data-following={peer.name}
+          role="status"
+        >
+          <span>
+            Following {peer.kind === 'ai' ? `the AI (${peer.name})` : peer.name}
+            {peer.file ? <span className="font-mono opacity-75"> · {peer.file}</span> : null}
+          </span>
+          <span className="opacity-70">— Esc to stop</span>
+          <button
+            type="button"
+            onClick={follow.stop}
+            className="rounded bg-black/15 px-1.5 py-px text-[11px] hover:bg-black/25"
+            data-testid="follow-stop"
+          >
+            Stop
+          </button>
+        </div>
+      </>
+    );
+  }
+  const runKey = activeAi ? activeAi.runId ?? `ai-${activeAi.clientId}` : null;
+  if (!activeAi || runKey === dismissedRun) return null;
+  return (
+    <div
+      className="absolute right-4 top-3 z-30 flex animate-pop-in items-center gap-2 rounded-lg border border-violet-400/30 bg-[#1b1730]/95 py-1.5 pl-3 pr-1.5 text-xs text-violet-100 shadow-xl shadow-black/40 backdrop-blur"
+      data-testid="follow-ai-offer"
+    >
+      <span className="relative flex h-2 w-2">
+        <span className="absolute inline-flex h-full w-full animate-ping rounded-full bg-violet-400 opacity-60" />
+        <span className="relative inline-flex h-2 w-2 rounded-full bg-violet-400" />
+      </span>
+      <span>
+        {activeAi.name} is {activeAi.status === 'editing' ? 'editing' : 'thinking'}
+        {activeAi.file ? <span className="font-mono text-violet-300"> · {activeAi.file}</span> : null}
+      </span>
+      <button
+        type="button"
+        onClick={() => follow.follow(activeAi.clientId)}
+        className="rounded-md bg-violet-500 px-2 py-0.5 font-semibold text-white hover:bg-violet-400"
+        data-testid="follow-ai"
+      >
+        Follow the AI
+      </button>
+      <button
+        type="button"
+        onClick={() => setDismissedRun(runKey)}
+        aria-label="Dismiss"
+        className="rounded px-1 text-violet-300 hover:bg-white/10"
+      >
+        ×
+      </button>
+    </div>
+  );
+}
