@@ -1,5 +1,5 @@
 // Browser calls to Tandem's HTTP API (served by server/, see lib/api.ts for the wire types).
-import type { ApiError, CreateSessionResponse, SessionInfoResponse } from '@/lib/api.ts';
+import type { ApiError, CreateSessionResponse, SessionInfoResponse, SessionLinksResponse } from '@/lib/api.ts';
 
 /** An error the page can explain: the HTTP status (0 when the server could not be reached). */
 export class ApiRequestError extends Error {
@@ -57,4 +57,11 @@ export function zipUrl(id: string, token: string): string {
 export function tokenFromUrl(url: string): string | null {
   const hash = url.includes('#') ? url.slice(url.indexOf('#') + 1) : '';
   return new URLSearchParams(hash).get('token');
+}
+
+/** Both share links (edit token only: a viewer gets 403). */
+export function getSessionLinks(id: string, token: string): Promise<SessionLinksResponse> {
+  return request<SessionLinksResponse>(`/api/sessions/${encodeURIComponent(id)}/links`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
 }

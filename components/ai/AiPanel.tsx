@@ -1,113 +1,99 @@
 'use client';
-// The AI panel: ask (Ctrl/Cmd+Enter), Stop, and the shared thread with each run's status, queue
-// position, explanation, changed hunks, figures and errors. When no model is connected it shows
-// the server's explanation of how to connect one. Viewers see the thread but cannot ask.
-import { useEffect, useRef, useState } from 'react';
+// The AI panel: ask (Ctrl/Cmd+Enter; Ctrl/Cmd+I from anywhere focuses the prompt), Stop (button,
+// or Esc in the panel while a run is active), and the shared thread. The active file and the
+// person's selection go with each request. When no model is connected it shows the server's
+// explanation of how to connect one. Viewers see the thread but cannot ask.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import type { AiRunView, AiSelection } from '@/lib/ai/schema.ts';
+import type { Awareness } from 'y-protocols/awareness';
+import type { Peer } from '@/components/session/presence.ts';
 import { aiStatus, askAi, cancelAi, type AiProviderStatus } from './aiApi.ts';
+import { describeSelection, isEmptySelection, readLocalSelection, useLocalSelection } from './editorSelection.ts';
+import { isLive, RunCard } from './RunCard.tsx';
 import { useAiThread } from './useAiThread.ts';
 
 export interface AiPanelProps {
   doc: Y.Doc;
+  awareness: Awareness;
   sessionId: string;
   token: string;
   canEdit: boolean;
   userName: string;
   activeFile: string | null;
-  selection: AiSelection | null;
+  /** The AI's presence entry, for its live status. */
+  aiPeer: Peer | null;
+  /** Makes the panel visible (Ctrl/Cmd+I while it is collapsed or on another tab). */
+  onReveal: () => void;
 }
 
-const STATUS_STYLE: Record<AiRunView['status'], string> = {
-  queued: 'bg-zinc-700 text-zinc-200',
-  thinking: 'bg-violet-500/20 text-violet-200',
-  editing: 'bg-violet-500/30 text-violet-100',
-  done: 'bg-emerald-500/15 text-emerald-300',
-  error: 'bg-red-500/15 text-red-300',
-  cancelled: 'bg-zinc-700 text-zinc-300',
+const PRESENCE_STYLE: Record<string, string> = {
+  idle: 'bg-zinc-500',
+  queued: 'bg-amber-400',
+  thinking: 'bg-violet-400 animate-pulse',
+  editing: 'bg-violet-400 animate-pulse',
+  error: 'bg-red-400',
 };
 
-function figures(run: AiRunView): string | null {
-  const m = run.metrics;
-  if (!m) return null;
-  const parts = [`${m.tokens} tokens`];
-  if (m.tokensPerSec !== null) parts.push(`${m.tokensPerSec} tok/s`);
-  if (m.ttftMs !== null) parts.push(`first token ${m.ttftMs} ms`);
-  parts.push(`${(m.durationMs / 1000).toFixed(1)} s`);
-  return parts.join(' · ');
-}
-
-function RunCard({ run, canStop, onStop }: { run: AiRunView; canStop: boolean; onStop: () => void }) {
-  const live = run.status === 'queued' || run.status === 'thinking' || run.status === 'editing';
-  const applied = run.hunks.filter((h) => h.status === 'applied').length;
-  const refused = run.hunks.filter((h) => h.status === 'refused');
-  return (
-    <li className="rounded-md border border-line bg-raised/60 p-2.5 text-xs" data-testid="ai-run" data-status={run.status}>
-      <div className="flex items-center gap-2">
-        <span className="min-w-0 flex-1 truncate text-zinc-400">
-          {run.requestedBy.name}
-          {run.file && <span className="font-mono text-zinc-500"> · {run.file}</span>}
-        </span>
-        <span className={`rounded px-1.5 py-px text-[10px] font-medium ${STATUS_STYLE[run.status]}`} data-testid="ai-run-status">
-          {run.status === 'queued' && run.queuePosition ? `queued #${run.queuePosition}` : run.status}
-        </span>
-        {live && canStop && (
-          <button type="button" onClick={onStop} className="rounded border border-line px-1.5 py-px text-[10px] text-zinc-200 hover:bg-hover" data-testid="ai-stop">
-            Stop
-          </button>
-        )}
-      </div>
-      <p className="mt-1.5 whitespace-pre-wrap text-zinc-200">{run.prompt}</p>
-      {run.explanation && <p className="mt-1.5 whitespace-pre-wrap text-violet-200" data-testid="ai-explanation">{run.explanation.trim()}</p>}
-      {run.hunks.length > 0 && (
-        <p className="mt-1.5 text-zinc-400" data-testid="ai-changes">
-          {applied} change{applied === 1 ? '' : 's'} in {new Set(run.hunks.filter((h) => h.status === 'applied').map((h) => h.file)).size} file(s)
-          {refused.length > 0 && <span className="text-amber-300"> · {refused.length} not applied</span>}
-        </p>
-      )}
-      {refused.map((h) => (
-        <p key={h.id} className="mt-1 text-amber-300/90">
-          <span className="font-mono">{h.file}</span>: {h.reason}
-        </p>
-      ))}
-      {run.truncated && <p className="mt-1 text-zinc-500">Context {run.truncated}</p>}
-      {run.error && run.status !== 'cancelled' && <p className="mt-1.5 text-red-300" data-testid="ai-error">{run.error.message}</p>}
-      {run.status === 'cancelled' && run.error && <p className="mt-1.5 text-zinc-400">{run.error.message}</p>}
-      {figures(run) && <p className="mt-1.5 font-mono text-[10px] text-zinc-500" data-testid="ai-figures">{figures(run)}</p>}
-    </li>
-  );
-}
-
-export function AiPanel({ doc, sessionId, token, canEdit, userName, activeFile, selection }: AiPanelProps) {
+export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, activeFile, aiPeer, onReveal }: AiPanelProps) {
   const runs = useAiThread(doc);
+  const selection = useLocalSelection(awareness, doc, activeFile);
   const [status, setStatus] = useState<AiProviderStatus | null>(null);
   const [prompt, setPrompt] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const listEnd = useRef<HTMLLIElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const running = runs.find((r) => r.status === 'thinking' || r.status === 'editing') ?? null;
 
+  // Re-checked while no model is connected: starting a local model server is picked up without a reload.
+  const configured = status?.configured ?? false;
   useEffect(() => {
     let live = true;
-    aiStatus(sessionId, token).then((s) => live && setStatus(s), (e: Error) => live && setProblem(e.message));
+    const check = () =>
+      aiStatus(sessionId, token).then(
+        (s) => live && setStatus(s),
+        (e: Error) => live && setProblem(e.message),
+      );
+    void check();
+    const timer = configured ? undefined : window.setInterval(check, 15_000);
     return () => {
       live = false;
+      window.clearInterval(timer);
     };
-  }, [sessionId, token]);
+  }, [sessionId, token, configured]);
 
+  const last = runs.at(-1);
   useEffect(() => {
     listEnd.current?.scrollIntoView({ block: 'end' });
-  }, [runs.length]);
+  }, [runs.length, last?.explanation.length, last?.hunks.length, last?.status]);
+
+  // Ctrl/Cmd+I anywhere (the editor included) reveals the panel and focuses the prompt. Capture
+  // phase, so Monaco's own binding for the chord never sees it.
+  useEffect(() => {
+    if (!canEdit) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() !== 'i' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      e.stopPropagation();
+      onReveal();
+      requestAnimationFrame(() => input.current?.focus());
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [canEdit, onReveal]);
 
   const send = async () => {
     const text = prompt.trim();
     if (!text || sending || !canEdit) return;
     setSending(true);
     setProblem(null);
+    // Read fresh: the file may have changed under the caret since the last render.
+    const sel = readLocalSelection(awareness, doc, activeFile);
     try {
       await askAi(sessionId, token, {
         prompt: text,
         ...(activeFile ? { file: activeFile } : {}),
-        ...(activeFile && selection ? { selection } : {}),
+        ...(activeFile && sel ? { selection: sel } : {}),
         requestedBy: { name: userName, clientId: doc.clientID },
       });
       setPrompt('');
@@ -118,29 +104,67 @@ export function AiPanel({ doc, sessionId, token, canEdit, userName, activeFile, 
     }
   };
 
-  const stop = (runId: string) => {
-    cancelAi(sessionId, token, runId, userName).catch((err: Error) => setProblem(err.message));
-  };
+  const stop = useCallback(
+    (runId: string) => {
+      cancelAi(sessionId, token, runId, userName).catch((err: Error) => setProblem(err.message));
+    },
+    [sessionId, token, userName],
+  );
 
   return (
-    <section className="flex h-full min-h-0 flex-col" data-testid="ai-panel">
-      <header className="flex items-center gap-2 border-b border-line px-3 py-2">
-        <h2 className="text-[11px] font-semibold uppercase tracking-wider text-zinc-500">AI</h2>
-        {status?.configured && <span className="truncate font-mono text-[10px] text-zinc-500">{status.model} · {status.provider}</span>}
+    <section
+      className="flex h-full min-h-0 flex-col"
+      data-testid="ai-panel"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && running && canEdit) {
+          e.preventDefault();
+          stop(running.id);
+        }
+      }}
+    >
+      <header className="flex items-center gap-2 border-b border-line px-3 py-2" data-testid="ai-header">
+        <span className={`h-2 w-2 shrink-0 rounded-full ${aiPeer?.status ? PRESENCE_STYLE[aiPeer.status] : status?.configured ? 'bg-zinc-500' : 'bg-zinc-700'}`} />
+        <span className="min-w-0 flex-1 truncate text-xs text-zinc-300">
+          {status?.configured ? (
+            <>
+              <span className="font-mono" data-testid="ai-model">{status.model}</span>
+              <span className="text-zinc-500"> · {status.provider}</span>
+            </>
+          ) : status ? (
+            'No model connected'
+          ) : (
+            'Checking the model…'
+          )}
+        </span>
+        {aiPeer?.status && (
+          <span className="text-[10px] uppercase tracking-wider text-zinc-500" data-testid="ai-presence-status">
+            {aiPeer.status}
+          </span>
+        )}
       </header>
-      <ol className="min-h-0 flex-1 space-y-2 overflow-y-auto p-2" data-testid="ai-thread">
+      <ol className="min-h-0 flex-1 space-y-2 overflow-y-auto p-2" data-testid="ai-thread" aria-live="polite">
         {runs.map((run) => (
-          <RunCard key={run.id} run={run} canStop={canEdit} onStop={() => stop(run.id)} />
+          <RunCard key={run.id} run={run} canStop={canEdit && isLive(run)} onStop={() => stop(run.id)} />
         ))}
-        {runs.length === 0 && status?.configured && <li className="px-1 text-xs text-zinc-500">Ask for a change; everyone here sees the AI type.</li>}
-        <li ref={listEnd} aria-hidden />
+        {runs.length === 0 && status?.configured && (
+          <li className="px-2 py-6 text-center text-xs leading-relaxed text-zinc-500">
+            Ask for a change. The AI edits the shared files live, as a collaborator: everyone here watches it type, and you can keep typing
+            while it does.
+          </li>
+        )}
+        <li ref={listEnd} aria-hidden className="h-px" />
       </ol>
       {status && !status.configured && (
-        <pre className="m-2 whitespace-pre-wrap rounded-md border border-line bg-raised p-2 text-[11px] text-zinc-300" data-testid="ai-connect-help">
-          {status.help}
-        </pre>
+        <div className="m-2 rounded-lg border border-amber-400/30 bg-amber-500/[0.06] p-2.5" data-testid="ai-connect-help">
+          <p className="text-xs font-medium text-amber-200">Connect a model to use the AI</p>
+          <pre className="mt-1.5 max-h-72 overflow-y-auto whitespace-pre-wrap font-mono text-[11px] leading-relaxed text-zinc-300">{status.help}</pre>
+        </div>
       )}
-      {problem && <p className="mx-2 mb-1 text-xs text-red-300" role="alert" data-testid="ai-problem">{problem}</p>}
+      {problem && (
+        <p className="mx-2 mb-1 rounded border border-red-400/30 bg-red-500/10 px-2 py-1 text-xs text-red-200" role="alert" data-testid="ai-problem">
+          {problem}
+        </p>
+      )}
       {canEdit ? (
         <form
           className="border-t border-line p-2"
@@ -149,7 +173,18 @@ export function AiPanel({ doc, sessionId, token, canEdit, userName, activeFile, 
             void send();
           }}
         >
+          <p className="mb-1 truncate font-mono text-[10px] text-zinc-500" data-testid="ai-context">
+            {activeFile ? (
+              <>
+                {activeFile}
+                {selection && <> · {isEmptySelection(selection) ? `caret at ${describeSelection(selection)}` : `${describeSelection(selection)} selected`}</>}
+              </>
+            ) : (
+              'No file open: the AI sees the whole workspace'
+            )}
+          </p>
           <textarea
+            ref={input}
             value={prompt}
             onChange={(e) => setPrompt(e.target.value)}
             onKeyDown={(e) => {
@@ -160,16 +195,20 @@ export function AiPanel({ doc, sessionId, token, canEdit, userName, activeFile, 
             }}
             rows={3}
             maxLength={20_000}
-            placeholder={activeFile ? `Ask the AI about ${activeFile}…` : 'Ask the AI…'}
-            className="w-full resize-none rounded-md border border-line bg-raised px-2 py-1.5 text-xs text-zinc-100 outline-none focus:border-violet-400"
+            disabled={status !== null && !status.configured}
+            placeholder={activeFile ? `Ask the AI to change ${activeFile}…` : 'Ask the AI…'}
+            className="w-full resize-none rounded-md border border-line bg-raised px-2 py-1.5 text-xs text-zinc-100 outline-none placeholder:text-zinc-600 focus:border-violet-400 disabled:opacity-50"
             data-testid="ai-prompt"
+            aria-label="Ask the AI"
           />
-          <div className="mt-1.5 flex items-center justify-between">
-            <span className="text-[10px] text-zinc-500">Ctrl/⌘ + Enter to send</span>
+          <div className="mt-1.5 flex items-center justify-between gap-2">
+            <span className="text-[10px] text-zinc-500">
+              Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here{running ? ' · Esc stops' : ''}
+            </span>
             <button
               type="submit"
-              disabled={sending || prompt.trim() === ''}
-              className="rounded-md bg-violet-500 px-2.5 py-1 text-xs font-medium text-white enabled:hover:bg-violet-400 disabled:opacity-50"
+              disabled={sending || prompt.trim() === '' || (status !== null && !status.configured)}
+              className="rounded-md bg-violet-500 px-2.5 py-1 text-xs font-medium text-white enabled:hover:bg-violet-400 disabled:opacity-40"
               data-testid="ai-send"
             >
               {sending ? 'Sending…' : 'Send'}
@@ -177,7 +216,9 @@ export function AiPanel({ doc, sessionId, token, canEdit, userName, activeFile, 
           </div>
         </form>
       ) : (
-        <p className="border-t border-line p-2 text-xs text-zinc-500">Viewers see the AI thread but cannot ask.</p>
+        <p className="border-t border-line p-3 text-xs leading-relaxed text-zinc-400" data-testid="ai-viewer-note">
+          You are viewing this session: you see the AI thread live, but only people with the edit link can ask the AI or stop it.
+        </p>
       )}
     </section>
   );

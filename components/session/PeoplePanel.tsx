@@ -46,7 +46,9 @@ export function PeoplePanel({ peers, followingId, onFollow, onStopFollowing }: P
                     </span>
                   )}
                 </span>
-                <span className="block truncate font-mono text-[10px] text-zinc-500">{p.file ?? 'no file open'}</span>
+                <span className="block truncate font-mono text-[10px] text-zinc-500" data-testid={p.kind === 'ai' ? 'ai-peer-status' : undefined}>
+                  {p.kind === 'ai' && p.status ? `${p.status}${p.file ? ` · ${p.file}` : ''}` : (p.file ?? 'no file open')}
+                </span>
               </span>
             </button>
           </li>

@@ -54,7 +54,7 @@ export function PresenceAvatars({ peers, followingId = null, onFollow, onStopFol
               {p.isSelf && <span className="text-zinc-500">(you)</span>}
             </div>
             <div className="mt-0.5 text-zinc-400">
-              {p.role === 'view' ? 'Viewing' : 'Editing'}
+              {p.kind === 'ai' ? `AI · ${p.status ?? 'idle'}` : p.role === 'view' ? 'Viewing' : 'Editing'}
               {p.file ? <> · <span className="font-mono text-zinc-300">{p.file}</span></> : null}
             </div>
             {!p.isSelf && onFollow && (

@@ -1,9 +1,10 @@
 'use client';
-// Share links for the session. The page only knows the token it was opened with, plus the
-// tokens this browser kept when it created the session (recentSessions.ts).
+// Share links for the session. Editors get both links from the server (GET …/links); a viewer
+// only knows the token it was opened with, plus any this browser kept (recentSessions.ts).
 import { useEffect, useRef, useState } from 'react';
 import type { Role } from '@/lib/schema.ts';
 import { findRecent, sessionLink } from '@/components/storage/recentSessions.ts';
+import { getSessionLinks } from '@/components/apiClient.ts';
 import { CheckIcon, CloseIcon, CopyIcon, EyeIcon, PencilIcon } from '@/components/ui/icons.tsx';
 
 interface Props {
@@ -18,6 +19,22 @@ export function ShareDialog({ id, token, role, onClose }: Props) {
   const recent = findRecent(id);
   const editToken = role === 'edit' ? token : recent?.editToken;
   const viewToken = role === 'view' ? token : recent?.viewToken;
+  const [served, setServed] = useState<{ editUrl: string; viewUrl: string } | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+
+  useEffect(() => {
+    if (role !== 'edit') return;
+    let live = true;
+    getSessionLinks(id, token).then(
+      (links) => live && setServed(links),
+      () => live && setLoadFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, token, role]);
+  const editUrl = served?.editUrl ?? (editToken ? sessionLink(id, editToken) : null);
+  const viewUrl = served?.viewUrl ?? (viewToken ? sessionLink(id, viewToken) : null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -47,26 +64,30 @@ export function ShareDialog({ id, token, role, onClose }: Props) {
           </button>
         </div>
         <div className="mt-5 space-y-3">
-          {editToken && (
+          {editUrl && (
             <LinkRow
               testId="edit-link"
               icon={<PencilIcon size={15} />}
               title="Can edit"
               description="Full access: edit files, create and delete them."
-              url={sessionLink(id, editToken)}
+              url={editUrl}
             />
           )}
-          {viewToken ? (
+          {viewUrl ? (
             <LinkRow
               testId="view-link"
               icon={<EyeIcon size={15} />}
               title="View only"
               description="Watch live, with cursors. Typing changes nothing."
-              url={sessionLink(id, viewToken)}
+              url={viewUrl}
             />
           ) : (
             <p className="rounded-lg border border-dashed border-line-strong px-3 py-2.5 text-xs text-zinc-400">
-              The view-only link is known to the browser that created this session.
+              {role === 'edit' && !loadFailed
+                ? 'Fetching the view-only link…'
+                : role === 'edit'
+                  ? 'The view-only link could not be fetched; try again in a moment.'
+                  : 'Only editors can see the other links.'}
             </p>
           )}
         </div>

@@ -1,6 +1,6 @@
 'use client';
 // The session screen once the link checked out: header, explorer, tabs + editor, status bar.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Role } from '@/lib/schema.ts';
 import { identitiesOf, metaOf } from '@/lib/schema.ts';
@@ -19,6 +19,8 @@ import { presenceFor, usePeers } from './presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from './useYMap.ts';
+import { SidePanel, type SideTab } from './SidePanel.tsx';
+import { AiPanel } from '@/components/ai/AiPanel.tsx';
 import { useFollow } from './useFollow.ts';
 import { useActiveAi } from './useAiPresence.ts';
 import { FollowBar } from './FollowBar.tsx';
@@ -101,6 +103,35 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   }, []);
   useEffect(() => cursorStyles.current?.update(peers), [peers]);
 
+  const [sideOpen, setSideOpen] = useSideOpen();
+  const [sideTab, setSideTab] = useState('ai');
+  const aiPeer = peers.find((p) => p.kind === 'ai') ?? null;
+  const revealAi = useCallback(() => {
+    setSideTab('ai');
+    setSideOpen(true);
+  }, [setSideOpen]);
+  // The side panel's tabs; each is one entry here.
+  const sideTabs: SideTab[] = [
+    {
+      id: 'ai',
+      label: 'AI',
+      badge: aiPeer?.status === 'thinking' || aiPeer?.status === 'editing' ? <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-violet-400" /> : null,
+      content: (
+        <AiPanel
+          doc={doc}
+          awareness={awareness}
+          sessionId={id}
+          token={token}
+          canEdit={!readOnly}
+          userName={profile.name}
+          activeFile={tabs.activePath}
+          aiPeer={aiPeer}
+          onReveal={revealAi}
+        />
+      ),
+    },
+  ];
+
   useEffect(() => {
     document.title = `${liveTitle || title || 'Session'} · Tandem`;
   }, [liveTitle, title]);
@@ -166,8 +197,29 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
             )}
           </div>
         </main>
+        <SidePanel tabs={sideTabs} active={sideTab} open={sideOpen} onActive={setSideTab} onOpen={setSideOpen} />
       </div>
       <StatusBar role={role} path={tabs.activePath} cursor={tabs.activePath ? cursor : null} people={peers.length} />
     </div>
   );
+}
+
+/** Whether the side panel is open, remembered per browser. */
+function useSideOpen(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState(() => {
+    try {
+      return window.localStorage.getItem('tandem:side-open') !== 'false';
+    } catch {
+      return true;
+    }
+  });
+  const set = useCallback((next: boolean) => {
+    setOpen(next);
+    try {
+      window.localStorage.setItem('tandem:side-open', String(next));
+    } catch {
+      // Storage refused (private mode): the choice lasts for this page only.
+    }
+  }, []);
+  return [open, set];
 }

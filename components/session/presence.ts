@@ -13,6 +13,8 @@ export interface Peer {
   colorLight: string;
   role: Role;
   kind: 'human' | 'ai';
+  /** What an AI peer is doing (idle, queued, thinking, editing, error); null for people. */
+  status: string | null;
   /** The file this person has open, if any. */
   file: string | null;
   isSelf: boolean;
@@ -35,6 +37,8 @@ export function presenceFor(profile: Profile, role: Role, file: string | null): 
   };
 }
 
+const AI_STATUSES = new Set(['idle', 'queued', 'thinking', 'editing', 'error']);
+
 function readPeer(clientId: number, state: Record<string, unknown>, selfId: number): Peer | null {
   const user = state.user as Record<string, unknown> | undefined;
   if (!user || typeof user.name !== 'string') return null;
@@ -46,6 +50,7 @@ function readPeer(clientId: number, state: Record<string, unknown>, selfId: numb
     colorLight: lightColor(color),
     role: state.role === 'view' ? 'view' : 'edit',
     kind: state.kind === 'ai' ? 'ai' : 'human',
+    status: state.kind === 'ai' && typeof state.status === 'string' && AI_STATUSES.has(state.status) ? state.status : null,
     file: typeof state.file === 'string' ? state.file.slice(0, 512) : null,
     isSelf: clientId === selfId,
   };
