@@ -19,7 +19,9 @@
 //     associated with the range's first character (assoc 0), end with its last one (assoc -1),
 //     so typing just outside never widens the range; both null for a refused hunk), oldText (the text the hunk replaced, exactly as it was), newText (what the
 //     model asked for), startLine (1-based line of the range when written),
-//   review ('pending' | 'kept' | 'rejected'): review state, written by the review UI (issue 4).
+//   review ('pending' | 'kept' | 'rejected'): review state, written by the review server (issue 4),
+//   items (AiHunkItems | null): the Yjs items the hunk wrote and removed, recorded by the writer
+//     when the hunk completes (lib/review/record.ts); what makes reject exact after any edit.
 // Reject = remove the characters between start and end written by aiClientId, then insert
 // oldText at start; everything a reject needs is in the document, so it survives restarts.
 import * as Y from 'yjs';
@@ -54,6 +56,23 @@ export interface AiError {
   message: string;
 }
 
+/** [clientID, clock, length] of a run of Yjs items. */
+export type IdSpan = [client: number, clock: number, len: number];
+
+/**
+ * What a hunk did at the item level. `before`: the clock of every client with characters in
+ * the located range when the hunk started (an item of such a client at or after that clock, or
+ * of another non-AI client, was typed by a person after the hunk began). `inserted`: the items
+ * the hunk inserted. `removed`: the characters it deleted, with their text (the room document
+ * garbage-collects deleted content, so the text travels with the ids).
+ */
+export interface AiHunkItems {
+  v: 1;
+  before: [client: number, clock: number][];
+  inserted: IdSpan[];
+  removed: [client: number, clock: number, text: string][];
+}
+
 export interface AiHunkView {
   id: string;
   file: string;
@@ -67,6 +86,7 @@ export interface AiHunkView {
   newText: string;
   startLine: number | null;
   review: AiReview;
+  items: AiHunkItems | null;
 }
 
 export interface AiRunView {
@@ -139,6 +159,13 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+function readItems(value: unknown): AiHunkItems | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Partial<AiHunkItems>;
+  if (v.v !== 1 || !Array.isArray(v.before) || !Array.isArray(v.inserted) || !Array.isArray(v.removed)) return null;
+  return v as AiHunkItems;
+}
+
 export function readHunk(map: Y.Map<unknown>): AiHunkView {
   return {
     id: str(map.get('id')) ?? '',
@@ -153,6 +180,7 @@ export function readHunk(map: Y.Map<unknown>): AiHunkView {
     newText: str(map.get('newText')) ?? '',
     startLine: num(map.get('startLine')),
     review: (str(map.get('review')) ?? 'pending') as AiReview,
+    items: readItems(map.get('items')),
   };
 }
 

@@ -1,0 +1,62 @@
+// What the AI's hunk writer records about a hunk so that review can be exact later, after any
+// concurrent edits, reloads and restarts: which clients' characters were in the range when it
+// began, which items it inserted, and which characters (with their text) it removed. The
+// writer already scopes a Y.UndoManager to the hunk's origin; its stack items hold exactly the
+// hunk's insertions and deletions, and it keeps deleted items' content until destroyed.
+import * as Y from 'yjs';
+import type { AiHunkItems, IdSpan } from '../ai/schema.ts';
+import { itemsIn, pushSpan } from './items.ts';
+
+/** Call when a hunk starts: the next clock of every client with characters in [start, end). */
+export function clocksBefore(doc: Y.Doc, text: Y.Text, start: number, end: number): [number, number][] {
+  const clients = new Set<number>();
+  for (const it of itemsIn(text, start, end)) clients.add(it.client);
+  return [...clients].map((c) => [c, Y.getState(doc.store, c)]);
+}
+
+type DeleteSet = Y.UndoManager['undoStack'][number]['insertions'];
+
+function spansOf(ds: DeleteSet): Map<number, { clock: number; len: number }[]> {
+  return ds.clients as Map<number, { clock: number; len: number }[]>;
+}
+
+/** Call before the hunk's undo manager is destroyed. */
+export function captureHunkItems(text: Y.Text, undo: Y.UndoManager, before: [number, number][]): AiHunkItems {
+  const inserted: IdSpan[] = [];
+  const insertedBy = new Map<number, { clock: number; len: number }[]>();
+  const deletedBy = new Map<number, { clock: number; len: number }[]>();
+  for (const item of undo.undoStack) {
+    for (const [client, list] of spansOf(item.insertions)) {
+      for (const d of list) {
+        pushSpan(inserted, client, d.clock, d.len);
+        (insertedBy.get(client) ?? insertedBy.set(client, []).get(client)!).push(d);
+      }
+    }
+    for (const [client, list] of spansOf(item.deletions)) {
+      (deletedBy.get(client) ?? deletedBy.set(client, []).get(client)!).push(...list);
+    }
+  }
+  const removed: AiHunkItems['removed'] = [];
+  for (let item = text._start; item; item = item.right) {
+    if (!item.deleted || !(item.content instanceof Y.ContentString)) continue;
+    const ranges = deletedBy.get(item.id.client);
+    if (!ranges) continue;
+    const str = item.content.str;
+    for (const r of ranges) {
+      let a = Math.max(r.clock, item.id.clock);
+      let b = Math.min(r.clock + r.len, item.id.clock + item.length);
+      if (a >= b) continue;
+      // A character the hunk both inserted and deleted was never part of the old text.
+      for (const ins of insertedBy.get(item.id.client) ?? []) {
+        if (ins.clock <= a && a < ins.clock + ins.len) a = Math.min(b, ins.clock + ins.len);
+        if (ins.clock < b && b <= ins.clock + ins.len) b = Math.max(a, ins.clock);
+      }
+      if (a >= b) continue;
+      const last = removed.at(-1);
+      const piece = str.slice(a - item.id.clock, b - item.id.clock);
+      if (last && last[0] === item.id.client && last[1] + last[2].length === a) last[2] += piece;
+      else removed.push([item.id.client, a, piece]);
+    }
+  }
+  return { v: 1, before, inserted, removed };
+}
