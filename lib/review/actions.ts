@@ -140,7 +140,10 @@ function rejectOne(doc: Y.Doc, t: Target): ReviewStep {
     }
   }
   deleteSpans(text, plan.aiSpans);
-  for (const [client, clock, str] of hunk.items?.removed ?? []) insertAt(doc, text, client, clock, str, step.restored);
+  // Last tombstone first: Yjs places an insert after the tombstones that follow the index, so
+  // going backwards keeps the pieces in their original order.
+  const removed = hunk.items?.removed ?? [];
+  for (let k = removed.length - 1; k >= 0; k--) insertAt(doc, text, removed[k][0], removed[k][1], removed[k][2], step.restored);
   if (hunk.op === 'add' && text.length === 0 && files.get(hunk.file) === text) {
     files.delete(hunk.file);
     step.fileRemoved = true;
@@ -169,7 +172,7 @@ function reinsertAi(ai: Y.Doc, step: ReviewStep): void {
     files.set(step.file, text);
   }
   const spans: IdSpan[] = [];
-  for (const [client, clock, str] of step.removedAi) insertAt(ai, text, client, clock, str, spans);
+  for (let k = step.removedAi.length - 1; k >= 0; k--) insertAt(ai, text, step.removedAi[k][0], step.removedAi[k][1], step.removedAi[k][2], spans);
   const target = findHunk(ai, step.hunkId);
   if (!target || spans.length === 0) return;
   const placed = visibleSpans(text, spans);

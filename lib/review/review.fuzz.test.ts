@@ -1,0 +1,220 @@
+// Authorship and hunk computation under concurrent edits from two simulated clients: a person's
+// document and the AI's, exchanging updates in random order. Many seeds of a tiny PRNG.
+// The AI writes each hunk the way server/ai/HunkWriter does (one origin, an UndoManager scoped
+// to it, the minimal diff applied to the located range) and records it with lib/review/record.
+// People type only X, Y and Z (never in the files' text), so their characters can be told apart
+// without trusting the code under test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { diffText } from '../edits/sequenceDiff.ts';
+import { filesOf, identitiesOf } from '../schema.ts';
+import { aiRunOrderOf, aiRunsOf, encodeRelPos } from '../ai/schema.ts';
+import { applyReview, captureHunkItems, clocksBefore, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FILE = 'src/a.ts';
+const LINES = Array.from({ length: 24 }, (_, i) => `const v${i} = ${i} + w${i};`);
+/** Hunk regions: lines [from, to), separated by untouched lines. */
+const REGIONS = [[2, 4], [9, 11], [16, 19]] as const;
+const PERSON = /[XYZ]/g;
+
+function rewrite(rand: () => number, lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const r = rand();
+    if (r < 0.15) continue; // line deleted
+    out.push(r < 0.6 ? l.replace(/\+ w(\d+)/, (_, d) => `* q${d} - ${Math.floor(rand() * 9)}`) : l);
+    if (rand() < 0.3) out.push(`  extra_${Math.floor(rand() * 1000)}();`);
+  }
+  return out;
+}
+
+interface Hunk { old: string; neu: string; inserted: number }
+
+function setup(seed: number) {
+  const rand = prng(seed);
+  const base = new Y.Doc();
+  base.clientID = 1;
+  base.transact(() => filesOf(base).set(FILE, new Y.Text(LINES.map((l) => l + '\n').join(''))));
+  const person = new Y.Doc();
+  const ai = new Y.Doc();
+  person.clientID = 100 + seed;
+  ai.clientID = 500_000 + seed;
+  Y.applyUpdate(person, Y.encodeStateAsUpdate(base));
+  Y.applyUpdate(ai, Y.encodeStateAsUpdate(base));
+  const toAi: Uint8Array[] = [];
+  const toPerson: Uint8Array[] = [];
+  person.on('update', (u: Uint8Array, o: unknown) => o !== 'sync' && toAi.push(u));
+  ai.on('update', (u: Uint8Array, o: unknown) => o !== 'sync' && toPerson.push(u));
+  person.transact(() => identitiesOf(person).set(String(person.clientID), { kind: 'human', name: 'Pat', color: '#0a0' }));
+  const run = new Y.Map<unknown>();
+  ai.transact(() => {
+    run.set('id', 'r1');
+    run.set('status', 'editing');
+    run.set('aiClientId', ai.clientID);
+    run.set('model', 'm');
+    run.set('hunks', new Y.Array());
+    aiRunsOf(ai).set('r1', run);
+    aiRunOrderOf(ai).push(['r1']);
+    identitiesOf(ai).set(String(ai.clientID), { kind: 'ai', name: 'm', color: '#80f', runId: 'r1', model: 'm' });
+  }, 'ai');
+  const hunks: Hunk[] = REGIONS.map(([a, b]) => {
+    const oldLines = LINES.slice(a, b);
+    return { old: oldLines.map((l) => l + '\n').join(''), neu: rewrite(rand, oldLines).map((l) => l + '\n').join(''), inserted: 0 };
+  });
+
+  function writeHunk(k: number): void {
+    const h = hunks[k];
+    const text = filesOf(ai).get(FILE)!;
+    const start = text.toString().indexOf(h.old);
+    assert.ok(start >= 0, `seed ${seed}: hunk ${k} old text intact`);
+    const origin = { kind: 'ai', runId: 'r1', hunkId: `r1:${k + 1}` };
+    const undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
+    const before = clocksBefore(ai, text, start, start + h.old.length);
+    let i = start;
+    ai.transact(() => {
+      for (const op of diffText(h.old, h.neu)) {
+        if (op.type === 'retain') i += op.count;
+        else if (op.type === 'delete') text.delete(i, op.count);
+        else {
+          text.insert(i, op.text);
+          i += op.text.length;
+          h.inserted += op.text.length;
+        }
+      }
+    }, origin);
+    const items = captureHunkItems(text, undo, before);
+    undo.destroy();
+    ai.transact(() => {
+      const m = new Y.Map<unknown>();
+      for (const [key, value] of Object.entries({
+        id: `r1:${k + 1}`, file: FILE, op: 'update', status: 'applied', review: 'pending', oldText: h.old, newText: h.neu,
+        start: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, start, 0)),
+        end: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, Math.max(start, i), -1)), items,
+      })) m.set(key, value);
+      (run.get('hunks') as Y.Array<Y.Map<unknown>>).push([m]);
+    }, origin);
+  }
+
+  function personEdit(): void {
+    const text = filesOf(person).get(FILE)!;
+    const seen = pendingHunks(person);
+    let at: number;
+    if (seen.length > 0 && rand() < 0.8) {
+      const h = seen[Math.floor(rand() * seen.length)];
+      if (!h.range) return;
+      at = Math.max(0, Math.min(text.length, h.range.start - 2 + Math.floor(rand() * (h.range.end - h.range.start + 5))));
+    } else {
+      at = rand() < 0.5 ? 0 : text.length;
+    }
+    const content = text.toString();
+    person.transact(() => {
+      if (rand() < 0.2) {
+        const own = content.search(PERSON);
+        if (own >= 0) text.delete(own, 1);
+      } else {
+        text.insert(at, 'XYZ'.slice(0, 1 + Math.floor(rand() * 3)));
+      }
+    }, 'person');
+  }
+
+  function deliver(all = false): void {
+    for (const [queue, target] of [[toAi, ai], [toPerson, person]] as const) {
+      const n = all ? queue.length : Math.floor(rand() * (queue.length + 1));
+      // Random order: Yjs holds updates whose dependencies have not arrived yet.
+      const batch = queue.splice(0, n);
+      for (let j = batch.length - 1; j > 0; j--) {
+        const r = Math.floor(rand() * (j + 1));
+        [batch[j], batch[r]] = [batch[r], batch[j]];
+      }
+      for (const u of batch) Y.applyUpdate(target, u, 'sync');
+    }
+  }
+
+  return { rand, person, ai, hunks, writeHunk, personEdit, deliver };
+}
+
+function expectedText(hunks: Hunk[], rejected: Set<number>): string {
+  let text = LINES.map((l) => l + '\n').join('');
+  hunks.forEach((h, k) => {
+    if (!rejected.has(k)) text = text.replace(h.old, h.neu);
+  });
+  return text;
+}
+
+const SEEDS = 240;
+
+test(`hunks, authorship, reject and undo under concurrent edits (${SEEDS} seeds)`, () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const s = setup(seed);
+    let next = 0;
+    while (next < s.hunks.length) {
+      const r = s.rand();
+      if (r < 0.35) {
+        // The AI only writes where its replica holds the old text intact (as the locator requires).
+        if (filesOf(s.ai).get(FILE)!.toString().includes(s.hunks[next].old)) s.writeHunk(next++);
+        else s.deliver(true);
+      } else if (r < 0.75) s.personEdit();
+      else s.deliver();
+    }
+    for (let k = 0; k < 12; k++) (s.rand() < 0.7 ? s.personEdit() : s.deliver());
+    s.deliver(true);
+    s.deliver(true);
+    const pText = filesOf(s.person).get(FILE)!;
+    assert.equal(pText.toString(), filesOf(s.ai).get(FILE)!.toString(), `seed ${seed}: converged`);
+    const content = pText.toString();
+    assert.equal(content.replace(PERSON, ''), expectedText(s.hunks, new Set()), `seed ${seed}: AI text + person text`);
+
+    const states = hunkStates(s.person);
+    assert.deepEqual(states, hunkStates(s.ai), `seed ${seed}: same hunk states on both sides`);
+    assert.equal(states.length, 3);
+    states.forEach((h, k) => {
+      assert.ok(h.range);
+      const inside = content.slice(h.range.start, h.range.end);
+      assert.equal(h.aiChars, s.hunks[k].inserted, `seed ${seed} hunk ${k}: every AI character, nothing else`);
+      const persons = (inside.match(PERSON) ?? []).length;
+      assert.equal(h.personChars, persons, `seed ${seed} hunk ${k}: person characters inside`);
+      assert.equal(h.mixed, persons > 0, `seed ${seed} hunk ${k}: mixed`);
+      for (const sp of h.personSpans) assert.match(content.slice(sp.start, sp.end), /^[XYZ]+$/);
+    });
+    // Authorship: every X/Y/Z is Pat's, every AI-span character the AI's.
+    const lines = lineAuthorship(s.person, pText);
+    content.split('\n').forEach((line, i) => {
+      if (/[XYZ]/.test(line)) assert.ok(lines[i].authors.some((a) => a.name === 'Pat'), `seed ${seed} line ${i + 1}`);
+    });
+
+    // Reject one hunk from the person's side; the AI's replica receives it.
+    const k = Math.floor(s.rand() * 3);
+    const personCount = (content.match(PERSON) ?? []).length;
+    applyReview(s.person, { action: 'reject', hunkIds: [`r1:${k + 1}`] }, { name: 'Pat' }, { kind: 'review' });
+    s.deliver(true);
+    const after = filesOf(s.person).get(FILE)!.toString();
+    assert.equal(after, filesOf(s.ai).get(FILE)!.toString(), `seed ${seed}: converged after reject`);
+    assert.equal(after.replace(PERSON, ''), expectedText(s.hunks, new Set([k])), `seed ${seed}: reject restores old text only there`);
+    assert.equal((after.match(PERSON) ?? []).length, personCount, `seed ${seed}: every person character stays`);
+    const pending = pendingHunks(s.person);
+    assert.deepEqual(pending.map((h) => h.hunkId), [1, 2, 3].filter((n) => n !== k + 1).map((n) => `r1:${n}`));
+    for (const h of pending) assert.equal(h.aiChars, s.hunks[Number(h.hunkId.slice(3)) - 1].inserted, `seed ${seed}: other hunks intact`);
+
+    // Undo the reject from the AI's side: the AI text is back and pending again.
+    applyReview(s.ai, { action: 'undo' }, { name: 'Pat' }, { kind: 'review' });
+    s.deliver(true);
+    const undone = filesOf(s.person).get(FILE)!.toString();
+    assert.equal(undone, filesOf(s.ai).get(FILE)!.toString());
+    assert.equal(undone.replace(PERSON, ''), expectedText(s.hunks, new Set()), `seed ${seed}: undo of reject`);
+    const again = pendingHunks(s.person);
+    assert.equal(again.length, 3);
+    assert.equal(again[k].aiChars, s.hunks[k].inserted, `seed ${seed}: undone hunk's AI characters found again`);
+  }
+});
