@@ -3,12 +3,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
+import { review } from './reviewRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
 
 export const API_PREFIX = '/api/';
 
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip|links))?\/?$/;
+const REVIEW_ROUTE = /^\/api\/sessions\/([^/]+)\/review\/?$/;
 const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(\/cancel)?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
@@ -43,6 +45,11 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
   if (path === '/api/sessions' || path === '/api/sessions/') {
     allow(method, 'POST');
     return createSession(req, res, deps);
+  }
+  const reviewMatch = REVIEW_ROUTE.exec(path);
+  if (reviewMatch) {
+    allow(method, 'POST');
+    return review(req, res, deps, reviewMatch[1]);
   }
   const ai = AI_ROUTE.exec(path);
   if (ai) {
