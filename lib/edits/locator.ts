@@ -29,6 +29,11 @@ export interface LocateQuery {
   after?: number;
   /** 1-based line where the model believes the hunk starts. */
   hintLine?: number;
+  /**
+   * Only the tiers up to `punctuation`, and no "did you mean" hints: for placing a hunk early
+   * on the part of its old side seen so far, where a fuzzy guess would be too weak a basis.
+   */
+  strict?: boolean;
 }
 
 export interface LocateMatch {
@@ -94,6 +99,9 @@ export function locate(text: string, query: LocateQuery): LocateResult {
     const needle = old.map(norm);
     const starts = findWindows(hay.length, needle.length, (i, j) => hay[i] === needle[j]);
     if (starts.length > 0) return decide(text, lines, query, tier, starts);
+  }
+  if (query.strict) {
+    return { ok: false, reason: 'notFound', message: `the ${old.length} old line(s) were not found in the current file`, candidates: [] };
   }
   const hay = lines.map((l) => normalisePunctuation(l.text).trim());
   const needle = old.map((l) => normalisePunctuation(l).trim());

@@ -1,24 +1,29 @@
 // Turns a run's parsed edit events (apply_patch or SEARCH/REPLACE) into document changes:
-// each hunk is located in the CURRENT text of its file when its old side is complete, refused
-// unless the match is unique, bound to relative positions and streamed in through the minimal
-// diff. Every hunk, applied or refused, is recorded in the thread; the outcome summary is what
-// the next turn tells the model.
+// each hunk is located in the CURRENT text of its file, refused unless the match is unique,
+// bound to the text by CRDT identity and streamed in through a minimal diff. An apply_patch
+// hunk is placed early, as soon as the old lines seen so far (with its `@@` context) match one
+// place only, and its new side streams line by line from then on (EarlyHunk); if a later old
+// line or the complete old side disagrees with that place, the hunk is rolled back and placed
+// again as a whole. Every hunk, applied or refused, is recorded in the thread; the outcome
+// summary is what the next turn tells the model.
 import * as Y from 'yjs';
 import type { PatchEvent, PatchHunk } from '../../lib/edits/applyPatchParser.ts';
 import type { SearchReplaceEvent } from '../../lib/edits/searchReplaceParser.ts';
 import { locate, type LocateMatch } from '../../lib/edits/locator.ts';
+import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import { encodeRelPos, type AiHunkOp } from '../../lib/ai/schema.ts';
 import { HunkWriter } from './HunkWriter.ts';
 import type { RunRecord } from './RunRecord.ts';
+import { EarlyHunk, MAX_EARLY_ATTEMPTS } from './earlyHunk.ts';
 
 /** Largest file the AI may create or grow, in characters. */
 const MAX_FILE_CHARS = 2 * 1024 * 1024;
 
 interface Active {
   writer: HunkWriter;
-  diff: StreamingDiff;
+  diff: StreamingDiff | null;
   map: Y.Map<unknown>;
   file: string;
   text: Y.Text;
@@ -30,6 +35,15 @@ interface Active {
   finalLF: boolean;
   /** The hunk created the file (rollback removes it). */
   created: boolean;
+  /** An apply_patch hunk placed before its old side was complete. */
+  early: EarlyHunk | null;
+}
+
+export interface EditApplierOptions {
+  /** Whether the document may grow by about this many bytes (the room's size limit). */
+  canGrow?: (bytes: number) => boolean;
+  /** Called once for each hunk rollback: a clientID to restore the removed text under. */
+  restoreClientId?: () => number;
 }
 
 export class EditApplier {
@@ -40,15 +54,21 @@ export class EditApplier {
   private readonly lastEnd = new Map<string, Y.RelativePosition>();
   private skipping = false;
   private srPath: string | null = null;
+  /** The apply_patch update hunk being received (placed early or not yet). */
+  private early: EarlyHunk | null = null;
+  private readonly options: EditApplierOptions;
   private readonly outcome: string[] = [];
   private hunks = 0;
   /** A parse error in the model's edit: nothing after it is applied. */
   parseError: string | null = null;
+  /** A limit that ends the run: nothing more is written. */
+  fatal: { code: string; message: string } | null = null;
   onCursor: (file: string, text: Y.Text, index: number) => void = () => {};
 
-  constructor(doc: Y.Doc, run: RunRecord) {
+  constructor(doc: Y.Doc, run: RunRecord, options: EditApplierOptions = {}) {
     this.doc = doc;
     this.run = run;
+    this.options = options;
   }
 
   get hunkCount(): number {
@@ -63,9 +83,11 @@ export class EditApplier {
   // ---- apply_patch ---------------------------------------------------------------------
 
   onPatch(event: PatchEvent): void {
+    if (this.fatal) return;
     switch (event.type) {
       case 'fileStart': {
         this.skipping = false;
+        this.early = null;
         const path = this.checkPath(event.path, event.op);
         if (path === null) {
           this.skipping = true;
@@ -78,11 +100,17 @@ export class EditApplier {
         }
         break;
       }
+      case 'hunkStart':
+        if (!this.skipping && this.srPath !== null) this.early = new EarlyHunk(event.context, event.lineHint);
+        break;
       case 'line':
-        if (!this.skipping && this.active?.created) this.streamLine(event.text);
+        if (this.skipping) break;
+        if (this.active?.created) this.streamLine(event.text);
+        else if (this.early && this.srPath !== null) this.earlyLine(this.srPath, event.kind, event.text);
         break;
       case 'hunkEnd':
-        if (!this.skipping && this.srPath !== null) this.applyWholeHunk(this.srPath, event.hunk);
+        if (!this.skipping && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
+        this.early = null;
         break;
       case 'move':
         this.note(`moving files is not supported: the edits stay in ${this.srPath ?? 'the old path'} (not moved to ${event.to})`);
@@ -102,6 +130,7 @@ export class EditApplier {
   // ---- SEARCH/REPLACE ------------------------------------------------------------------
 
   onSearchReplace(event: SearchReplaceEvent): void {
+    if (this.fatal) return;
     switch (event.type) {
       case 'blockStart':
         this.skipping = false;
@@ -131,16 +160,17 @@ export class EditApplier {
   }
 
   /** Undoes the hunk in progress (cancel, failure, truncated edit). */
-  rollback(reason: string): void {
+  rollback(reason: string, quiet = false): void {
     const a = this.active;
     if (!a) return;
     this.active = null;
-    a.writer.rollback();
+    if (a.early) this.early = null;
+    a.writer.rollback(this.options.restoreClientId?.());
     if (a.created && filesOf(this.doc).get(a.file) === a.text) {
       this.doc.transact(() => filesOf(this.doc).delete(a.file), a.writer.origin);
     }
     this.run.updateHunk(a.map, { status: 'rolledBack', reason, start: null, end: null, newText: a.newText });
-    this.note(`${a.file}: a change was rolled back (${reason})`);
+    if (!quiet) this.note(`${a.file}: a change was rolled back (${reason})`);
   }
 
   // ---- internals -----------------------------------------------------------------------
@@ -197,7 +227,7 @@ export class EditApplier {
     writer.onFlush = (index) => this.onCursor(path, text!, index);
     this.active = {
       writer, diff: new StreamingDiff(''), map, file: path, text, oldText: '', newText: '',
-      lines: 0, leadingLF: false, finalLF: true, created: !existing,
+      lines: 0, leadingLF: false, finalLF: true, created: !existing, early: null,
     };
   }
 
@@ -222,8 +252,7 @@ export class EditApplier {
 
   private locateIn(path: string, text: Y.Text, hunk: Pick<PatchHunk, 'oldLines'> & Partial<PatchHunk>): LocateMatch | null {
     const current = text.toString();
-    const last = this.lastEnd.get(path);
-    const after = last ? Y.createAbsolutePositionFromRelativePosition(last, this.doc)?.index : undefined;
+    const after = this.afterIn(path);
     const result = locate(current, { oldLines: hunk.oldLines, context: hunk.context, eof: hunk.eof, hintLine: hunk.lineHint, after });
     if (!result.ok) {
       this.refuse(path, 'update', result.message, hunk.oldLines.join('\n'), hunk.newLines?.join('\n') ?? '');
@@ -232,7 +261,7 @@ export class EditApplier {
     return result;
   }
 
-  private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean): void {
+  private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null = null): void {
     this.hunks++;
     const { id, map } = this.run.addHunk(path, 'update', {
       status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine,
@@ -241,8 +270,8 @@ export class EditApplier {
     const writer = new HunkWriter(this.doc, text, match.start, origin);
     writer.onFlush = (index) => this.onCursor(path, text, index);
     this.active = {
-      writer, diff: new StreamingDiff(match.matched), map, file: path, text, oldText: match.matched, newText: '',
-      lines: 0, leadingLF, finalLF: match.finalNewline, created: false,
+      writer, diff: early ? null : new StreamingDiff(match.matched), map, file: path, text, oldText: match.matched, newText: '',
+      lines: 0, leadingLF, finalLF: match.finalNewline, created: false, early,
     };
     this.onCursor(path, text, match.start);
   }
@@ -252,28 +281,110 @@ export class EditApplier {
     let chunk = a.lines === 0 ? (a.leadingLF ? `\n${line}` : line) : `\n${line}`;
     if (a.created) chunk = a.lines === 0 ? line : `\n${line}`;
     a.lines++;
-    if (a.text.length + chunk.length > MAX_FILE_CHARS) {
+    a.newText += chunk;
+    this.write(a, a.diff!.push(chunk));
+  }
+
+  /** Queues ops on the active hunk unless they would break a size limit. */
+  private write(a: Active, ops: DiffOp[]): boolean {
+    let grow = 0;
+    for (const op of ops) if (op.type === 'insert') grow += op.text.length;
+    if (grow === 0) {
+      a.writer.push(ops);
+      return true;
+    }
+    if (a.text.length + grow > MAX_FILE_CHARS) {
       this.rollback(`the file would exceed ${MAX_FILE_CHARS} characters`);
       this.skipping = true;
-      return;
+      return false;
     }
-    a.newText += chunk;
-    a.writer.push(a.diff.push(chunk));
+    // UTF-8 can take 3 bytes per UTF-16 unit; plus the update's own framing.
+    if (this.options.canGrow && !this.options.canGrow(grow * 3 + 64)) {
+      const message = 'the session document has reached its size limit (MAX_DOC_BYTES): the AI stopped writing';
+      this.rollback(message);
+      this.fatal = { code: 'document_too_large', message };
+      this.skipping = true;
+      return false;
+    }
+    a.writer.push(ops);
+    return true;
   }
 
   private finishActive(): void {
     const a = this.active!;
     this.active = null;
-    if (a.lines > 0 && a.finalLF && !a.leadingLF) {
-      a.newText += '\n';
-      a.writer.push(a.diff.push('\n'));
+    if (a.early) {
+      a.writer.push(a.early.finish());
+    } else {
+      if (a.lines > 0 && a.finalLF && !a.leadingLF) {
+        a.newText += '\n';
+        a.writer.push(a.diff!.push('\n'));
+      }
+      a.writer.push(a.diff!.finish());
     }
-    a.writer.push(a.diff.finish());
     const range = a.writer.finish();
     this.lastEnd.set(a.file, range.end);
     this.run.updateHunk(a.map, {
       status: 'applied', start: encodeRelPos(range.start), end: encodeRelPos(range.end), newText: a.newText,
+      ...(a.early ? { oldText: a.early.placedOldText() } : {}),
     });
+  }
+
+  // ---- apply_patch hunks placed early ----------------------------------------------------
+
+  private earlyLine(path: string, kind: 'context' | 'remove' | 'add', line: string): void {
+    const e = this.early!;
+    e.record(kind, line);
+    const a = this.active;
+    if (a?.early === e) {
+      const fed = e.feed(kind, line);
+      if (fed.ok) {
+        if (kind !== 'remove') a.newText += `${line}\n`;
+        this.write(a, fed.ops);
+        return;
+      }
+      // The place chosen on fewer lines was wrong: undo what went there and look again.
+      this.rollback(`placed early at line ${e.startLine()}, but ${fed.reason}`, true);
+      this.early = e;
+      e.unplace();
+    }
+    if (kind !== 'add' && e.attempts < MAX_EARLY_ATTEMPTS) this.tryPlace(path, e);
+  }
+
+  private tryPlace(path: string, e: EarlyHunk): void {
+    const text = filesOf(this.doc).get(path);
+    if (!text) return;
+    e.attempts++;
+    const current = text.toString();
+    const after = this.afterIn(path);
+    const match = locate(current, { oldLines: e.oldLines, context: e.context, hintLine: e.lineHint, after, strict: true });
+    if (!match.ok) return;
+    this.startUpdate(path, text, match, false, e);
+    const a = this.active!;
+    const replay = e.place(current, match, after);
+    if (!replay.ok) {
+      this.rollback(replay.reason, true);
+      this.early = e;
+      e.unplace();
+      return;
+    }
+    a.newText = replay.newText;
+    this.write(a, replay.ops);
+  }
+
+  private endPatchHunk(path: string, hunk: PatchHunk): void {
+    const a = this.active;
+    const e = this.early;
+    if (!e || a?.early !== e) return this.applyWholeHunk(path, hunk);
+    const problem = e.verify(hunk);
+    if (problem === null) return this.finishActive();
+    this.rollback(`placed early at line ${e.startLine()}, but ${problem}`, true);
+    this.applyWholeHunk(path, hunk);
+  }
+
+  private afterIn(path: string): number | undefined {
+    const last = this.lastEnd.get(path);
+    return last ? Y.createAbsolutePositionFromRelativePosition(last, this.doc)?.index : undefined;
   }
 
   private applyWholeHunk(path: string, hunk: PatchHunk): void {

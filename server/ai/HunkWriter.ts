@@ -1,11 +1,13 @@
 // Writes one located hunk into a Y.Text as the streaming diff settles it. Ops are queued and
 // applied in batches (one transaction per flush, at most one flush per BATCH_MS) so that people
-// see the text arrive progressively without one update per character. The position of the next
-// op is kept as a Yjs relative position, so text people type above or around the hunk while
-// it streams shifts nothing. Rollback undoes exactly this hunk's items (a Y.UndoManager scoped
-// to the hunk's own origin), leaving concurrent typing untouched.
+// see the text arrive progressively without one update per character. Ops are written against
+// the text as it was when the hunk was placed and mapped onto the live text by CRDT identity
+// (PlacedText), so people typing above, inside or beside the hunk while it streams keep every
+// character and shift nothing. Rollback undoes exactly this hunk's items (a Y.UndoManager
+// scoped to the hunk's own origin), leaving concurrent typing untouched.
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
+import { PlacedText } from './placedText.ts';
 
 export interface HunkOrigin {
   kind: 'ai';
@@ -28,14 +30,17 @@ export class HunkWriter {
   private readonly doc: Y.Doc;
   private readonly text: Y.Text;
   private readonly undo: Y.UndoManager;
-  /** Start of the hunk's range (associated with the character after it). */
-  private readonly rangeStart: Y.RelativePosition;
-  /** Where the next op applies: associated with the next unprocessed character. */
-  private cursor: Y.RelativePosition;
+  private readonly placed: PlacedText;
+  /** First character the hunk kept or wrote (assoc 0), once there is one. */
+  private rangeStart: Y.RelativePosition | null = null;
+  /** After the last character the hunk processed (assoc -1: typing after it stays outside). */
+  private rangeEnd: Y.RelativePosition;
   private queued: DiffOp[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastFlush = 0;
   private done = false;
+  /** Characters inserted so far (for size limits). */
+  inserted = 0;
   /** Called after each flush with the absolute edit point (for the AI's awareness cursor). */
   onFlush: (index: number) => void = () => {};
 
@@ -44,8 +49,8 @@ export class HunkWriter {
     this.text = text;
     this.origin = origin;
     this.undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
-    this.rangeStart = Y.createRelativePositionFromTypeIndex(text, start, 0);
-    this.cursor = this.rangeStart;
+    this.placed = new PlacedText(doc, text, start);
+    this.rangeEnd = Y.createRelativePositionFromTypeIndex(text, start, -1);
   }
 
   push(ops: readonly DiffOp[]): void {
@@ -65,25 +70,32 @@ export class HunkWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queued.length === 0) return;
+    if (this.queued.length === 0 || this.done) return;
     const ops = this.queued;
     this.queued = [];
     this.lastFlush = Date.now();
-    let index = this.absolute(this.cursor);
+    const plan = this.placed.plan(ops, this.rangeStart === null);
+    let shift = 0;
+    let mark: number | null = null;
     this.doc.transact(() => {
-      for (const op of ops) {
-        if (op.type === 'retain') {
-          index = Math.min(this.text.length, index + op.count);
-        } else if (op.type === 'delete') {
-          this.text.delete(index, Math.min(op.count, this.text.length - index));
+      for (const e of plan.edits) {
+        const at = e.at + shift;
+        if ('mark' in e) mark = at;
+        else if ('del' in e) {
+          this.text.delete(at, e.del);
+          shift -= e.del;
         } else {
-          this.text.insert(index, op.text);
-          index += op.text.length;
+          this.text.insert(at, e.ins);
+          shift += e.ins.length;
+          this.inserted += e.ins.length;
         }
       }
     }, this.origin);
-    this.cursor = Y.createRelativePositionFromTypeIndex(this.text, index, 0);
-    this.onFlush(index);
+    this.placed.advance(plan);
+    const end = plan.end + shift;
+    if (mark !== null) this.rangeStart = Y.createRelativePositionFromTypeIndex(this.text, mark, 0);
+    this.rangeEnd = Y.createRelativePositionFromTypeIndex(this.text, end, -1);
+    this.onFlush(end);
   }
 
   /** Writes what is left and returns the range the hunk now occupies. */
@@ -91,8 +103,9 @@ export class HunkWriter {
     this.flush();
     this.done = true;
     this.undo.destroy();
-    const startIndex = this.absolute(this.rangeStart);
-    const endIndex = Math.max(startIndex, this.absolute(this.cursor));
+    const endIndex0 = this.absolute(this.rangeEnd);
+    const startIndex = this.rangeStart ? Math.min(this.absolute(this.rangeStart), endIndex0) : endIndex0;
+    const endIndex = Math.max(startIndex, endIndex0);
     return {
       start: Y.createRelativePositionFromTypeIndex(this.text, startIndex, 0),
       end: Y.createRelativePositionFromTypeIndex(this.text, endIndex, -1),
@@ -101,8 +114,13 @@ export class HunkWriter {
     };
   }
 
-  /** Drops queued ops and undoes every item this hunk wrote. */
-  rollback(): void {
+  /**
+   * Drops queued ops and undoes every item this hunk wrote. Deleted text cannot be revived in
+   * Yjs (a deletion is final; undo re-inserts copies as new items), so the original authors
+   * cannot be restored. With `restoreAs`, the copies are written under that clientID instead of
+   * the run's, so the restored text is not attributed to the AI run that had removed it.
+   */
+  rollback(restoreAs?: number): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -110,8 +128,14 @@ export class HunkWriter {
     this.queued = [];
     if (this.done) return;
     this.done = true;
-    while (this.undo.undoStack.length > 0) this.undo.undo();
-    this.undo.destroy();
+    const own = this.doc.clientID;
+    if (restoreAs !== undefined) this.doc.clientID = restoreAs;
+    try {
+      while (this.undo.undoStack.length > 0) this.undo.undo();
+    } finally {
+      this.doc.clientID = own;
+      this.undo.destroy();
+    }
   }
 
   private absolute(pos: Y.RelativePosition): number {
