@@ -33,6 +33,8 @@ export interface AiRequest {
 export interface AiPeerSettings {
   contextTokens: number;
   maxQueued: number;
+  /** The room's document size limit: the AI's writes stop before it (default: none). */
+  maxDocBytes?: number;
 }
 
 interface Queued {
@@ -212,7 +214,12 @@ export class AiPeer {
   private async execute(q: Queued): Promise<void> {
     const { record, request } = q;
     const controller = new AbortController();
-    const applier = new EditApplier(this.doc, record);
+    const maxDocBytes = this.settings.maxDocBytes ?? Number.POSITIVE_INFINITY;
+    const applier = new EditApplier(this.doc, record, {
+      canGrow: (bytes) => this.room.storedBytes + bytes <= maxDocBytes,
+      // Text a rollback restores is written under a clientID of its own, not the run's.
+      restoreClientId: () => uint32(),
+    });
     const active: Active = { ...q, controller, applier, cancelledBy: null };
     this.active = active;
     const started = Date.now();
@@ -283,6 +290,11 @@ export class AiPeer {
 
       for await (const event of session.turn({ instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) }, { signal: controller.signal })) {
         if (controller.signal.aborted) break;
+        if (applier.fatal) {
+          // Nothing more can be written: stop the upstream rather than pay for ignored output.
+          controller.abort();
+          break;
+        }
         if ((event.type === 'text' || event.type === 'tool_input') && firstTokenAt === null) firstTokenAt = Date.now();
         switch (event.type) {
           case 'text':
@@ -322,7 +334,8 @@ export class AiPeer {
             break;
         }
       }
-      if (controller.signal.aborted) return;
+      if (applier.fatal) failure = { code: 'document_too_large' as ProviderError['code'], message: applier.fatal.message, retryable: false };
+      if (controller.signal.aborted && !applier.fatal) return;
       if (!failure) {
         applier.finish();
         const outcome = applier.summary();
@@ -355,7 +368,7 @@ export class AiPeer {
     };
     let status: AiRunStatus;
     let error: { code: string; message: string } | null = null;
-    if (a.controller.signal.aborted) {
+    if (a.controller.signal.aborted && !a.applier.fatal) {
       a.applier.rollback(`stopped by ${a.cancelledBy ?? 'someone'}`);
       status = 'cancelled';
       error = { code: 'cancelled', message: `stopped by ${a.cancelledBy ?? 'someone'}` };

@@ -136,7 +136,7 @@ export class AiService {
     if (!entry) {
       entry = (async () => {
         const held = await this.rooms.hold(sessionId);
-        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued });
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes });
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };
         peer.onIdle = () => this.scheduleIdle(sessionId, e);
         log.info('ai.peer_joined', { room: sessionId, client: peer.awarenessId });

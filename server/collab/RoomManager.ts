@@ -42,6 +42,11 @@ export class RoomManager {
     this.heartbeat.unref();
   }
 
+  /** The per-room document size limit (in-process writers such as the AI check it too). */
+  get maxDocBytes(): number {
+    return this.options.maxDocBytes;
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }
