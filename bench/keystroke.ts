@@ -4,14 +4,12 @@
 // Node clients with presence in the room. Reference in the same run: the same interval between
 // two Node y-websocket clients through @y/websocket-server (the protocol floor), and through
 // Tandem's server (the server's share without the browsers).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CreateSessionResponse } from '../lib/api.ts';
 import { BENCH_FILE, benchText, joinRoom, openRoom, waitUntil } from './lib/clients.ts';
-import { ROOT, startHelper, startReference, startTandem, type ServerChild } from './lib/servers.ts';
-import { installProbe, perCharacter, readProbe, resetProbe } from './lib/browserProbe.ts';
+import { startHelper, startReference, startTandem, type ServerChild } from './lib/servers.ts';
+import { snapshotBuild } from './lib/buildSnapshot.ts';
+import { firstAtOrAfter, installProbe, lastAtOrBefore, perCharacter, readProbe, resetProbe } from './lib/browserProbe.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
 
 const FILE = 'bench.ts';
@@ -24,16 +22,9 @@ const KEY_INTERVAL = 25;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface KeystrokeRow {
-  path: 'browser' | 'browser-paint' | 'node-tandem' | 'node-reference';
+  path: 'browser' | 'browser-paint' | 'browser-a-send' | 'browser-wire' | 'browser-b-apply' | 'node-tandem' | 'node-reference';
   scenario: 'idle' | 'crowd';
   latency: Summary;
-}
-
-function ensureBuild(): void {
-  if (existsSync(join(ROOT, '.next/BUILD_ID'))) return;
-  console.log('keystroke: no production build (.next/BUILD_ID); running next build');
-  const built = spawnSync('sh', ['scripts/node24.sh', 'next', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('next build failed');
 }
 
 function keys(count: number): string {
@@ -110,9 +101,16 @@ async function browserScenario(browser: Browser, server: ServerChild, scenario: 
     const sent = perCharacter(logA.changes);
     const received = perCharacter(logB.changes);
     const painted = perCharacter(logB.changes.map(([_, n], i) => [logB.frames[i] ?? Number.NaN, n]));
+    // Where the time goes: A's model change → A's socket send → B's socket message → B's model change.
+    const aSend = firstAtOrAfter(sent, logA.sends);
+    const bMessage = lastAtOrBefore(received, logB.messages);
+    const segment = (from: number[], to: number[]) => summarize(to.map((t, i) => t - from[i]).filter(Number.isFinite));
     return [
       { path: 'browser', scenario, latency: summarize(pair(sent, received, 'browser')) },
       { path: 'browser-paint', scenario, latency: summarize(pair(sent, painted, 'browser paint').filter(Number.isFinite)) },
+      { path: 'browser-a-send', scenario, latency: segment(sent, aSend) },
+      { path: 'browser-wire', scenario, latency: segment(aSend, bMessage) },
+      { path: 'browser-b-apply', scenario, latency: segment(bMessage, received) },
     ];
   } finally {
     await a.context.close();
@@ -158,10 +156,10 @@ async function nodeScenario(server: ServerChild, scenario: KeystrokeRow['scenari
 }
 
 export async function runKeystroke(options: { quick: boolean }): Promise<KeystrokeRow[]> {
-  ensureBuild();
+  const appDir = await snapshotBuild();
   const count = options.quick ? 300 : 400;
   const rows: KeystrokeRow[] = [];
-  const tandem = await startTandem({ next: true });
+  const tandem = await startTandem({ next: true, cwd: appDir });
   const reference = await startReference();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -171,7 +169,7 @@ export async function runKeystroke(options: { quick: boolean }): Promise<Keystro
         const got = await run();
         for (const row of Array.isArray(got) ? got : [got]) {
           rows.push(row);
-          console.log(`  ${row.path.padEnd(14)} p50 ${fmt(row.latency.p50)} ms  p95 ${fmt(row.latency.p95)} ms  p99 ${fmt(row.latency.p99)} ms  (n ${row.latency.n})`);
+          console.log(`  ${row.path.padEnd(16)} p50 ${fmt(row.latency.p50)} ms  p95 ${fmt(row.latency.p95)} ms  p99 ${fmt(row.latency.p99)} ms  (n ${row.latency.n})`);
         }
       }
     }
@@ -187,6 +185,9 @@ export async function runKeystroke(options: { quick: boolean }): Promise<Keystro
 const LABEL: Record<KeystrokeRow['path'], string> = {
   browser: 'browser A→B, Tandem (model→model)',
   'browser-paint': 'browser A→B, Tandem (model→B frame)',
+  'browser-a-send': '  of which A: model change → socket send',
+  'browser-wire': '  of which socket send → B socket message',
+  'browser-b-apply': '  of which B: socket message → model change',
   'node-tandem': 'Node→Node, Tandem server',
   'node-reference': 'Node→Node, reference (floor)',
 };
@@ -197,6 +198,7 @@ function printKeystroke(rows: KeystrokeRow[]): void {
     const floor = rows.find((r) => r.scenario === scenario && r.path === 'node-reference')?.latency;
     for (const r of rows.filter((x) => x.scenario === scenario)) {
       const l = r.latency;
+      const part = r.path === 'browser-a-send' || r.path === 'browser-wire' || r.path === 'browser-b-apply';
       out.push([
         scenario === 'idle' ? 'idle' : `+${CROWD} clients`,
         LABEL[r.path],
@@ -205,8 +207,8 @@ function printKeystroke(rows: KeystrokeRow[]): void {
         fmt(l.p95),
         fmt(l.p99),
         fmt(l.max),
-        floor ? fmt(l.p50 / floor.p50) : '–',
-        floor ? fmt(l.p99 / floor.p99) : '–',
+        floor && !part ? fmt(l.p50 / floor.p50) : '',
+        floor && !part ? fmt(l.p99 / floor.p99) : '',
       ]);
     }
   }

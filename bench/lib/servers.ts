@@ -94,8 +94,8 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-function startChild(kind: ServerChild['kind'], args: string[], env: NodeJS.ProcessEnv, ready: RegExp, port: number, wsPath: string): Promise<ServerChild> {
-  const proc = spawn(process.execPath, ['--import', CPU_PROBE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+function startChild(kind: ServerChild['kind'], args: string[], env: NodeJS.ProcessEnv, ready: RegExp, port: number, wsPath: string, cwd = ROOT): Promise<ServerChild> {
+  const proc = spawn(process.execPath, ['--import', CPU_PROBE, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.add(proc);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -162,14 +162,14 @@ function stopChild(proc: ChildProcess): Promise<void> {
 /**
  * Tandem's server/main.ts with a temp DATA_DIR and real SQLite persistence. `next: false`
  * passes --no-next (fan-out needs only /api and /collab); `next: true` serves the production
- * build and waits until GET /api/health answers.
+ * build found in `cwd` (default: the checkout).
  */
-export async function startTandem(options: { next: boolean }): Promise<ServerChild> {
+export async function startTandem(options: { next: boolean; cwd?: string }): Promise<ServerChild> {
   const port = await freePort();
   const dataDir = tempDir('tandem-bench-');
   const args = [TANDEM_MAIN, ...(options.next ? [] : ['--no-next'])];
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' };
-  const child = await startChild('tandem', args, env, /tandem: listening on/, port, '/collab');
+  const child = await startChild('tandem', args, env, /tandem: listening on/, port, '/collab', options.cwd);
   const health = await fetch(`${child.httpUrl}/api/health`);
   if (health.status !== 200) throw new Error(`tandem /api/health answered ${health.status}`);
   return child;
