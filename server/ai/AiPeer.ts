@@ -30,6 +30,14 @@ export interface AiRequest {
   requestedBy: { name: string; clientId?: number };
 }
 
+/** A model session warmed up (`generate: false`) with the workspace as it was then. */
+export interface WarmSession {
+  session: ModelSession;
+  target: ProviderTarget;
+  seen: Map<string, string>;
+  chars: number;
+}
+
 export interface AiPeerSettings {
   contextTokens: number;
   maxQueued: number;
@@ -115,6 +123,19 @@ export class AiPeer {
 
   get awarenessId(): number {
     return this.awareness.clientID;
+  }
+
+  /** Takes over a model session warmed up before the peer existed (unless it has one). */
+  adopt(warm: WarmSession): void {
+    if (this.session || this.destroying) {
+      warm.session.close();
+      return;
+    }
+    this.session = warm.session;
+    this.sessionTarget = warm.target;
+    this.lastSeen = warm.seen;
+    this.historyChars = warm.chars;
+    this.modelName = warm.target.model;
   }
 
   /** Queued and running runs. */

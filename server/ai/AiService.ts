@@ -4,7 +4,10 @@
 import type { RoomManager } from '../collab/RoomManager.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
 import { HOW_TO_CONNECT, type AiConfig } from './aiConfig.ts';
-import { AiPeer, QueueFullError, type AiRequest } from './AiPeer.ts';
+import { AiPeer, QueueFullError, type AiRequest, type WarmSession } from './AiPeer.ts';
+import { buildContext } from './context.ts';
+import { instructionsFor, toolsFor } from './instructions.ts';
+import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { log } from '../log.ts';
@@ -62,11 +65,14 @@ export class AiService {
   private readonly perPerson: RateLimiter;
   private readonly perRoom: RateLimiter;
   private closed = false;
+  /** Sessions warmed up when a room opened, waiting for the room's first request. */
+  private readonly warm = new Map<string, Promise<WarmSession | null>>();
 
   constructor(rooms: RoomManager, connector: ModelConnector, settings: AiSettings) {
     this.rooms = rooms;
     this.connector = connector;
     this.settings = settings;
+    rooms.onJoined((id) => this.warmUp(id));
     this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
     this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
   }
@@ -131,12 +137,57 @@ export class AiService {
     return run?.status ?? null;
   }
 
+  /**
+   * Opens the model connection for a room someone just joined and sends the workspace as a
+   * `generate: false` warm-up, so that the first request only adds itself and chains from it.
+   * Unused, it is closed after peerIdleMs.
+   */
+  private warmUp(sessionId: string): void {
+    if (this.closed || this.peers.has(sessionId) || this.warm.has(sessionId)) return;
+    const warming = (async (): Promise<WarmSession | null> => {
+      const d = await this.connector.detect();
+      if (d.status !== 'ready' || this.closed) return null;
+      const files = await this.rooms.withDoc(sessionId, readFiles);
+      const context = buildContext({
+        prompt: '', files, activeFile: null, selection: null, budgetTokens: this.settings.provider.contextTokens,
+        lastSeen: null, previousOutcome: null, requestedBy: '', warmUp: true,
+      });
+      const session = this.connector.open(d.target);
+      const error = await session.warmUp({
+        instructions: instructionsFor(session.kind),
+        input: [{ type: 'message', role: 'user', text: context.text }],
+        tools: toolsFor(session.kind),
+      });
+      if (error) {
+        log.warn('ai.warmup_failed', { room: sessionId, code: error.code });
+        session.close();
+        return null;
+      }
+      log.info('ai.warmed_up', { room: sessionId });
+      return { session, target: d.target, seen: new Map(Object.entries(files)), chars: context.text.length };
+    })().catch((err) => {
+      log.error('ai.warmup_failed', err, { room: sessionId });
+      return null;
+    });
+    this.warm.set(sessionId, warming);
+    const timer = setTimeout(() => {
+      if (this.warm.get(sessionId) !== warming) return;
+      this.warm.delete(sessionId);
+      void warming.then((w) => w?.session.close());
+    }, this.settings.peerIdleMs);
+    timer.unref();
+  }
+
   private peerFor(sessionId: string): Promise<PeerEntry> {
     let entry = this.peers.get(sessionId);
     if (!entry) {
       entry = (async () => {
         const held = await this.rooms.hold(sessionId);
+        const warming = this.warm.get(sessionId);
+        this.warm.delete(sessionId);
+        const warm = warming ? await warming : null;
         const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes });
+        if (warm) peer.adopt(warm);
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };
         peer.onIdle = () => this.scheduleIdle(sessionId, e);
         log.info('ai.peer_joined', { room: sessionId, client: peer.awarenessId });
@@ -163,6 +214,9 @@ export class AiService {
   /** Stops every run (rolling back hunks in progress) and leaves every room. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    const warm = Array.from(this.warm.values());
+    this.warm.clear();
+    for (const w of await Promise.all(warm)) w?.session.close();
     const entries = await Promise.allSettled(Array.from(this.peers.values()));
     this.peers.clear();
     await Promise.all(entries.map(async (r) => {

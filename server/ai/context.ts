@@ -17,6 +17,8 @@ export interface ContextInput {
   /** What happened to the previous run's edits (refusals, rollbacks), for the model to fix. */
   previousOutcome: string | null;
   requestedBy: string;
+  /** A warm-up: the workspace only, the request follows in the next turn. */
+  warmUp?: boolean;
 }
 
 export interface BuiltContext {
@@ -110,7 +112,8 @@ export function buildContext(input: ContextInput): BuiltContext {
     truncated = `left out to stay within ${input.budgetTokens} tokens: ${shown}`;
     parts.push(`Not shown (context budget): ${shown}. Ask for them by name if you need them.`);
   }
-  parts.push(`\nRequest from ${input.requestedBy}:\n${input.prompt}`);
+  if (input.warmUp) parts.push('\nThe request will follow in the next message.');
+  else parts.push(`\nRequest from ${input.requestedBy}:\n${input.prompt}`);
   const text = parts.join('\n');
   return { text, truncated, approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN) };
 }

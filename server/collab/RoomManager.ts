@@ -29,6 +29,7 @@ export class RoomManager {
   readonly connections = new Set<Connection>();
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
+  private readonly joinListeners = new Set<(id: string) => void>();
 
   private readonly storage: Storage;
   private readonly options: RoomManagerOptions;
@@ -40,6 +41,15 @@ export class RoomManager {
       for (const conn of this.connections) conn.heartbeat();
     }, options.pingIntervalMs);
     this.heartbeat.unref();
+  }
+
+  /**
+   * Calls `listener(roomId)` whenever a connection has joined a room, so that other parts of
+   * the server (the AI's warm-up) can react without the room code knowing them.
+   */
+  onJoined(listener: (id: string) => void): () => void {
+    this.joinListeners.add(listener);
+    return () => this.joinListeners.delete(listener);
   }
 
   /** The per-room document size limit (in-process writers such as the AI check it too). */
@@ -83,6 +93,7 @@ export class RoomManager {
           return;
         }
         conn.attach(room);
+        for (const listener of this.joinListeners) listener(id);
       },
       (err) => {
         log.error('room.load_failed', err, { room: id });

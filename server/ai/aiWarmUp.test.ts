@@ -1,0 +1,43 @@
+// Opening a room warms the model connection up (`generate: false` with the workspace), and the
+// room's first request chains from it on the same WebSocket, sending only what is new.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ask, createSession, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+
+let stack: AiStack;
+before(async () => {
+  stack = await startAiStack({ rate: 0 });
+});
+after(async () => {
+  await stack.dispose();
+});
+
+type Body = { generate?: boolean; previous_response_id?: string; input?: unknown };
+
+test('a room\'s first connection warms up the model; the first turn chains from the warm-up', async () => {
+  const content = `export const marker = 'WORKSPACE-CONTENT';\n${'// filler line\n'.repeat(200)}`;
+  const session = await createSession(stack.server.url, { files: { 'a.ts': content } });
+  const before = stack.model.stats.bodies('responses-ws').length;
+  const client = await joined(session);
+  try {
+    await waitFor(() => stack.model.stats.bodies('responses-ws').length > before, 'the warm-up request');
+    const warm = stack.model.stats.bodies('responses-ws')[before] as Body;
+    assert.equal(warm.generate, false);
+    assert.match(JSON.stringify(warm.input), /WORKSPACE-CONTENT/);
+    const handshakes = stack.model.stats.wsHandshakes;
+
+    stack.model.script({ text: 'Nothing to change.' });
+    const res = await ask(stack.server, session, { prompt: 'look around' });
+    assert.equal(res.status, 202);
+    const run = await waitFinished(stack.server, session, res.body.runId!);
+    assert.equal(run.status, 'done', JSON.stringify(run.error));
+    const turn = stack.model.stats.bodies('responses-ws')[before + 1] as Body;
+    assert.notEqual(turn.generate, false);
+    assert.equal(typeof turn.previous_response_id, 'string', 'chained from the warm-up');
+    assert.doesNotMatch(JSON.stringify(turn.input), /WORKSPACE-CONTENT/, 'the workspace is not sent again');
+    assert.match(JSON.stringify(turn.input), /look around/);
+    assert.equal(stack.model.stats.wsHandshakes, handshakes, 'same connection');
+  } finally {
+    client.destroy();
+  }
+});
