@@ -14,6 +14,22 @@ export function clocksBefore(doc: Y.Doc, text: Y.Text, start: number, end: numbe
   return [...clients].map((c) => [c, Y.getState(doc.store, c)]);
 }
 
+/**
+ * The same record taken later, from the state vector saved when the hunk started: the clock
+ * each client had then, for every client with characters in [start, end) now. Used when the
+ * range the hunk covers is known only at its end (a hunk placed before its old side was
+ * complete); a client with no clock then had no characters then, so it is left out (all its
+ * characters in the range were typed after the hunk began).
+ */
+export function clocksAsOf(text: Y.Text, start: number, end: number, stateThen: ReadonlyMap<number, number>): [number, number][] {
+  const out: [number, number][] = [];
+  for (const it of itemsIn(text, start, end)) {
+    const clock = stateThen.get(it.client);
+    if (clock !== undefined && !out.some(([c]) => c === it.client)) out.push([it.client, clock]);
+  }
+  return out;
+}
+
 type DeleteSet = Y.UndoManager['undoStack'][number]['insertions'];
 
 function spansOf(ds: DeleteSet): Map<number, { clock: number; len: number }[]> {

@@ -205,6 +205,8 @@ export class EditApplier {
     if (!text) return this.refuse(path, 'delete', 'the file does not exist');
     const oldText = text.toString();
     this.hunks++;
+    // No item record: the file's Y.Text goes with the map entry, so its items cannot be revived
+    // in place. Reject recreates the file from oldText (lib/review rejectOne), which is exact.
     const { id, map } = this.run.addHunk(path, 'delete', { status: 'streaming', oldText });
     const origin = { kind: 'ai' as const, runId: this.run.id, hunkId: id };
     this.doc.transact(() => files.delete(path), origin);
@@ -324,8 +326,10 @@ export class EditApplier {
     }
     const range = a.writer.finish();
     this.lastEnd.set(a.file, range.end);
+    // One record for every path (early-placed, whole hunk, SEARCH/REPLACE, added file): the
+    // items are what a reject removes and restores.
     this.run.updateHunk(a.map, {
-      status: 'applied', start: encodeRelPos(range.start), end: encodeRelPos(range.end), newText: a.newText,
+      status: 'applied', start: encodeRelPos(range.start), end: encodeRelPos(range.end), newText: a.newText, items: range.items,
       ...(a.early ? { oldText: a.early.placedOldText() } : {}),
     });
   }

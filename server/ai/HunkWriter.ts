@@ -4,9 +4,13 @@
 // the text as it was when the hunk was placed and mapped onto the live text by CRDT identity
 // (PlacedText), so people typing above, inside or beside the hunk while it streams keep every
 // character and shift nothing. Rollback undoes exactly this hunk's items (a Y.UndoManager
-// scoped to the hunk's own origin), leaving concurrent typing untouched.
+// scoped to the hunk's own origin), leaving concurrent typing untouched. When the hunk is
+// complete, that same undo manager's stack says which items it inserted and removed: recorded
+// in the hunk (lib/review/record.ts) so that a reject is exact after any edit or restart.
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
+import type { AiHunkItems } from '../../lib/ai/schema.ts';
+import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import { PlacedText } from './placedText.ts';
 
 export interface HunkOrigin {
@@ -20,6 +24,8 @@ export interface WrittenRange {
   end: Y.RelativePosition;
   startIndex: number;
   endIndex: number;
+  /** The items the hunk inserted and removed (for review). */
+  items: AiHunkItems;
 }
 
 /** Flushes at most this often; a frame at 60 Hz. */
@@ -102,15 +108,23 @@ export class HunkWriter {
   finish(): WrittenRange {
     this.flush();
     this.done = true;
-    this.undo.destroy();
     const endIndex0 = this.absolute(this.rangeEnd);
     const startIndex = this.rangeStart ? Math.min(this.absolute(this.rangeStart), endIndex0) : endIndex0;
     const endIndex = Math.max(startIndex, endIndex0);
+    // The old side's extent is known only now (an early-placed hunk grows line by line), so the
+    // clocks before the hunk are read from the state vector taken at placement.
+    let items: AiHunkItems;
+    try {
+      items = captureHunkItems(this.text, this.undo, clocksAsOf(this.text, startIndex, endIndex, this.placed.stateAtPlacement));
+    } finally {
+      this.undo.destroy();
+    }
     return {
       start: Y.createRelativePositionFromTypeIndex(this.text, startIndex, 0),
       end: Y.createRelativePositionFromTypeIndex(this.text, endIndex, -1),
       startIndex,
       endIndex,
+      items,
     };
   }
 

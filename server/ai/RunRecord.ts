@@ -8,6 +8,7 @@ import {
   aiRunsOf,
   readRun,
   type AiError,
+  type AiHunkItems,
   type AiHunkOp,
   type AiHunkStatus,
   type AiMetrics,
@@ -41,6 +42,8 @@ export interface HunkFields {
   oldText?: string;
   newText?: string;
   startLine?: number | null;
+  /** Null for a delete hunk: its oldText is what a reject restores (the file's items went with it). */
+  items?: AiHunkItems | null;
 }
 
 export class RunRecord {
@@ -147,7 +150,7 @@ export class RunRecord {
       hunk.set('file', file);
       hunk.set('op', op);
       hunk.set('review', 'pending');
-      for (const key of ['status', 'reason', 'tier', 'start', 'end', 'oldText', 'newText', 'startLine'] as const) {
+      for (const key of ['status', 'reason', 'tier', 'start', 'end', 'oldText', 'newText', 'startLine', 'items'] as const) {
         hunk.set(key, fields[key] ?? (key === 'oldText' || key === 'newText' ? '' : null));
       }
       (this.map.get('hunks') as Y.Array<Y.Map<unknown>>).push([hunk]);

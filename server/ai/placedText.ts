@@ -96,6 +96,11 @@ export class PlacedText {
     return { edits, end: index, next };
   }
 
+  /** Every client's next clock when the hunk was placed (what the ops are written against). */
+  get stateAtPlacement(): ReadonlyMap<number, number> {
+    return this.sv;
+  }
+
   /** Accepts a plan once its edits are applied. */
   advance(plan: Plan): void {
     this.next = plan.next;
