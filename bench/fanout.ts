@@ -2,11 +2,12 @@
 // paced at a fixed total rate or as fast as they can; every edit reaches the C-1 other clients
 // of its room. Measured per server process: relayed updates per second (edits × receivers /
 // time until every client holds every edit) and the server's CPU time per 1,000 relayed
-// updates (process.cpuUsage() in the child, load phase only). Tandem (server/main.ts, SQLite persistence on) and
-// the reference @y/websocket-server run the same load, in alternating order.
+// updates (process.cpuUsage() in the child, load phase only). Tandem (server/main.ts, SQLite
+// persistence on) and the reference @y/websocket-server run the same load, in alternating order.
 import { startReference, startTandem, type ServerChild } from './lib/servers.ts';
 import { benchText, joinRoom, openRoom, waitUntil, type BenchClient } from './lib/clients.ts';
 import { fmt, median, printTable } from './lib/stats.ts';
+import { summarizeProfile } from './lib/profileSummary.ts';
 
 export interface FanoutScenario {
   name: string;
@@ -28,6 +29,8 @@ export interface FanoutRun {
   framesPerRelayed: number;
   /** Time from the last edit made to the last edit received. */
   tailMs: number;
+  /** The server's V8 CPU profile of the load phase, with --profile. */
+  profile?: string;
 }
 
 export function fanoutScenarios(quick: boolean): FanoutScenario[] {
@@ -52,6 +55,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(kind: ServerChild['kind'], scenario: FanoutScenario): Promise<FanoutRun> {
   const server = kind === 'tandem' ? await startTandem({ next: false }) : await startReference();
+  return load(server, scenario);
+}
+
+async function load(server: ServerChild, scenario: FanoutScenario): Promise<FanoutRun> {
+  const kind = server.kind;
   const rooms: BenchClient[][] = [];
   try {
     for (let r = 0; r < scenario.rooms; r++) {
@@ -77,6 +85,7 @@ async function measure(kind: ServerChild['kind'], scenario: FanoutScenario): Pro
       expected[r]++;
     };
 
+    const profiling = await server.profileStart();
     const cpu0 = await server.cpuMs();
     const t0 = performance.now();
     let issued = 0;
@@ -101,6 +110,7 @@ async function measure(kind: ServerChild['kind'], scenario: FanoutScenario): Pro
     );
     const t1 = performance.now();
     const cpuMs = (await server.cpuMs()) - cpu0;
+    const profile = profiling ? await server.profileStop() : null;
     const relayed = expected.reduce((s, n) => s + n * (scenario.clients - 1), 0);
     const seconds = (t1 - t0) / 1000;
     return {
@@ -112,12 +122,14 @@ async function measure(kind: ServerChild['kind'], scenario: FanoutScenario): Pro
       cpuMsPer1k: (cpuMs / relayed) * 1000,
       framesPerRelayed: frames / relayed,
       tailMs: t1 - tLast,
+      ...(profile ? { profile } : {}),
     };
   } finally {
     for (const clients of rooms) for (const c of clients) c.destroy();
     await server.stop();
   }
 }
+
 
 export interface FanoutResult {
   scenario: FanoutScenario;
@@ -149,6 +161,10 @@ export async function runFanout(options: { quick: boolean; reps: number }): Prom
       rateRatios.push(pair.tandem!.relayedPerSec / pair.reference!.relayedPerSec);
     }
     results.push({ scenario, runs, ratioCpuPer1k: median(cpuRatios), ratioRelayedPerSec: median(rateRatios) });
+    for (const kind of ['tandem', 'reference'] as const) {
+      const profile = runs.filter((r) => r.server === kind && r.profile).at(-1)?.profile;
+      if (profile) summarizeProfile(profile, `CPU profile, ${kind}, ${scenario.name} (last repetition, load phase)`, 10);
+    }
   }
   printFanout(results);
   return results;
@@ -165,7 +181,7 @@ function printFanout(results: FanoutResult[]): void {
         kind,
         fmt(median(mine.map((r) => r.relayedPerSec)), 0),
         `${fmt(median(cpu))} (${fmt(Math.min(...cpu))}–${fmt(Math.max(...cpu))})`,
-        fmt(median(mine.map((r) => r.framesPerRelayed))),
+        fmt(median(mine.map((r) => r.framesPerRelayed)), 3),
         fmt(median(mine.map((r) => r.tailMs)), 0),
       ]);
     }

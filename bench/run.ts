@@ -5,12 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './lib/servers.ts';
+import { profileServersInto, ROOT } from './lib/servers.ts';
 import { runFanout } from './fanout.ts';
 import { runKeystroke } from './keystroke.ts';
 
 interface Options {
   quick: boolean;
+  profile: boolean;
   reps: number | null;
   only: Set<string>;
 }
@@ -21,13 +22,14 @@ const BENCHMARKS: Record<string, (o: { quick: boolean; reps: number | null }) =>
 };
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, reps: null, only: new Set() };
+  const options: Options = { quick: false, profile: false, reps: null, only: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--profile') options.profile = true;
     else if (arg === '--reps') options.reps = Math.max(1, Number.parseInt(argv[++i] ?? '', 10) || 1);
     else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: node bench/run.ts [--quick] [--reps N] [${Object.keys(BENCHMARKS).join('|')} ...]`);
+      console.log(`usage: node bench/run.ts [--quick] [--profile] [--reps N] [${Object.keys(BENCHMARKS).join('|')} ...]`);
       process.exit(0);
     } else if (arg in BENCHMARKS) options.only.add(arg);
     else {
@@ -43,6 +45,8 @@ const names = Object.keys(BENCHMARKS).filter((n) => options.only.size === 0 || o
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDir = join(ROOT, 'bench/results');
 mkdirSync(resultsDir, { recursive: true });
+// Profiling slows the servers: read the profiles of a --profile run, not its figures.
+if (options.profile) profileServersInto(join(resultsDir, `profiles-${stamp}`));
 console.log(`tandem bench: ${names.join(', ')}${options.quick ? ' (quick)' : ''}; node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 let failed = false;

@@ -3,7 +3,7 @@
 // CPU time comes from process.cpuUsage() inside the child (lib/cpuProbe.ts, preloaded).
 // Every child is registered and killed when the benchmark process exits, however it exits.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,13 @@ const REFERENCE_BIN = join(ROOT, 'node_modules/@y/websocket-server/src/server.js
 const CPU_PROBE = pathToFileURL(join(ROOT, 'bench/lib/cpuProbe.ts')).href;
 
 const children = new Set<ChildProcess>();
+
+let profileDir: string | null = null;
+let profileSeq = 0;
+/** Server children write the V8 CPU profiles of their load phases into `dir` (null: off). */
+export function profileServersInto(dir: string | null): void {
+  profileDir = dir;
+}
 const tempDirs = new Set<string>();
 
 function cleanup(): void {
@@ -89,6 +96,10 @@ export interface ServerChild {
   httpUrl: string;
   /** Base URL for WebsocketProvider's serverUrl argument. */
   wsUrl: string;
+  /** Starts a V8 CPU profile when profiling is on (see profileServersInto); false otherwise. */
+  profileStart(): Promise<boolean>;
+  /** Stops it and returns the .cpuprofile file written, or null when not profiling. */
+  profileStop(): Promise<string | null>;
   /** User + system CPU time of the server process so far, in milliseconds. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
@@ -114,6 +125,14 @@ function startChild(kind: ServerChild['kind'], args: string[], env: NodeJS.Proce
           httpUrl: `http://127.0.0.1:${port}`,
           wsUrl: `ws://127.0.0.1:${port}${wsPath}`,
           stop: () => stopChild(proc),
+          profileStart: () => (profileDir ? ask(proc, 'profile-start', 'profiling').then(() => true) : Promise.resolve(false)),
+          profileStop: async () => {
+            if (!profileDir) return null;
+            mkdirSync(profileDir, { recursive: true });
+            const file = join(profileDir, `${kind}-${++profileSeq}.cpuprofile`);
+            await ask(proc, { profileStop: file }, 'profiled');
+            return file;
+          },
           cpuMs: () => askCpu(proc),
         });
       }
@@ -128,19 +147,24 @@ function startChild(kind: ServerChild['kind'], args: string[], env: NodeJS.Proce
   });
 }
 
-function askCpu(proc: ChildProcess): Promise<number> {
+/** Sends a request to the child's probe and resolves with the answer holding `key`. */
+function ask(proc: ChildProcess, request: unknown, key: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not report its CPU time')), 10_000);
+    const timer = setTimeout(() => reject(new Error(`server did not answer ${key}`)), 30_000);
     const onMessage = (message: unknown) => {
-      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
-      if (!cpu) return;
+      if (typeof message !== 'object' || message === null || !(key in message)) return;
       clearTimeout(timer);
       proc.off('message', onMessage);
-      resolve((cpu.user + cpu.system) / 1000);
+      resolve((message as Record<string, unknown>)[key]);
     };
     proc.on('message', onMessage);
-    proc.send('cpu');
+    proc.send(request as string);
   });
+}
+
+async function askCpu(proc: ChildProcess): Promise<number> {
+  const cpu = (await ask(proc, 'cpu', 'cpu')) as NodeJS.CpuUsage;
+  return (cpu.user + cpu.system) / 1000;
 }
 
 function stopChild(proc: ChildProcess): Promise<void> {
