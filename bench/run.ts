@@ -59,7 +59,7 @@ for (const name of names) {
       file,
       JSON.stringify({ benchmark: name, at: new Date().toISOString(), quick: options.quick, node: process.version, cores: cpus().length, loadavg: loadavg(), result }, null, 2),
     );
-    console.log(`\n${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s; figures in ${file}`);
+    console.log(`\n${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s, load now ${loadavg().map((l) => l.toFixed(2)).join(' ')}; figures in ${file}`);
   } catch (err) {
     failed = true;
     console.error(`\n${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
