@@ -9,6 +9,11 @@ import { join } from 'node:path';
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+// The local model server (server/testing/modelServer) is Tandem's AI provider in the suite; specs
+// script its turns through its test-only control routes (--control). See e2e/ai.spec.ts.
+// e2e/aiModel.ts derives the same port and key.
+const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 1);
+const E2E_MODEL = { port: modelPort, url: `http://127.0.0.1:${modelPort}`, key: 'e2e-key', model: 'tandem-e2e-model' } as const;
 
 export default defineConfig({
   testDir: './e2e',
@@ -37,14 +42,33 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    // The production build is made by `npm test` (or `npm run build`) before this runs.
-    command: 'sh scripts/node24.sh node server/main.ts',
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `sh scripts/node24.sh node server/testing/modelServer/cli.ts --port ${modelPort} --rate 200 --control --key ${E2E_MODEL.key} --model ${E2E_MODEL.model}`,
+      url: `${E2E_MODEL.url}/__control/stats`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // The production build is made by `npm test` (or `npm run build`) before this runs.
+      command: 'sh scripts/node24.sh node server/main.ts',
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        OPENAI_BASE_URL: `${E2E_MODEL.url}/v1`,
+        OPENAI_API_KEY: E2E_MODEL.key,
+        TANDEM_AI_PROVIDER: 'responses',
+        TANDEM_AI_MODEL: E2E_MODEL.model,
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -124,7 +124,10 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
     >
       <header className="flex items-center gap-2 border-b border-line px-3 py-2" data-testid="ai-header">
         <span className={`h-2 w-2 shrink-0 rounded-full ${aiPeer?.status ? PRESENCE_STYLE[aiPeer.status] : status?.configured ? 'bg-zinc-500' : 'bg-zinc-700'}`} />
-        <span className="min-w-0 flex-1 truncate text-xs text-zinc-300">
+        <span
+          className="min-w-0 flex-1 truncate text-xs text-zinc-300"
+          title={status?.configured ? `${status.model} · ${status.provider}${status.transport ? ` · ${status.transport}` : ''}` : undefined}
+        >
           {status?.configured ? (
             <>
               <span className="font-mono" data-testid="ai-model">{status.model}</span>

@@ -46,6 +46,22 @@ function clock(ms: number): string {
   return ms ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
 }
 
+function lineCount(text: string): number {
+  if (!text) return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+function LineCounts({ hunk }: { hunk: AiHunkView }) {
+  const added = lineCount(hunk.newText);
+  const removed = lineCount(hunk.oldText);
+  return (
+    <span className="ml-1.5 font-mono text-[10px]">
+      {added > 0 && <span className="text-emerald-400/80">+{added}</span>}
+      {removed > 0 && <span className="ml-1 text-red-400/80">−{removed}</span>}
+    </span>
+  );
+}
+
 function HunkRow({ hunk }: { hunk: AiHunkView }) {
   const label = HUNK_LABEL[hunk.status];
   const verb = hunk.op === 'add' ? 'new file' : hunk.op === 'delete' ? 'deleted' : hunk.startLine ? `line ${hunk.startLine}` : 'edit';
@@ -56,6 +72,7 @@ function HunkRow({ hunk }: { hunk: AiHunkView }) {
       </span>
       <span className="min-w-0">
         <span className="text-zinc-400">{verb}</span>
+        {hunk.status === 'applied' && <LineCounts hunk={hunk} />}
         {hunk.reason && hunk.status !== 'applied' && <span className={`block ${label.style}`}>{hunk.reason}</span>}
       </span>
     </li>
