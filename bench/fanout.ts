@@ -25,6 +25,8 @@ export interface FanoutRun {
   relayedPerSec: number;
   cpuMs: number;
   cpuMsPer1k: number;
+  /** CPU time of the benchmark process (all the clients) per 1,000 relayed updates. */
+  clientCpuMsPer1k: number;
   /** Update messages the clients applied per relayed edit (below 1 when the server merges). */
   framesPerRelayed: number;
   /** Time from the last edit made to the last edit received. */
@@ -47,7 +49,7 @@ export function fanoutScenarios(quick: boolean): FanoutScenario[] {
     paced(1, 10, 300),
     paced(10, 10, 500),
     paced(4, 50, 150),
-    { name: '1 room × 10 clients, flood', rooms: 1, clients: 10, rate: null, edits: quick ? 3000 : 10000 },
+    { name: '1 room × 10 clients, flood', rooms: 1, clients: 10, rate: null, edits: quick ? 3000 : 6000 },
   ];
 }
 
@@ -87,6 +89,7 @@ async function load(server: ServerChild, scenario: FanoutScenario): Promise<Fano
 
     const profiling = await server.profileStart();
     const cpu0 = await server.cpuMs();
+    const clientCpu0 = process.cpuUsage();
     const t0 = performance.now();
     let issued = 0;
     if (scenario.rate === null) {
@@ -109,6 +112,7 @@ async function load(server: ServerChild, scenario: FanoutScenario): Promise<Fano
       120_000,
     );
     const t1 = performance.now();
+    const clientCpu = process.cpuUsage(clientCpu0);
     const cpuMs = (await server.cpuMs()) - cpu0;
     const profile = profiling ? await server.profileStop() : null;
     const relayed = expected.reduce((s, n) => s + n * (scenario.clients - 1), 0);
@@ -120,6 +124,7 @@ async function load(server: ServerChild, scenario: FanoutScenario): Promise<Fano
       relayedPerSec: relayed / seconds,
       cpuMs,
       cpuMsPer1k: (cpuMs / relayed) * 1000,
+      clientCpuMsPer1k: ((clientCpu.user + clientCpu.system) / relayed),
       framesPerRelayed: frames / relayed,
       tailMs: t1 - tLast,
       ...(profile ? { profile } : {}),
@@ -154,7 +159,7 @@ export async function runFanout(options: { quick: boolean; reps: number }): Prom
         runs.push(run);
         console.log(
           `  rep ${rep + 1} ${kind.padEnd(9)} ${fmt(run.relayedPerSec, 0).padStart(7)} relayed/s  ` +
-            `${fmt(run.cpuMsPer1k)} ms CPU/1k  (cpu ${fmt(run.cpuMs, 0)} ms, ${fmt(run.seconds)} s, tail ${fmt(run.tailMs, 0)} ms)`,
+            `${fmt(run.cpuMsPer1k)} ms CPU/1k, clients ${fmt(run.clientCpuMsPer1k)}  (cpu ${fmt(run.cpuMs, 0)} ms, ${fmt(run.seconds)} s, tail ${fmt(run.tailMs, 0)} ms)`,
         );
       }
       cpuRatios.push(pair.tandem!.cpuMsPer1k / pair.reference!.cpuMsPer1k);
@@ -181,15 +186,16 @@ function printFanout(results: FanoutResult[]): void {
         kind,
         fmt(median(mine.map((r) => r.relayedPerSec)), 0),
         `${fmt(median(cpu))} (${fmt(Math.min(...cpu))}–${fmt(Math.max(...cpu))})`,
+        fmt(median(mine.map((r) => r.clientCpuMsPer1k))),
         fmt(median(mine.map((r) => r.framesPerRelayed)), 3),
         fmt(median(mine.map((r) => r.tailMs)), 0),
       ]);
     }
-    rows.push(['', 'ratio T/ref', fmt(ratioRelayedPerSec), fmt(ratioCpuPer1k), '', '']);
+    rows.push(['', 'ratio T/ref', fmt(ratioRelayedPerSec), fmt(ratioCpuPer1k), '', '', '']);
   }
   printTable(
     'Server fan-out (medians over repetitions; ratio = median of paired Tandem/reference ratios; CPU target: ratio ≤ 1.00)',
-    ['scenario', 'server', 'relayed/s', 'CPU ms per 1k relayed (min–max)', 'frames/relayed', 'tail ms'],
+    ['scenario', 'server', 'relayed/s', 'server CPU ms per 1k relayed (min–max)', 'clients CPU/1k', 'frames/relayed', 'tail ms'],
     rows,
   );
 }
