@@ -160,7 +160,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
       {status && !status.configured && (
         <div className="m-2 rounded-lg border border-amber-400/30 bg-amber-500/[0.06] p-2.5" data-testid="ai-connect-help">
           <p className="text-xs font-medium text-amber-200">Connect a model to use the AI</p>
-          <pre className="mt-1.5 max-h-72 overflow-y-auto whitespace-pre-wrap font-mono text-[11px] leading-relaxed text-zinc-300">{status.help}</pre>
+          <pre className="mt-1.5 max-h-[28rem] overflow-y-auto whitespace-pre-wrap font-mono text-[11px] leading-relaxed text-zinc-300">{status.help}</pre>
         </div>
       )}
       {problem && (

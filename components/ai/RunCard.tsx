@@ -46,16 +46,21 @@ function clock(ms: number): string {
   return ms ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
 }
 
-function lineCount(text: string): number {
-  if (!text) return 0;
-  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+/** Lines added and removed by a hunk: its range includes context lines, so drop the lines both sides share at the ends. */
+function lineCounts(oldText: string, newText: string): { added: number; removed: number } {
+  const a = oldText ? oldText.replace(/\n$/, '').split('\n') : [];
+  const b = newText ? newText.replace(/\n$/, '').split('\n') : [];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return { added: b.length - start - end, removed: a.length - start - end };
 }
 
 function LineCounts({ hunk }: { hunk: AiHunkView }) {
-  const added = lineCount(hunk.newText);
-  const removed = lineCount(hunk.oldText);
+  const { added, removed } = lineCounts(hunk.oldText, hunk.newText);
   return (
-    <span className="ml-1.5 font-mono text-[10px]">
+    <span className="ml-1.5 font-mono text-[10px]" data-testid="ai-hunk-lines">
       {added > 0 && <span className="text-emerald-400/80">+{added}</span>}
       {removed > 0 && <span className="ml-1 text-red-400/80">−{removed}</span>}
     </span>
@@ -73,7 +78,12 @@ function HunkRow({ hunk }: { hunk: AiHunkView }) {
       <span className="min-w-0">
         <span className="text-zinc-400">{verb}</span>
         {hunk.status === 'applied' && <LineCounts hunk={hunk} />}
-        {hunk.reason && hunk.status !== 'applied' && <span className={`block ${label.style}`}>{hunk.reason}</span>}
+        {hunk.reason && hunk.status !== 'applied' && (
+          <span className={`block ${label.style}`}>
+            {hunk.status === 'rolledBack' ? `${label.title}: ` : ''}
+            {hunk.reason}
+          </span>
+        )}
       </span>
     </li>
   );
