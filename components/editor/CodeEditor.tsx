@@ -9,6 +9,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
 import type { EditorModules } from './editorModules.ts';
 import { FileBinding, languageLabel } from './FileBinding.ts';
+import { ReviewLayer, type ReviewLayerOptions } from './ReviewLayer.ts';
+import { registerAuthorshipHover } from './authorshipHover.ts';
 
 export interface CursorInfo {
   line: number;
@@ -27,6 +29,9 @@ interface Props {
   onCursor: (info: CursorInfo | null) => void;
   /** The editor instance once created (null after disposal), for following and review. */
   onEditor?: (editor: MonacoEditor.IStandaloneCodeEditor | null) => void;
+  /** Review of AI hunks in the editor; the layer is published through `reviewRef`. */
+  review: ReviewLayerOptions;
+  reviewRef?: { current: ReviewLayer | null };
 }
 
 declare global {
@@ -36,7 +41,7 @@ declare global {
   }
 }
 
-export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor }: Props) {
+export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, review, reviewRef }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
   const bindings = useRef(new Map<string, FileBinding>());
@@ -45,6 +50,9 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   onCursorRef.current = onCursor;
   const onEditorRef = useRef(onEditor);
   onEditorRef.current = onEditor;
+  const reviewOptions = useRef(review);
+  reviewOptions.current = review;
+  const layerRef = useRef<ReviewLayer | null>(null);
 
   // Create the editor once per document.
   useEffect(() => {
@@ -74,6 +82,10 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
     });
     editorRef.current = editor;
     window.__tandem = { monaco, doc };
+    const layer = new ReviewLayer(monaco, editor, doc, reviewOptions.current);
+    layerRef.current = layer;
+    if (reviewRef) reviewRef.current = layer;
+    const hover = registerAuthorshipHover(monaco, doc);
     onEditorRef.current?.(editor);
 
     const active = () => (activeRef.current ? bindings.current.get(activeRef.current) : undefined);
@@ -105,6 +117,10 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       for (const b of all.values()) b.destroy();
       all.clear();
       onEditorRef.current?.(null);
+      hover.dispose();
+      layer.destroy();
+      layerRef.current = null;
+      if (reviewRef?.current === layer) reviewRef.current = null;
       editor.dispose();
       editorRef.current = null;
       if (window.__tandem?.doc === doc) delete window.__tandem;
@@ -116,6 +132,15 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly]);
+
+  // Callbacks change identity on every render; the bars only need redrawing when the role does.
+  useEffect(() => {
+    const layer = layerRef.current;
+    if (!layer) return;
+    const roleChanged = layer.options.canReview !== review.canReview;
+    layer.options = review;
+    if (roleChanged) layer.refresh();
+  }, [review]);
 
   // Keep one binding per open file, rebinding when a path now holds a different Y.Text (a
   // rename or re-create by someone else), then show the active one.

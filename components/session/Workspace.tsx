@@ -24,6 +24,7 @@ import { AiPanel } from '@/components/ai/AiPanel.tsx';
 import { useFollow } from './useFollow.ts';
 import { useActiveAi } from './useAiPresence.ts';
 import { FollowBar } from './FollowBar.tsx';
+import { useReviewTab } from '@/components/review/useReviewTab.tsx';
 
 interface Props {
   id: string;
@@ -111,6 +112,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
     setSideOpen(true);
   }, [setSideOpen]);
   // The side panel's tabs; each is one entry here.
+  const review = useReviewTab({ doc, sessionId: id, token, canReview: !readOnly, open: tabs.open });
   const sideTabs: SideTab[] = [
     {
       id: 'ai',
@@ -130,6 +132,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         />
       ),
     },
+    review.tab,
   ];
 
   useEffect(() => {
@@ -190,6 +193,8 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   activePath={tabs.activePath}
                   onCursor={setCursor}
                   onEditor={setEditor}
+                  review={review.editorReview}
+                  reviewRef={review.reviewRef}
                 />
                 <FollowBar follow={follow} activeAi={activeAi} />
                 {!tabs.activePath && <EmptyEditor readOnly={readOnly} />}

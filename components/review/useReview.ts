@@ -1,0 +1,57 @@
+'use client';
+// Pending AI hunks and the review log as React state, recomputed from the document at most once
+// per animation frame (the AI can write 60 batches a second; the panel must not re-render per
+// token).
+import { useEffect, useState } from 'react';
+import type * as Y from 'yjs';
+import { aiRunsOf, readRun } from '@/lib/ai/schema.ts';
+import { pendingHunks, type HunkState } from '@/lib/review/hunks.ts';
+import { readLog, type ReviewLogEntry } from '@/lib/review/log.ts';
+
+export interface RunInfo {
+  prompt: string;
+  requestedBy: string;
+  model: string | null;
+  status: string;
+}
+
+export interface ReviewState {
+  pending: HunkState[];
+  log: ReviewLogEntry[];
+  runs: Map<string, RunInfo>;
+}
+
+function read(doc: Y.Doc): ReviewState {
+  const pending = pendingHunks(doc);
+  const runs = new Map<string, RunInfo>();
+  const maps = aiRunsOf(doc);
+  for (const h of pending) {
+    if (runs.has(h.runId)) continue;
+    const map = maps.get(h.runId);
+    if (!map) continue;
+    const run = readRun(map);
+    runs.set(h.runId, { prompt: run.prompt, requestedBy: run.requestedBy.name, model: run.model, status: run.status });
+  }
+  return { pending, log: readLog(doc), runs };
+}
+
+export function useReview(doc: Y.Doc): ReviewState {
+  const [state, setState] = useState<ReviewState>(() => read(doc));
+  useEffect(() => {
+    let frame = 0;
+    const update = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setState(read(doc));
+      });
+    };
+    update();
+    doc.on('afterTransaction', update);
+    return () => {
+      doc.off('afterTransaction', update);
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [doc]);
+  return state;
+}

@@ -1,0 +1,72 @@
+'use client';
+// Everything the workspace needs for review, in one hook: the "Review" side-panel tab (with a
+// count badge), the editor's review options (keep / reject through the server, reveal a hunk in
+// another file), and the editor's review layer for jumping from the panel to a change.
+import { useMemo, useRef, useState } from 'react';
+import type * as Y from 'yjs';
+import type { HunkState } from '@/lib/review/hunks.ts';
+import type { ReviewLayer, ReviewLayerOptions } from '@/components/editor/ReviewLayer.ts';
+import type { SideTab } from '@/components/session/SidePanel.tsx';
+import { postReview } from './reviewApi.ts';
+import { ReviewPanel } from './ReviewPanel.tsx';
+import { useReview } from './useReview.ts';
+
+interface Options {
+  doc: Y.Doc;
+  sessionId: string;
+  token: string;
+  canReview: boolean;
+  open: (path: string) => void;
+}
+
+export function useReviewTab({ doc, sessionId, token, canReview, open }: Options): {
+  tab: SideTab;
+  editorReview: ReviewLayerOptions;
+  reviewRef: { current: ReviewLayer | null };
+} {
+  const state = useReview(doc);
+  const reviewRef = useRef<ReviewLayer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const editorReview = useMemo<ReviewLayerOptions>(() => {
+    const send = (action: 'keep' | 'reject', hunkIds: string[]) => {
+      setError(null);
+      postReview(sessionId, token, { action, hunkIds }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    };
+    return {
+      canReview,
+      keep: (ids) => send('keep', ids),
+      reject: (ids) => send('reject', ids),
+      reveal: (h: HunkState) => open(h.file),
+    };
+  }, [sessionId, token, canReview, open]);
+
+  const count = state.pending.length;
+  const tab: SideTab = {
+    id: 'review',
+    label: 'Review',
+    badge:
+      count > 0 ? (
+        <span className="rounded-full bg-emerald-500/20 px-1.5 text-[10px] font-semibold text-emerald-200" data-testid="review-badge">
+          {count}
+        </span>
+      ) : null,
+    content: (
+      <>
+        {error && (
+          <p className="border-b border-line bg-red-500/10 px-3 py-1.5 text-xs text-red-300" role="alert">
+            {error}
+          </p>
+        )}
+        <ReviewPanel
+          state={state}
+          sessionId={sessionId}
+          token={token}
+          canReview={canReview}
+          onJump={(h) => (reviewRef.current ? reviewRef.current.show(h) : open(h.file))}
+        />
+      </>
+    ),
+  };
+  return { tab, editorReview, reviewRef };
+}
