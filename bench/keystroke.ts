@@ -79,9 +79,11 @@ async function browserScenario(browser: Browser, server: ServerChild, scenario: 
   const crowd =
     scenario === 'crowd' ? await startHelper('bench/lib/crowd.ts', [session.collab.serverUrl, session.collab.room, JSON.stringify(session.collab.editParams), String(CROWD), FILE]) : null;
   const link = `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`;
-  const a = await openPerson(browser, 'Person A', link);
-  const b = await openPerson(browser, 'Person B', link);
+  let a: Awaited<ReturnType<typeof openPerson>> | undefined;
+  let b: typeof a;
   try {
+    a = await openPerson(browser, 'Person A', link);
+    b = await openPerson(browser, 'Person B', link);
     await a.page.locator('[data-testid="code-editor"] .view-lines').click();
     await a.page.keyboard.press('ControlOrMeta+Home');
     await a.page.keyboard.press('End');
@@ -113,8 +115,8 @@ async function browserScenario(browser: Browser, server: ServerChild, scenario: 
       { path: 'browser-b-apply', scenario, latency: segment(bMessage, received) },
     ];
   } finally {
-    await a.context.close();
-    await b.context.close();
+    await a?.context.close();
+    await b?.context.close();
     await crowd?.stop();
   }
 }
