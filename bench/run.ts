@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { profileServersInto, ROOT } from './lib/servers.ts';
 import { runFanout } from './fanout.ts';
 import { runKeystroke } from './keystroke.ts';
+import { runAi } from './ai.ts';
 
 interface Options {
   quick: boolean;
@@ -19,6 +20,7 @@ interface Options {
 const BENCHMARKS: Record<string, (o: { quick: boolean; reps: number | null }) => Promise<unknown>> = {
   fanout: (o) => runFanout({ quick: o.quick, reps: o.reps ?? (o.quick ? 1 : 3) }),
   keystroke: (o) => runKeystroke({ quick: o.quick }),
+  ai: (o) => runAi({ quick: o.quick, reps: o.reps }),
 };
 
 function parseArgs(argv: string[]): Options {

@@ -186,13 +186,13 @@ function stopChild(proc: ChildProcess): Promise<void> {
 /**
  * Tandem's server/main.ts with a temp DATA_DIR and real SQLite persistence. `next: false`
  * passes --no-next (fan-out needs only /api and /collab); `next: true` serves the production
- * build found in `cwd` (default: the checkout).
+ * build found in `cwd` (default: the checkout). `env` adds variables (e.g. an AI provider).
  */
-export async function startTandem(options: { next: boolean; cwd?: string }): Promise<ServerChild> {
+export async function startTandem(options: { next: boolean; cwd?: string; env?: Record<string, string> }): Promise<ServerChild> {
   const port = await freePort();
   const dataDir = tempDir('tandem-bench-');
   const args = [TANDEM_MAIN, ...(options.next ? [] : ['--no-next'])];
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', ...options.env };
   const child = await startChild('tandem', args, env, /tandem: listening on/, port, '/collab', options.cwd);
   const health = await fetch(`${child.httpUrl}/api/health`);
   if (health.status !== 200) throw new Error(`tandem /api/health answered ${health.status}`);

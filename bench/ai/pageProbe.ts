@@ -1,0 +1,64 @@
+// In-page recorder for the AI streaming benchmark (serialised into the session page by
+// Playwright). It catches window.__tandem when the editor is created, watches every Monaco
+// model, and records when each numbered marker (#L0001#) is first complete in a model, with
+// performance.timeOrigin + performance.now() (the model server stamps tokens on the same clock).
+
+export interface MarkerLog {
+  /** path → marker number → first time seen (epoch ms). */
+  seen: Record<string, Record<number, number>>;
+  /** path → content changes seen (how many batches the stream arrived in). */
+  changes: Record<string, number>;
+}
+
+declare global {
+  interface Window {
+    __aiBench?: MarkerLog;
+  }
+}
+
+export function installMarkerProbe(): void {
+  const now = () => performance.timeOrigin + performance.now();
+  const log: MarkerLog = { seen: {}, changes: {} };
+  window.__aiBench = log;
+  type Hook = NonNullable<Window['__tandem']>;
+  type Model = ReturnType<Hook['monaco']['editor']['createModel']>;
+  const watched = new WeakSet<Model>();
+  const watch = (model: Model) => {
+    if (watched.has(model)) return;
+    watched.add(model);
+    const path = model.uri.path.replace(/^\//, '');
+    model.onDidChangeContent((event) => {
+      const at = now();
+      const seen = (log.seen[path] ??= {});
+      log.changes[path] = (log.changes[path] ?? 0) + 1;
+      const lineCount = model.getLineCount();
+      for (const change of event.changes) {
+        // Changes are in the new text's coordinates once applied: re-read the lines they touched,
+        // so a marker split across two changes counts when its last piece lands.
+        const first = change.range.startLineNumber;
+        let last = first;
+        for (let i = change.text.indexOf('\n'); i >= 0; i = change.text.indexOf('\n', i + 1)) last++;
+        for (let l = first; l <= Math.min(last, lineCount); l++) {
+          const m = /#L(\d+)#/.exec(model.getLineContent(l));
+          if (m && seen[Number(m[1])] === undefined) seen[Number(m[1])] = at;
+        }
+      }
+    });
+  };
+  let hooked: Hook | undefined;
+  Object.defineProperty(window, '__tandem', {
+    configurable: true,
+    get: () => hooked,
+    set(value: Hook | undefined) {
+      hooked = value;
+      if (!value) return;
+      for (const model of value.monaco.editor.getModels()) watch(model);
+      value.monaco.editor.onDidCreateModel(watch);
+    },
+  });
+}
+
+export function readMarkers(path: string): { seen: Record<number, number>; changes: number } {
+  const log = window.__aiBench!;
+  return { seen: log.seen[path] ?? {}, changes: log.changes[path] ?? 0 };
+}

@@ -1,0 +1,182 @@
+// Figures 1 and 2: the model server streams an apply_patch hunk at a fixed token rate into a file
+// two people (separate browser contexts, production build) have open. Per run: tokens applied per
+// second in each browser as a ratio of the upstream rate, and per added line the latency from
+// the token carrying its marker leaving the model server to the marker being in the Monaco model.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { CreateSessionResponse } from '../../lib/api.ts';
+import type { TokenRecord } from '../../server/testing/modelServer/modelServer.ts';
+import type * as Y from 'yjs';
+import { connectClient, waitUntil, type BenchClient } from '../lib/clients.ts';
+import type { ServerChild } from '../lib/servers.ts';
+import { streamedEdit, seedText, TOKENS_PER_LINE, type StreamedEdit } from './edit.ts';
+import type { ModelHandle } from './modelHandle.ts';
+import { installMarkerProbe, readMarkers } from './pageProbe.ts';
+import { askAi, createSession, waitForRun } from './tandemApi.ts';
+
+// As playwright.config.ts launches Chromium (and bench/keystroke.ts).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export interface StreamRun {
+  rate: number;
+  rep: number;
+  lines: number;
+  tokens: number;
+  /** Model server: first to last token sent, ms, and the rate it achieved. */
+  upstreamMs: number;
+  upstreamRate: number;
+  /** Per person (and a Node y-websocket client, the server's share): first token sent → last marker in the Monaco model, ms; ratio = upstreamMs / that. */
+  people: Array<{ who: 'A' | 'B' | 'node'; appliedMs: number; appliedRate: number; ratio: number; changes: number; latency: number[]; latencyEol: number[] }>;
+}
+
+interface Person {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function openPerson(browser: Browser, name: string, link: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((n) => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: '#38bdf8' })), name);
+  await context.addInitScript(installMarkerProbe);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(link);
+  await page.getByTestId('workspace').waitFor({ timeout: 60_000 });
+  await page.waitForSelector('[data-testid="connection-status"][data-status="synced"]', { timeout: 60_000 });
+  return { context, page, errors };
+}
+
+async function openFile(p: Person, path: string): Promise<void> {
+  await p.page.locator(`[data-testid="tree-item"][data-path="${path}"]`).click();
+  await p.page.waitForFunction((f) => window.__tandem?.monaco.editor.getModels().some((m) => m.uri.path === `/${f}` && m.getValueLength() > 0), path, { timeout: 60_000 });
+}
+
+/** Token records of one response → the send time of the record holding each character. */
+function charTimes(records: TokenRecord[]): { text: string; at(offset: number): number } {
+  const starts: number[] = [];
+  let text = '';
+  for (const r of records) {
+    starts.push(text.length);
+    text += r.text;
+  }
+  return {
+    text,
+    at(offset) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return records[lo].at;
+    },
+  };
+}
+
+/** Records when each marker is first complete in a Node client's copy of the file (markers arrive in order). */
+function watchMarkers(client: BenchClient, path: string): { seen: Record<number, number>; changes: number; stop(): void } {
+  const text = client.doc.getMap<Y.Text>('files').get(path);
+  if (!text) throw new Error(`the Node client has no ${path}`);
+  const out = { seen: {} as Record<number, number>, changes: 0, stop: () => text.unobserve(observer) };
+  let next = 1;
+  let from = 0;
+  const observer = () => {
+    const at = performance.timeOrigin + performance.now();
+    out.changes++;
+    const value = text.toString();
+    for (;;) {
+      const marker = `#L${String(next).padStart(4, '0')}#`;
+      const i = value.indexOf(marker, from);
+      if (i < 0) break;
+      out.seen[next++] = at;
+      from = i + marker.length;
+    }
+  };
+  text.observe(observer);
+  return out;
+}
+
+async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSessionResponse, people: Person[], node: BenchClient, path: string, edit: StreamedEdit, rate: number, rep: number): Promise<StreamRun> {
+  await Promise.all(people.map((p) => openFile(p, path)));
+  const nodeWatch = watchMarkers(node, path);
+  await model.reset();
+  await model.script({ toolCall: { name: 'apply_patch', input: edit.patch }, rate, firstTokenDelayMs: 0 });
+  const runId = await askAi(server, session, `Fill the table in ${path}.`, path);
+  const budget = (edit.tokens / rate) * 1000 * 10 + 60_000;
+  await Promise.all(
+    people.map((p) => p.page.waitForFunction(([f, n]) => Object.keys(window.__aiBench?.seen[f as string] ?? {}).length >= (n as number), [path, edit.lines], { timeout: budget, polling: 250 })),
+  );
+  await waitForRun(server, session, runId, budget);
+  nodeWatch.stop();
+  const records = (await model.tokens()).filter((r) => r.count > 0);
+  const byResponse = new Map<string, TokenRecord[]>();
+  for (const r of records) byResponse.set(r.responseId, [...(byResponse.get(r.responseId) ?? []), r]);
+  const stream = [...byResponse.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  if (stream.length === 0) throw new Error('the model server recorded no tokens');
+  const times = charTimes(stream);
+  const first = stream[0].at;
+  const last = stream[stream.length - 1].at;
+  const tokens = stream.reduce((n, r) => n + r.count, 0);
+  const out: StreamRun = { rate, rep, lines: edit.lines, tokens, upstreamMs: last - first, upstreamRate: (tokens * 1000) / Math.max(1e-9, last - first), people: [] };
+  const observed: Array<{ who: 'A' | 'B' | 'node'; got: { seen: Record<number, number>; changes: number } }> = [];
+  for (const [i, p] of people.entries()) {
+    const got = await p.page.evaluate(readMarkers, path);
+    const text = await p.page.evaluate((f) => window.__tandem!.monaco.editor.getModels().find((m) => m.uri.path === `/${f}`)?.getValue() ?? null, path);
+    if (text !== edit.expected) throw new Error(`person ${i ? 'B' : 'A'}: the file is not the expected result after the run`);
+    observed.push({ who: i ? 'B' : 'A', got });
+  }
+  if (node.doc.getMap<Y.Text>('files').get(path)?.toString() !== edit.expected) throw new Error('the Node client: the file is not the expected result after the run');
+  observed.push({ who: 'node', got: nodeWatch });
+  for (const { who, got } of observed) {
+    const latency: number[] = [];
+    const latencyEol: number[] = [];
+    let lastSeen = 0;
+    for (let n = 1; n <= edit.lines; n++) {
+      const marker = `#L${String(n).padStart(4, '0')}#`;
+      const end = times.text.indexOf(marker) + marker.length - 1;
+      const seen = got.seen[n];
+      if (end < marker.length - 1 || seen === undefined) throw new Error(`marker ${n} missing (stream ${end >= 0}, page ${seen !== undefined})`);
+      lastSeen = Math.max(lastSeen, seen);
+      latency.push(seen - times.at(end));
+      latencyEol.push(seen - times.at(times.text.indexOf('\n', end)));
+    }
+    const appliedMs = lastSeen - first;
+    out.people.push({ who, appliedMs, appliedRate: (tokens * 1000) / appliedMs, ratio: out.upstreamMs / appliedMs, changes: got.changes, latency, latencyEol });
+  }
+  return out;
+}
+
+export async function runStream(model: ModelHandle, server: ServerChild, options: { quick: boolean; rates: number[]; log(line: string): void }): Promise<StreamRun[]> {
+  const reps = options.quick ? 1 : 3;
+  // Sized so each run lasts a few seconds at its rate, and never fewer than a few hundred lines.
+  const seconds = options.quick ? 1.5 : 3;
+  const minLines = options.quick ? 300 : 400;
+  const plan = options.rates.flatMap((rate) => Array.from({ length: reps }, (_, rep) => ({ rate, rep, path: `r${rate}-${rep + 1}.ts` })));
+  const files = Object.fromEntries(plan.map((r) => [r.path, seedText(r.path)]));
+  const session = await createSession(server, 'AI stream bench', files);
+  const link = `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const people: Person[] = [];
+  const runs: StreamRun[] = [];
+  const node = connectClient(server, { name: session.collab.room, params: session.collab.editParams }, 'stream-watcher');
+  try {
+    await waitUntil(() => node.provider.synced, 'the Node watcher to sync');
+    people.push(await openPerson(browser, 'Person A', link));
+    people.push(await openPerson(browser, 'Person B', link));
+    for (const { rate, rep, path } of plan) {
+      const lines = Math.max(minLines, Math.round((rate * seconds) / TOKENS_PER_LINE));
+      const run = await oneRun(model, server, session, people, node, path, streamedEdit(path, path, lines), rate, rep);
+      runs.push(run);
+      const [, b, n] = run.people;
+      options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes; Node peer ratio ${n.ratio.toFixed(3)}`);
+    }
+    for (const p of people) if (p.errors.length) options.log(`  page errors: ${p.errors.join(' | ')}`);
+  } finally {
+    node.destroy();
+    for (const p of people) await p.context.close().catch(() => undefined);
+    await browser.close();
+  }
+  return runs;
+}
