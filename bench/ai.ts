@@ -86,6 +86,7 @@ function printAi(r: AiResult): void {
       fmt(median(person('node').map((p) => p.ratio)), 3),
       fmt(median(b.map((p) => p.appliedRate)) / rate, 3),
       fmt(median(b.map((p) => p.changes)), 0),
+      fmt(100 * median(b.map((p) => p.busy ?? Number.NaN)), 0),
     ]);
     const lb = summarize(b.flatMap((p) => p.latency));
     const le = summarize(b.flatMap((p) => p.latencyEol));
@@ -95,7 +96,7 @@ function printAi(r: AiResult): void {
   }
   printTable(
     'AI streaming throughput (target: B/upstream ≥ 0.95 up to 10k tok/s; ratio = upstream first→last token time / first token→last line in the Monaco model)',
-    ['tok/s', 'runs', 'tokens', 'upstream tok/s', 'B applied tok/s', 'B/upstream', 'B min', 'A/upstream', 'Node/upstream', 'B/nominal', 'B changes'],
+    ['tok/s', 'runs', 'tokens', 'upstream tok/s', 'B applied tok/s', 'B/upstream', 'B min', 'A/upstream', 'Node/upstream', 'B/nominal', 'B changes', 'B long tasks %'],
     throughput,
   );
   printTable(

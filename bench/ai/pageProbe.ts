@@ -8,6 +8,8 @@ export interface MarkerLog {
   seen: Record<string, Record<number, number>>;
   /** path → content changes seen (how many batches the stream arrived in). */
   changes: Record<string, number>;
+  /** [start, duration] of the page's long tasks (main thread busy ≥ 50 ms), epoch ms. */
+  longTasks: [number, number][];
 }
 
 declare global {
@@ -18,8 +20,16 @@ declare global {
 
 export function installMarkerProbe(): void {
   const now = () => performance.timeOrigin + performance.now();
-  const log: MarkerLog = { seen: {}, changes: {} };
+  const log: MarkerLog = { seen: {}, changes: {}, longTasks: [] };
   window.__aiBench = log;
+  // Whether the page's main thread kept up: a busy thread delays socket messages and model changes alike.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) log.longTasks.push([performance.timeOrigin + e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // long tasks are not observable in this browser
+  }
   type Hook = NonNullable<Window['__tandem']>;
   type Model = ReturnType<Hook['monaco']['editor']['createModel']>;
   const watched = new WeakSet<Model>();
@@ -58,7 +68,10 @@ export function installMarkerProbe(): void {
   });
 }
 
-export function readMarkers(path: string): { seen: Record<number, number>; changes: number } {
+/** The markers of one file, and the long-task time (ms) between `from` and `to`. */
+export function readMarkers([path, from, to]: [string, number, number]): { seen: Record<number, number>; changes: number; longTaskMs: number } {
   const log = window.__aiBench!;
-  return { seen: log.seen[path] ?? {}, changes: log.changes[path] ?? 0 };
+  let longTaskMs = 0;
+  for (const [start, duration] of log.longTasks) longTaskMs += Math.max(0, Math.min(to, start + duration) - Math.max(from, start));
+  return { seen: log.seen[path] ?? {}, changes: log.changes[path] ?? 0, longTaskMs };
 }

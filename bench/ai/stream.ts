@@ -24,8 +24,12 @@ export interface StreamRun {
   /** Model server: first to last token sent, ms, and the rate it achieved. */
   upstreamMs: number;
   upstreamRate: number;
-  /** Per person (and a Node y-websocket client, the server's share): first token sent → last marker in the Monaco model, ms; ratio = upstreamMs / that. */
-  people: Array<{ who: 'A' | 'B' | 'node'; appliedMs: number; appliedRate: number; ratio: number; changes: number; latency: number[]; latencyEol: number[] }>;
+  /**
+   * Per person (and a Node y-websocket client, the server's share): first token sent → last
+   * marker in the Monaco model, ms; ratio = upstreamMs / that; busy = share of that time the
+   * page's main thread spent in long tasks (null for Node).
+   */
+  people: Array<{ who: 'A' | 'B' | 'node'; appliedMs: number; appliedRate: number; ratio: number; changes: number; busy: number | null; latency: number[]; latencyEol: number[] }>;
 }
 
 interface Person {
@@ -120,9 +124,9 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
   const last = stream[stream.length - 1].at;
   const tokens = stream.reduce((n, r) => n + r.count, 0);
   const out: StreamRun = { rate, rep, lines: edit.lines, tokens, upstreamMs: last - first, upstreamRate: (tokens * 1000) / Math.max(1e-9, last - first), people: [] };
-  const observed: Array<{ who: 'A' | 'B' | 'node'; got: { seen: Record<number, number>; changes: number } }> = [];
+  const observed: Array<{ who: 'A' | 'B' | 'node'; got: { seen: Record<number, number>; changes: number; longTaskMs?: number } }> = [];
   for (const [i, p] of people.entries()) {
-    const got = await p.page.evaluate(readMarkers, path);
+    const got = await p.page.evaluate(readMarkers, [path, first, Math.max(...Object.values(nodeWatch.seen), last) + 1000] as [string, number, number]);
     const text = await p.page.evaluate((f) => window.__tandem!.monaco.editor.getModels().find((m) => m.uri.path === `/${f}`)?.getValue() ?? null, path);
     if (text !== edit.expected) throw new Error(`person ${i ? 'B' : 'A'}: the file is not the expected result after the run`);
     observed.push({ who: i ? 'B' : 'A', got });
@@ -143,7 +147,7 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
       latencyEol.push(seen - times.at(times.text.indexOf('\n', end)));
     }
     const appliedMs = lastSeen - first;
-    out.people.push({ who, appliedMs, appliedRate: (tokens * 1000) / appliedMs, ratio: out.upstreamMs / appliedMs, changes: got.changes, latency, latencyEol });
+    out.people.push({ who, appliedMs, appliedRate: (tokens * 1000) / appliedMs, ratio: out.upstreamMs / appliedMs, changes: got.changes, busy: got.longTaskMs === undefined ? null : got.longTaskMs / appliedMs, latency, latencyEol });
   }
   return out;
 }
@@ -170,7 +174,7 @@ export async function runStream(model: ModelHandle, server: ServerChild, options
       const run = await oneRun(model, server, session, people, node, path, streamedEdit(path, path, lines), rate, rep);
       runs.push(run);
       const [, b, n] = run.people;
-      options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes; Node peer ratio ${n.ratio.toFixed(3)}`);
+      options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes, main thread ${((b.busy ?? 0) * 100).toFixed(0)}% in long tasks; Node peer ratio ${n.ratio.toFixed(3)}`);
     }
     for (const p of people) if (p.errors.length) options.log(`  page errors: ${p.errors.join(' | ')}`);
   } finally {

@@ -15,7 +15,9 @@ import { askAi, createSession, waitForRun } from './tandemApi.ts';
 const now = () => performance.timeOrigin + performance.now();
 const FILE = 'src/notes.ts';
 const SEED = '// notes.ts\nexport const notes: string[] = [];\n';
-const TURN = { text: 'Nothing to change: the notes are fine as they are.', rate: 0, firstTokenDelayMs: 0 };
+// Paced (about 60 tokens at 1000 tok/s), so the turn is still streaming after its first token,
+// as a real one is: what people see first is then the first batch, not the end of the turn.
+const TURN = { text: 'Nothing to change: the notes are fine as they are. '.repeat(5), rate: 1000, firstTokenDelayMs: 0 };
 
 /** One repetition: all times in ms. `relay` = first token sent by the model server → first text received. */
 export interface TtftSample {
