@@ -142,3 +142,75 @@ test('SEARCH/REPLACE over Chat Completions: reject a hunk a person typed inside 
     await stack.dispose();
   }
 });
+
+test('review per file, added and deleted files, undo by entry id: on a real AI run over four files', async () => {
+  const stack = await startAiStack({ rate: 2000 });
+  const clients: Client[] = [];
+  try {
+    const B_FILE = fn('h', ['return x;']);
+    const D_FILE = '# to be removed\nold notes\n';
+    const session = await createSession(stack.server.url, { files: { 'src/app.ts': FILE, 'src/b.ts': B_FILE, 'docs/d.md': D_FILE } });
+    const a = await joined(session);
+    clients.push(a);
+    const patch = '*** Begin Patch\n*** Update File: src/app.ts\n'
+      + '@@ export function f2(x: number) {\n-  return x + 2;\n+  return x * 2;\n'
+      + '@@ export function g5(x: number) {\n-  return x - 5;\n+  return x / 5;\n'
+      + '*** Update File: src/b.ts\n@@ export function h(x: number) {\n-  return x;\n+  return -x;\n'
+      + '*** Add File: src/c.ts\n+export const c = 1;\n+export const d = 2;\n'
+      + '*** Delete File: docs/d.md\n'
+      + '*** End Patch\n';
+    stack.model.script({ text: 'Several files.', toolCall: { name: 'apply_patch', input: patch } });
+    const res = await ask(stack.server, session, { prompt: 'change things' });
+    const run = await waitFinished(stack.server, session, res.body.runId!);
+    assert.equal(run.status, 'done', JSON.stringify(run.error));
+    assert.deepEqual(run.hunks.map((h) => [h.file, h.op, h.status, h.items !== null]), [
+      ['src/app.ts', 'update', 'applied', true], ['src/app.ts', 'update', 'applied', true], ['src/b.ts', 'update', 'applied', true],
+      ['src/c.ts', 'add', 'applied', true], ['docs/d.md', 'delete', 'applied', false],
+    ]);
+    const APP_NEW = FILE.replace('return x + 2;', 'return x * 2;').replace('return x - 5;', 'return x / 5;');
+    const C_FILE = 'export const c = 1;\nexport const d = 2;\n';
+    await waitFor(() => fileText(a, 'src/app.ts') === APP_NEW && fileText(a, 'src/c.ts') === C_FILE && fileText(a, 'docs/d.md') === null && pendingHunks(a.doc).length === 5, 'the run at A');
+    const other = await joined(session);
+    clients.push(other);
+
+    // Reject all of one file: both its hunks, nothing else.
+    const rejectApp = await post(stack.server, session, { action: 'reject', file: 'src/app.ts' });
+    assert.equal(rejectApp.status, 200, JSON.stringify(rejectApp.body));
+    assert.deepEqual(rejectApp.body.hunks.map((h: { hunkId: string }) => h.hunkId), [`${run.id}:1`, `${run.id}:2`]);
+    await waitFor(() => fileText(other, 'src/app.ts') === FILE, 'src/app.ts back to its old text');
+    assert.equal(fileText(other, 'src/b.ts'), B_FILE.replace('return x;', 'return -x;'));
+    // Keep all of another file.
+    const keepB = await post(stack.server, session, { action: 'keep', file: 'src/b.ts' });
+    assert.equal(keepB.status, 200, JSON.stringify(keepB.body));
+    assert.equal((await post(stack.server, session, { action: 'keep', file: 'src/b.ts' })).status, 409, 'nothing pending in src/b.ts any more');
+    // Reject the added file: it is gone. Reject the deletion: the file is back as it was.
+    const rejectAdd = await post(stack.server, session, { action: 'reject', hunkIds: [`${run.id}:4`] });
+    assert.equal(rejectAdd.status, 200, JSON.stringify(rejectAdd.body));
+    const rejectDelete = await post(stack.server, session, { action: 'reject', hunkIds: [`${run.id}:5`] });
+    assert.equal(rejectDelete.status, 200, JSON.stringify(rejectDelete.body));
+    await waitFor(() => fileText(other, 'src/c.ts') === null && fileText(other, 'docs/d.md') === D_FILE, 'added file removed, deleted file restored');
+    assert.deepEqual(hunkStates(other.doc).map((h) => h.review), ['rejected', 'rejected', 'kept', 'rejected', 'rejected']);
+
+    // Undo an older action by its id (not the last one): only its hunks come back.
+    const undoApp = await post(stack.server, session, { action: 'undo', entryId: rejectApp.body.entry.id });
+    assert.equal(undoApp.status, 200, JSON.stringify(undoApp.body));
+    await waitFor(() => fileText(other, 'src/app.ts') === APP_NEW, 'the file-wide reject undone');
+    assert.deepEqual(hunkStates(other.doc).map((h) => h.review), ['pending', 'pending', 'kept', 'rejected', 'rejected']);
+    assert.equal(fileText(other, 'src/c.ts'), null, 'the later reject of the added file still holds');
+    assert.equal((await post(stack.server, session, { action: 'undo', entryId: rejectApp.body.entry.id })).status, 409, 'an action is undone once');
+    assert.equal((await post(stack.server, session, { action: 'undo', entryId: 'nosuchentry' })).status, 404);
+    // Undo the added file's reject: the file and its text are back, as the AI's.
+    const undoAdd = await post(stack.server, session, { action: 'undo', entryId: rejectAdd.body.entry.id });
+    assert.equal(undoAdd.status, 200, JSON.stringify(undoAdd.body));
+    await waitFor(() => fileText(other, 'src/c.ts') === C_FILE, 'the added file back');
+    assert.ok(lineAuthorship(other.doc, filesOf(other.doc).get('src/c.ts')!).every((l) => l.authors.every((x) => x.kind === 'ai' && x.runId === run.id)));
+    // Undo the deletion's reject: the file is deleted again.
+    const undoDelete = await post(stack.server, session, { action: 'undo', entryId: rejectDelete.body.entry.id });
+    assert.equal(undoDelete.status, 200, JSON.stringify(undoDelete.body));
+    await waitFor(() => fileText(other, 'docs/d.md') === null, 'the file deleted again');
+    assert.deepEqual(pendingHunks(other.doc).map((h) => h.hunkId), [1, 2, 4, 5].map((n) => `${run.id}:${n}`));
+  } finally {
+    for (const c of clients) c.destroy();
+    await stack.dispose();
+  }
+});
