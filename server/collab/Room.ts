@@ -1,7 +1,8 @@
 // A loaded session: its Y.Doc, the awareness of everyone present, and their connections.
-// Write-ahead rule: every document change is handed to storage the moment it happens, and
-// nothing derived from it (fan-out, sync step 2) is sent before that write has resolved, so
-// whatever another person has seen survives a killed process.
+// Write-ahead rule: nothing derived from a document change (fan-out, sync step 2, a read of the
+// live document) leaves the room before that change's write to storage has resolved, so
+// whatever another person has seen survives a killed process. The changes of one event-loop
+// tick are written together (one commit) just before that tick's fan-out.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -25,6 +26,9 @@ export interface RoomOptions {
   compactEvery: number;
 }
 
+/** Marks a tick whose updates came from more than one origin. */
+const MIXED = Symbol('mixed origins');
+
 /** Origin of the server's own writes while loading stored state (never persisted again). */
 const LOAD_ORIGIN = { kind: 'storage-load' } as const;
 
@@ -41,11 +45,15 @@ export class Room {
   private readonly storage: Storage;
   private readonly options: RoomOptions;
   private writes: Promise<void> = Promise.resolve();
+  /** Changes applied to the document whose write has not been issued yet (this tick's). */
+  private unwritten: Uint8Array[] = [];
   private persistedSeq: number;
   private bytes: number;
   private updatesSinceCompact = 0;
   private compacting: Promise<void> | null = null;
-  private pendingUpdates: { update: Uint8Array; origin: unknown }[] = [];
+  private pendingUpdates: Uint8Array[] = [];
+  /** The peer every pending update came from, MIXED when they came from several. */
+  private pendingOrigin: unknown = MIXED;
   private pendingAwareness = new Set<number>();
   private flushScheduled = false;
   private failed = false;
@@ -78,15 +86,27 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.bytes += update.byteLength;
-    const write = this.storage.appendUpdate(this.id, update);
-    this.writes = this.writes.then(
-      () => write.then((seq) => void (this.persistedSeq = seq)),
-    );
-    this.writes.catch((err) => this.fail(err));
-    this.pendingUpdates.push({ update, origin });
+    this.unwritten.push(update);
+    this.pendingOrigin = this.pendingUpdates.length === 0 || this.pendingOrigin === origin ? origin : MIXED;
+    this.pendingUpdates.push(update);
     this.scheduleFlush();
     if (++this.updatesSinceCompact >= this.options.compactEvery) void this.compact();
   };
+
+  /**
+   * Issues the write of every change not yet handed to storage (one call for all of them) and
+   * returns a promise that resolves once everything applied so far is stored.
+   */
+  persist(): Promise<void> {
+    if (this.unwritten.length > 0) {
+      const batch = this.unwritten;
+      this.unwritten = [];
+      const write = this.storage.appendUpdates(this.id, batch);
+      this.writes = this.writes.then(() => write).then((seq) => void (this.persistedSeq = seq));
+      this.writes.catch((err) => this.fail(err));
+    }
+    return this.writes;
+  }
 
   private onAwarenessUpdate = (
     changes: { added: number[]; updated: number[]; removed: number[] },
@@ -128,9 +148,9 @@ export class Room {
     } catch (err) {
       throw malformed(`undecodable state vector: ${(err as Error).message}`);
     }
-    // The diff is computed before the await: it holds only state whose write has been issued,
-    // and the await makes sure those writes have resolved before the frame leaves.
-    await this.writes;
+    // The diff may hold this tick's changes: their write is issued now, and the frame leaves
+    // only once everything in it is stored.
+    await this.persist();
     return syncStep2Frame(diff);
   }
 
@@ -179,24 +199,29 @@ export class Room {
   private async flush(): Promise<void> {
     this.flushScheduled = false;
     const updates = this.pendingUpdates;
-    const awarenessIds = this.pendingAwareness;
+    const soleOrigin = this.pendingOrigin;
     this.pendingUpdates = [];
-    this.pendingAwareness = new Set();
+    this.pendingOrigin = MIXED;
     let docFrame: Uint8Array | null = null;
-    let soleOrigin: unknown = undefined;
+    let stored: Promise<void> | null = null;
     if (updates.length > 0) {
-      soleOrigin = updates[0].origin;
-      for (const u of updates) if (u.origin !== soleOrigin) soleOrigin = undefined;
-      const merged = updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update));
+      // Written before anything is encoded or sent: one commit for the whole tick.
+      stored = this.persist();
+      const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE.sync);
       syncProtocol.writeUpdate(encoder, merged);
-      docFrame = encoding.toUint8Array(encoder);
+      docFrame = asBuffer(encoding.toUint8Array(encoder));
     }
-    const awarenessFrame = awarenessIds.size > 0 ? this.awarenessFrame(Array.from(awarenessIds)) : null;
-    if (docFrame) {
+    const awarenessIds = this.pendingAwareness;
+    let awarenessFrame: Uint8Array | null = null;
+    if (awarenessIds.size > 0) {
+      this.pendingAwareness = new Set();
+      awarenessFrame = asBuffer(this.awarenessFrame(Array.from(awarenessIds))!);
+    }
+    if (stored) {
       try {
-        await this.writes;
+        await stored;
       } catch {
         return; // fail() has closed every connection; nothing unstored is relayed
       }
@@ -213,7 +238,7 @@ export class Room {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
       try {
-        await this.writes;
+        await this.persist();
         if (this.failed) return;
         const snapshot = Y.encodeStateAsUpdate(this.doc);
         const through = this.persistedSeq;
@@ -256,4 +281,9 @@ function syncStep2Frame(diff: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
   encoding.writeVarUint8Array(encoder, diff);
   return encoding.toUint8Array(encoder);
+}
+
+/** A Buffer view of the frame: ws wraps anything else in a new Buffer on every send. */
+function asBuffer(frame: Uint8Array): Buffer {
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
 }

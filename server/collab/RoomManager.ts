@@ -147,7 +147,12 @@ export class RoomManager {
   /** Current document of a session: the live room's if loaded, else a copy read from storage. */
   async withDoc<T>(id: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = this.rooms.get(id);
-    if (live) return read((await live).doc);
+    if (live) {
+      // Whoever reads (an HTTP download, the AI) sees only stored state: write this tick's first.
+      const room = await live;
+      await room.persist();
+      return read(room.doc);
+    }
     await this.unloading.get(id);
     const stored = await this.storage.loadRoom(id);
     const doc = new Y.Doc();

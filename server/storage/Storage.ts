@@ -29,6 +29,12 @@ export interface Storage {
    * to other people only afterwards.
    */
   appendUpdate(id: string, update: Uint8Array): Promise<number>;
+  /**
+   * Appends several updates in order, all or none, with the same durability as appendUpdate,
+   * and resolves with the sequence number of the last one. Rooms write a whole event-loop
+   * tick's updates with one call: one commit instead of one per keystroke.
+   */
+  appendUpdates(id: string, updates: readonly Uint8Array[]): Promise<number>;
   /** Replaces the snapshot and drops log rows up to and including `throughSeq`, atomically. */
   compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
   close(): Promise<void>;
