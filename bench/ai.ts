@@ -34,29 +34,56 @@ async function withServer<T>(start: () => Promise<ServerChild>, fn: (s: ServerCh
   }
 }
 
+/**
+ * BENCH_AI_PHASES (comma-separated) runs part of the benchmark while iterating: `stream` (browsers
+ * and the Node peer), `stream-node` (the Node peer only, no build needed), `ttft`, `bytes`.
+ * Default: stream, ttft, bytes.
+ */
+function phases(): Set<string> {
+  const raw = process.env.BENCH_AI_PHASES?.trim();
+  return new Set(raw ? raw.split(',').map((p) => p.trim()) : ['stream', 'ttft', 'bytes']);
+}
+
 export async function runAi(options: { quick: boolean; reps: number | null }): Promise<AiResult> {
   const loadAtStart = loadavg();
+  const run = phases();
   console.log(`\nai: load ${load()} (2-core machine shared with other work: absolute times are noisy)`);
   const model = await startModel();
   try {
-    const appDir = await snapshotBuild();
-    console.log(`\nai: streaming an apply_patch hunk into a file people A and B have open (production build), ${RATES.join(', ')} tok/s`);
-    const stream = await withServer(
-      () => startTandem({ next: true, cwd: appDir, env: model.tandemEnv('websocket') }),
-      (server) => runStream(model, server, { quick: options.quick, rates: RATES, log }),
-    );
-    console.log(`  load ${load()}`);
+    let stream: StreamRun[] = [];
+    if (run.has('stream')) {
+      const appDir = await snapshotBuild();
+      console.log(`\nai: streaming an apply_patch hunk into a file people A and B have open (production build), ${RATES.join(', ')} tok/s`);
+      stream = await withServer(
+        () => startTandem({ next: true, cwd: appDir, env: model.tandemEnv('websocket') }),
+        (server) => runStream(model, server, { quick: options.quick, rates: RATES, log }),
+      );
+      console.log(`  load ${load()}`);
+    } else if (run.has('stream-node')) {
+      console.log(`\nai: streaming an apply_patch hunk, Node peer only, ${RATES.join(', ')} tok/s`);
+      stream = await withServer(
+        () => startTandem({ next: false, env: model.tandemEnv('websocket') }),
+        (server) => runStream(model, server, { quick: options.quick, rates: RATES, log, browsers: false }),
+      );
+      console.log(`  load ${load()}`);
+    }
     const reps = options.reps ?? (options.quick ? 30 : 60);
-    console.log(`\nai: time to first token, Tandem vs direct (Responses WebSocket, chained, first-token delay 0)`);
     const ttftServer = () => startTandem({ next: false, env: model.tandemEnv('websocket') });
-    const ttft = await withServer(ttftServer, (server) => runTtft(model, server, { reps, log }));
-    console.log(`  load ${load()}`);
-    console.log(`\nai: bytes upstream on a follow-up turn with a 100 KB file`);
-    const bytes = [
-      await withServer(ttftServer, (server) => runUpstreamBytes(model, server, 'websocket')),
-      await withServer(() => startTandem({ next: false, env: model.tandemEnv('http') }), (server) => runUpstreamBytes(model, server, 'http')),
-    ];
-    console.log(`  load ${load()}`);
+    let ttft: AiResult['ttft'] = { direct: [], tandem: [] };
+    if (run.has('ttft')) {
+      console.log(`\nai: time to first token, Tandem vs direct (Responses WebSocket, chained, first-token delay 0)`);
+      ttft = await withServer(ttftServer, (server) => runTtft(model, server, { reps, log }));
+      console.log(`  load ${load()}`);
+    }
+    const bytes: BytesResult[] = [];
+    if (run.has('bytes')) {
+      console.log(`\nai: bytes upstream on a follow-up turn with a 100 KB file`);
+      bytes.push(
+        await withServer(ttftServer, (server) => runUpstreamBytes(model, server, 'websocket')),
+        await withServer(() => startTandem({ next: false, env: model.tandemEnv('http') }), (server) => runUpstreamBytes(model, server, 'http')),
+      );
+      console.log(`  load ${load()}`);
+    }
     const result = { loadAtStart, stream, ttft, bytes };
     printAi(result);
     return result;
@@ -71,7 +98,9 @@ function printAi(r: AiResult): void {
   for (const rate of RATES) {
     const runs = r.stream.filter((s) => s.rate === rate);
     if (runs.length === 0) continue;
-    const person = (who: 'A' | 'B' | 'node') => runs.map((s) => s.people.find((p) => p.who === who)!);
+    // Missing people (a Node-only run) read as NaN.
+    const absent = { appliedRate: Number.NaN, ratio: Number.NaN, changes: Number.NaN, busy: null, latency: [], latencyEol: [] };
+    const person = (who: 'A' | 'B' | 'node') => runs.map((s) => s.people.find((p) => p.who === who) ?? { who, appliedMs: Number.NaN, ...absent });
     const b = person('B');
     const a = person('A');
     throughput.push([
@@ -105,6 +134,11 @@ function printAi(r: AiResult): void {
     latency,
   );
 
+  if (r.ttft.direct.length > 0) printTtft(r);
+  if (r.bytes.length > 0) printBytes(r);
+}
+
+function printTtft(r: AiResult): void {
   const part = (samples: TtftSample[], key: keyof TtftSample) => summarize(samples.map((s) => s[key]).filter((v): v is number => typeof v === 'number'));
   const rows: string[][] = [];
   const direct = part(r.ttft.direct, 'total');
@@ -117,6 +151,9 @@ function printAi(r: AiResult): void {
   const recorded = part(r.ttft.tandem, 'recorded');
   console.log(`relay overhead on first token (Tandem p50 − direct p50): ${fmt(overhead)} ms (target ≤ 2); the run's own metrics.ttftMs p50 ${fmt(recorded.p50, 0)} ms (inside the server, whole ms)`);
 
+}
+
+function printBytes(r: AiResult): void {
   const bytesRows: string[][] = [];
   const http = r.bytes.find((b) => b.transport === 'http');
   const sum = (reqs: BytesResult['followUp'] | undefined) => reqs?.reduce((n, q) => n + q.bytes, 0) ?? Number.NaN;

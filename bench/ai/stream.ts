@@ -152,7 +152,7 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
   return out;
 }
 
-export async function runStream(model: ModelHandle, server: ServerChild, options: { quick: boolean; rates: number[]; log(line: string): void }): Promise<StreamRun[]> {
+export async function runStream(model: ModelHandle, server: ServerChild, options: { quick: boolean; rates: number[]; log(line: string): void; browsers?: boolean }): Promise<StreamRun[]> {
   const reps = options.quick ? 1 : 3;
   // Sized so each run lasts a few seconds at its rate, and never fewer than a few hundred lines.
   const seconds = options.quick ? 1.5 : 3;
@@ -161,26 +161,33 @@ export async function runStream(model: ModelHandle, server: ServerChild, options
   const files = Object.fromEntries(plan.map((r) => [r.path, seedText(r.path)]));
   const session = await createSession(server, 'AI stream bench', files);
   const link = `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // Without browsers only the Node peer is measured: the server's share, quick to iterate on.
+  const browsers = options.browsers ?? true;
+  const browser = browsers ? await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS }) : null;
   const people: Person[] = [];
   const runs: StreamRun[] = [];
   const node = connectClient(server, { name: session.collab.room, params: session.collab.editParams }, 'stream-watcher');
   try {
     await waitUntil(() => node.provider.synced, 'the Node watcher to sync');
-    people.push(await openPerson(browser, 'Person A', link));
-    people.push(await openPerson(browser, 'Person B', link));
+    if (browser) {
+      people.push(await openPerson(browser, 'Person A', link));
+      people.push(await openPerson(browser, 'Person B', link));
+    }
     for (const { rate, rep, path } of plan) {
       const lines = Math.max(minLines, Math.round((rate * seconds) / TOKENS_PER_LINE));
       const run = await oneRun(model, server, session, people, node, path, streamedEdit(path, path, lines), rate, rep);
       runs.push(run);
-      const [, b, n] = run.people;
-      options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes, main thread ${((b.busy ?? 0) * 100).toFixed(0)}% in long tasks; Node peer ratio ${n.ratio.toFixed(3)}`);
+      const b = run.people.find((p) => p.who === 'B');
+      const n = run.people.find((p) => p.who === 'node')!;
+      const nl = [...n.latency].sort((x, y) => x - y);
+      const browserPart = b ? `B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes, main thread ${((b.busy ?? 0) * 100).toFixed(0)}% in long tasks; ` : '';
+      options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; ${browserPart}Node peer ratio ${n.ratio.toFixed(3)}, ${n.changes} changes, line latency p50 ${nl[Math.floor(nl.length / 2)].toFixed(1)} ms`);
     }
     for (const p of people) if (p.errors.length) options.log(`  page errors: ${p.errors.join(' | ')}`);
   } finally {
     node.destroy();
     for (const p of people) await p.context.close().catch(() => undefined);
-    await browser.close();
+    await browser?.close();
   }
   return runs;
 }

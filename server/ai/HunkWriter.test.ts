@@ -1,4 +1,4 @@
-// The hunk writer on its own: batched transactions, relative positions that survive typing
+// The hunk writer on its own: leading-edge batched transactions, relative positions that survive typing
 // above, and a rollback that removes only the AI's items.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,24 +21,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const OLD = 'a\nb\nc\n';
 const BEFORE = 'top\n';
 
-test('ops pushed together land in one transaction; typing above during the stream shifts nothing', async () => {
+test('the first ops go out at once, the rest of the frame in one transaction; typing above during the stream shifts nothing', async () => {
   const { ai, aiText, humanText } = pair(BEFORE + OLD);
   const origin = { kind: 'ai' as const, runId: 'r', hunkId: 'r:1' };
   let transactions = 0;
   ai.on('afterTransaction', (tr: Y.Transaction) => void (tr.origin === origin && transactions++));
   const writer = new HunkWriter(ai, aiText, BEFORE.length, origin);
-  const diff = new StreamingDiff(OLD);
-  writer.push(diff.push('a\n'));
-  writer.push(diff.push('B\n'));
-  await sleep(40);
+  writer.push([{ type: 'retain', count: 2 }, { type: 'delete', count: 1 }, { type: 'insert', text: 'B' }]);
+  // Nothing written for a frame: the first ops go out without waiting for a timer.
   assert.equal(transactions, 1);
+  assert.equal(aiText.toString(), `${BEFORE}a\nB\nc\n`);
+  writer.push([{ type: 'retain', count: 1 }]);
+  writer.push([{ type: 'retain', count: 2 }]);
+  assert.equal(transactions, 1, 'pushes within the frame wait for its end');
+  await sleep(40);
+  assert.equal(transactions, 2, 'and land together');
   humanText.insert(0, 'typed ');
-  writer.push(diff.push('c\n'));
-  writer.push(diff.push('d\n'));
-  writer.push(diff.finish());
+  writer.push([{ type: 'insert', text: 'd' }]);
+  writer.push([{ type: 'insert', text: '\n' }]);
+  assert.equal(transactions, 3);
   const range = writer.finish();
   assert.equal(aiText.toString(), 'typed top\na\nB\nc\nd\n');
-  assert.equal(transactions, 2);
+  assert.equal(transactions, 4, 'finish writes the rest of the frame');
   const resolved = hunkRange(ai, { start: encodeRelPos(range.start), end: encodeRelPos(range.end) })!;
   assert.equal(resolved.text, aiText);
   assert.equal(aiText.toString().slice(resolved.start, resolved.end), 'a\nB\nc\nd\n');

@@ -1,6 +1,7 @@
 // Writes one located hunk into a Y.Text as the streaming diff settles it. Ops are queued and
-// applied in batches (one transaction per flush, at most one flush per BATCH_MS) so that people
-// see the text arrive progressively without one update per character. Ops are written against
+// applied in batches (frameBatcher.ts: the first ops after a quiet frame at once, then one
+// transaction per frame at most) so that people see the text arrive progressively without one
+// update per character and without a sparse token waiting for a timer. Ops are written against
 // the text as it was when the hunk was placed and mapped onto the live text by CRDT identity
 // (PlacedText), so people typing above, inside or beside the hunk while it streams keep every
 // character and shift nothing. Rollback undoes exactly this hunk's items (a Y.UndoManager
@@ -12,6 +13,9 @@ import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import type { AiHunkItems } from '../../lib/ai/schema.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import { PlacedText } from './placedText.ts';
+import { FrameBatcher } from './frameBatcher.ts';
+
+export { BATCH_MS } from './frameBatcher.ts';
 
 export interface HunkOrigin {
   kind: 'ai';
@@ -28,9 +32,6 @@ export interface WrittenRange {
   items: AiHunkItems;
 }
 
-/** Flushes at most this often; a frame at 60 Hz. */
-export const BATCH_MS = 16;
-
 export class HunkWriter {
   readonly origin: HunkOrigin;
   private readonly doc: Y.Doc;
@@ -42,8 +43,7 @@ export class HunkWriter {
   /** After the last character the hunk processed (assoc -1: typing after it stays outside). */
   private rangeEnd: Y.RelativePosition;
   private queued: DiffOp[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private lastFlush = 0;
+  private readonly batch = new FrameBatcher(() => this.write());
   private done = false;
   /** Characters inserted so far (for size limits). */
   inserted = 0;
@@ -62,24 +62,18 @@ export class HunkWriter {
   push(ops: readonly DiffOp[]): void {
     if (this.done || ops.length === 0) return;
     for (const op of ops) this.queued.push(op);
-    if (this.timer) return;
-    const wait = Math.max(0, BATCH_MS - (Date.now() - this.lastFlush));
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, wait);
+    this.batch.schedule();
   }
 
   /** Applies every queued op now, in one transaction. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.queued.length === 0 || this.done) return;
+    this.batch.flush();
+  }
+
+  private write(): boolean {
+    if (this.queued.length === 0 || this.done) return false;
     const ops = this.queued;
     this.queued = [];
-    this.lastFlush = Date.now();
     const plan = this.placed.plan(ops, this.rangeStart === null);
     let shift = 0;
     let mark: number | null = null;
@@ -102,6 +96,7 @@ export class HunkWriter {
     if (mark !== null) this.rangeStart = Y.createRelativePositionFromTypeIndex(this.text, mark, 0);
     this.rangeEnd = Y.createRelativePositionFromTypeIndex(this.text, end, -1);
     this.onFlush(end);
+    return true;
   }
 
   /** Writes what is left and returns the range the hunk now occupies. */
@@ -135,10 +130,7 @@ export class HunkWriter {
    * the run's, so the restored text is not attributed to the AI run that had removed it.
    */
   rollback(restoreAs?: number): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.batch.cancel();
     this.queued = [];
     if (this.done) return;
     this.done = true;

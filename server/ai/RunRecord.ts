@@ -1,6 +1,7 @@
 // Writes one run's entry of the AI thread (lib/ai/schema.ts) in the AI peer's replica of the
 // document, always inside a transaction tagged with the run's origin. Explanation text is
-// batched like edits: one transaction per flush, not one per token.
+// batched like edits (frameBatcher.ts): the first text goes out at once, then at most one
+// transaction per frame while it streams, not one per token.
 import * as Y from 'yjs';
 import {
   MAX_RUNS_KEPT,
@@ -16,7 +17,7 @@ import {
   type AiRunView,
   type AiSelection,
 } from '../../lib/ai/schema.ts';
-import { BATCH_MS } from './HunkWriter.ts';
+import { FrameBatcher } from './frameBatcher.ts';
 
 export interface RunOrigin {
   kind: 'ai';
@@ -52,7 +53,7 @@ export class RunRecord {
   private readonly doc: Y.Doc;
   private readonly map: Y.Map<unknown>;
   private pendingText = '';
-  private timer: NodeJS.Timeout | null = null;
+  private readonly textBatch = new FrameBatcher(() => this.writeText());
   private hunkCount = 0;
 
   private constructor(doc: Y.Doc, map: Y.Map<unknown>, id: string) {
@@ -122,23 +123,21 @@ export class RunRecord {
   appendExplanation(delta: string): void {
     if (delta === '') return;
     this.pendingText += delta;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flushText();
-    }, BATCH_MS);
+    this.textBatch.schedule();
   }
 
+  /** Writes the explanation text still pending (before any other field, to keep their order). */
   flushText(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.pendingText === '') return;
+    this.textBatch.flush();
+  }
+
+  private writeText(): boolean {
+    if (this.pendingText === '') return false;
     const text = this.map.get('explanation') as Y.Text;
     const delta = this.pendingText;
     this.pendingText = '';
     this.doc.transact(() => text.insert(text.length, delta), this.origin);
+    return true;
   }
 
   /** Appends a hunk entry and returns its id and map. */
