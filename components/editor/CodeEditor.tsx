@@ -11,6 +11,7 @@ import type { EditorModules } from './editorModules.ts';
 import { FileBinding, languageLabel } from './FileBinding.ts';
 import { ReviewLayer, type ReviewLayerOptions } from './ReviewLayer.ts';
 import { registerAuthorshipHover } from './authorshipHover.ts';
+import { AuthorshipGutter } from './AuthorshipGutter.ts';
 
 export interface CursorInfo {
   line: number;
@@ -32,7 +33,12 @@ interface Props {
   /** Review of AI hunks in the editor; the layer is published through `reviewRef`. */
   review: ReviewLayerOptions;
   reviewRef?: { current: ReviewLayer | null };
+  /** Per-line author bars in the gutter, and the key that toggles them (AUTHORSHIP_KEYS). */
+  authorGutter: boolean;
+  onToggleAuthorGutter: () => void;
 }
+
+export const AUTHORSHIP_KEYS = 'Ctrl/⌘+Alt+G';
 
 declare global {
   interface Window {
@@ -41,7 +47,7 @@ declare global {
   }
 }
 
-export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, review, reviewRef }: Props) {
+export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, review, reviewRef, authorGutter, onToggleAuthorGutter }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
   const bindings = useRef(new Map<string, FileBinding>());
@@ -53,6 +59,11 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   const reviewOptions = useRef(review);
   reviewOptions.current = review;
   const layerRef = useRef<ReviewLayer | null>(null);
+  const gutterRef = useRef<AuthorshipGutter | null>(null);
+  const onToggleGutterRef = useRef(onToggleAuthorGutter);
+  onToggleGutterRef.current = onToggleAuthorGutter;
+  const gutterOn = useRef(authorGutter);
+  gutterOn.current = authorGutter;
 
   // Create the editor once per document.
   useEffect(() => {
@@ -86,6 +97,15 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
     layerRef.current = layer;
     if (reviewRef) reviewRef.current = layer;
     const hover = registerAuthorshipHover(monaco, doc);
+    const gutter = new AuthorshipGutter(monaco, editor, doc);
+    gutter.setEnabled(gutterOn.current);
+    gutterRef.current = gutter;
+    const toggleAction = editor.addAction({
+      id: 'tandem.authorship.toggle',
+      label: 'Toggle authorship gutter',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Alt | monaco.KeyCode.KeyG],
+      run: () => onToggleGutterRef.current(),
+    });
     onEditorRef.current?.(editor);
 
     const active = () => (activeRef.current ? bindings.current.get(activeRef.current) : undefined);
@@ -118,6 +138,9 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       all.clear();
       onEditorRef.current?.(null);
       hover.dispose();
+      toggleAction.dispose();
+      gutter.destroy();
+      gutterRef.current = null;
       layer.destroy();
       layerRef.current = null;
       if (reviewRef?.current === layer) reviewRef.current = null;
@@ -132,6 +155,10 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly });
   }, [readOnly]);
+
+  useEffect(() => {
+    gutterRef.current?.setEnabled(authorGutter);
+  }, [authorGutter]);
 
   // Callbacks change identity on every render; the bars only need redrawing when the role does.
   useEffect(() => {

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
+import { cursorAwareness } from './cursorAwareness.ts';
 
 type YMonaco = typeof import('y-monaco');
 
@@ -40,7 +41,7 @@ export class FileBinding {
     // fills it from the Y.Text, so there is exactly one source of truth.
     this.model = monaco.editor.createModel('', languageFor(monaco, path), uri);
     this.model.setEOL(monaco.editor.EndOfLineSequence.LF);
-    this.binding = new yMonaco.MonacoBinding(ytext, this.model, new Set([editor]), awareness);
+    this.binding = new yMonaco.MonacoBinding(ytext, this.model, new Set([editor]), cursorAwareness(awareness));
     this.undoManager = new Y.UndoManager(ytext, {
       trackedOrigins: new Set([this.binding]),
       captureTimeout: UNDO_CAPTURE_MS,

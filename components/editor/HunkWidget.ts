@@ -59,7 +59,8 @@ export class HunkWidget implements MonacoEditor.IOverlayWidget {
   private layoutWidth(): void {
     const info = this.editor.getLayoutInfo();
     this.dom.style.left = `${info.contentLeft}px`;
-    this.dom.style.width = `${Math.max(200, info.contentWidth - info.minimap.minimapWidth - info.verticalScrollbarWidth - 8)}px`;
+    // contentWidth already excludes the minimap and the vertical scrollbar.
+    this.dom.style.width = `${Math.max(200, info.contentWidth - 8)}px`;
   }
 
   /** Puts the zone above `line` and redraws the bar and ghost lines if anything changed. */
@@ -101,7 +102,7 @@ export class HunkWidget implements MonacoEditor.IOverlayWidget {
     counts.append(el('span', 'tdm-plus', `+${hunk.added}`), el('span', 'tdm-minus', `−${hunk.removed}`));
     bar.append(counts);
     if (hunk.mixed) {
-      const mixed = el('span', 'tdm-mixed', `contains your edits: rejecting keeps ${hunk.personChars} character${hunk.personChars === 1 ? '' : 's'}`);
+      const mixed = el('span', 'tdm-mixed', `mixed · reject keeps ${hunk.personChars} typed character${hunk.personChars === 1 ? '' : 's'}`);
       mixed.dataset.testid = 'hunk-mixed';
       mixed.title = 'People typed inside this change. Reject removes only what the AI wrote and restores what it replaced; their characters stay.';
       bar.append(mixed);

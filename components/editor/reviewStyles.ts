@@ -13,11 +13,12 @@ const CSS = `
 .tdm-hunk-bar { pointer-events: auto; display: flex; align-items: center; gap: 6px; height: 24px; margin: 1px 0;
   padding: 0 4px 0 8px; width: max-content; max-width: 100%; border-radius: 6px; font-size: 11px; color: #d4d4d8;
   background: #1a1730; border: 1px solid rgba(139, 92, 246, 0.35); box-shadow: 0 4px 14px rgba(0,0,0,0.35); }
+.tdm-hunk-bar > * { flex-shrink: 0; white-space: nowrap; }
 .tdm-hunk-bar .tdm-ai-chip { display: inline-flex; align-items: center; gap: 4px; color: #c4b5fd; font-weight: 600; }
 .tdm-hunk-bar .tdm-counts { font-family: var(--font-mono, monospace); font-size: 10.5px; }
 .tdm-hunk-bar .tdm-plus { color: #6ee7b7; }
 .tdm-hunk-bar .tdm-minus { color: #fca5a5; margin-left: 4px; }
-.tdm-hunk-bar .tdm-mixed { color: #fcd34d; background: rgba(251, 191, 36, 0.12); border-radius: 4px; padding: 1px 6px; }
+.tdm-hunk-bar .tdm-mixed { flex-shrink: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; color: #fcd34d; background: rgba(251, 191, 36, 0.12); border-radius: 4px; padding: 1px 6px; }
 .tdm-hunk-bar .tdm-writing { color: #a78bfa; font-style: italic; }
 .tdm-hunk-bar button { height: 18px; padding: 0 8px; border-radius: 4px; font-size: 11px; font-weight: 600; cursor: pointer; border: 0; }
 .tdm-hunk-bar button:disabled { opacity: 0.45; cursor: not-allowed; }

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { groupByRun } from '@/lib/review/hunks.ts';
 import type { ReviewLogEntry } from '@/lib/review/log.ts';
-import { postReview, SHORTCUTS, VIEWER_REASON, type ReviewRequest } from './reviewApi.ts';
+import { postReview, SHORTCUTS, VIEWER_REASON, type ReviewRequest, type Reviewer } from './reviewApi.ts';
 import type { ReviewState } from './useReview.ts';
 
 interface Props {
@@ -15,6 +15,7 @@ interface Props {
   sessionId: string;
   token: string;
   canReview: boolean;
+  reviewer: Reviewer;
   onJump: (hunk: HunkState) => void;
 }
 
@@ -66,6 +67,10 @@ function describeEntry(e: ReviewLogEntry): string {
   return `${e.by.name} ${e.action === 'keep' ? 'kept' : 'rejected'} ${n} change${n === 1 ? '' : 's'}`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function ago(at: number): string {
   const s = Math.max(0, Math.round((Date.now() - at) / 1000));
   if (s < 60) return 'just now';
@@ -73,7 +78,7 @@ function ago(at: number): string {
   return `${Math.round(s / 3600)} h ago`;
 }
 
-export function ReviewPanel({ state, sessionId, token, canReview, onJump }: Props) {
+export function ReviewPanel({ state, sessionId, token, canReview, reviewer, onJump }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [showKeys, setShowKeys] = useState(false);
@@ -87,7 +92,7 @@ export function ReviewPanel({ state, sessionId, token, canReview, onJump }: Prop
     setBusy(true);
     setError(null);
     try {
-      await postReview(sessionId, token, req);
+      await postReview(sessionId, token, req, reviewer);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -106,7 +111,7 @@ export function ReviewPanel({ state, sessionId, token, canReview, onJump }: Prop
         <button
           type="button"
           disabled={!canReview || !lastUndoable || busy}
-          onClick={() => void act({ action: 'undo' })}
+          onClick={() => lastUndoable && void act({ action: 'undo', entryId: lastUndoable.id })}
           title={viewerReason ?? (lastUndoable ? `Undo: ${describeEntry(lastUndoable)}` : 'Nothing to undo')}
           data-testid="review-undo"
           className="rounded border border-line px-2 py-0.5 text-[11px] text-zinc-200 enabled:hover:bg-hover disabled:cursor-not-allowed disabled:opacity-40"
@@ -168,7 +173,7 @@ export function ReviewPanel({ state, sessionId, token, canReview, onJump }: Prop
                 </div>
                 <div className="flex items-center justify-end gap-2 px-2.5 py-1.5">
                   <span className="flex-1 text-[11px] text-zinc-500">
-                    {g.files.reduce((n, f) => n + f.hunks.length, 0)} changes · {g.files.length} file{g.files.length === 1 ? '' : 's'}
+                    {plural(g.files.reduce((n, f) => n + f.hunks.length, 0), 'change')} · {plural(g.files.length, 'file')}
                   </span>
                   <ActionButtons
                     label="all changes of this run"
@@ -236,6 +241,18 @@ export function ReviewPanel({ state, sessionId, token, canReview, onJump }: Prop
                   <span className={`h-1.5 w-1.5 shrink-0 rounded-full ${e.action === 'keep' ? 'bg-emerald-400' : 'bg-red-400'}`} />
                   <span className="min-w-0 flex-1 truncate">{describeEntry(e)}</span>
                   <span className="shrink-0 text-[10px] text-zinc-600">{ago(e.at)}</span>
+                  {!e.undone && (
+                    <button
+                      type="button"
+                      disabled={!canReview || busy}
+                      onClick={() => void act({ action: 'undo', entryId: e.id })}
+                      title={viewerReason ?? `Undo: ${describeEntry(e)}`}
+                      data-testid="review-log-undo"
+                      className="shrink-0 rounded px-1 text-[10.5px] text-zinc-400 enabled:hover:bg-hover enabled:hover:text-zinc-100 disabled:cursor-not-allowed disabled:opacity-40"
+                    >
+                      Undo
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>

@@ -7,9 +7,18 @@ export interface ReviewRequest {
   hunkIds?: string[];
   runId?: string;
   file?: string;
+  /** For undo: which log entry (the last one not undone when absent). */
+  entryId?: string;
 }
 
-export async function postReview(sessionId: string, token: string, body: ReviewRequest): Promise<unknown> {
+/** Who decides: shown in the review log and as the author of text a reject restores. */
+export interface Reviewer {
+  name: string;
+  clientId: number;
+}
+
+export async function postReview(sessionId: string, token: string, request: ReviewRequest, by: Reviewer): Promise<unknown> {
+  const body = { ...request, by: { name: by.name.trim().slice(0, 80) || 'an editor', clientId: by.clientId } };
   let res: Response;
   try {
     res = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/review`, {

@@ -7,7 +7,7 @@ import type * as Y from 'yjs';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import type { ReviewLayer, ReviewLayerOptions } from '@/components/editor/ReviewLayer.ts';
 import type { SideTab } from '@/components/session/SidePanel.tsx';
-import { postReview } from './reviewApi.ts';
+import { postReview, type Reviewer } from './reviewApi.ts';
 import { ReviewPanel } from './ReviewPanel.tsx';
 import { useReview } from './useReview.ts';
 
@@ -16,10 +16,11 @@ interface Options {
   sessionId: string;
   token: string;
   canReview: boolean;
+  reviewer: Reviewer;
   open: (path: string) => void;
 }
 
-export function useReviewTab({ doc, sessionId, token, canReview, open }: Options): {
+export function useReviewTab({ doc, sessionId, token, canReview, reviewer, open }: Options): {
   tab: SideTab;
   editorReview: ReviewLayerOptions;
   reviewRef: { current: ReviewLayer | null };
@@ -27,11 +28,12 @@ export function useReviewTab({ doc, sessionId, token, canReview, open }: Options
   const state = useReview(doc);
   const reviewRef = useRef<ReviewLayer | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { name, clientId } = reviewer;
 
   const editorReview = useMemo<ReviewLayerOptions>(() => {
     const send = (action: 'keep' | 'reject', hunkIds: string[]) => {
       setError(null);
-      postReview(sessionId, token, { action, hunkIds }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      postReview(sessionId, token, { action, hunkIds }, { name, clientId }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
     };
     return {
       canReview,
@@ -39,7 +41,7 @@ export function useReviewTab({ doc, sessionId, token, canReview, open }: Options
       reject: (ids) => send('reject', ids),
       reveal: (h: HunkState) => open(h.file),
     };
-  }, [sessionId, token, canReview, open]);
+  }, [sessionId, token, canReview, open, name, clientId]);
 
   const count = state.pending.length;
   const tab: SideTab = {
@@ -63,6 +65,7 @@ export function useReviewTab({ doc, sessionId, token, canReview, open }: Options
           sessionId={sessionId}
           token={token}
           canReview={canReview}
+          reviewer={reviewer}
           onJump={(h) => (reviewRef.current ? reviewRef.current.show(h) : open(h.file))}
         />
       </>

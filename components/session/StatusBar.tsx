@@ -9,9 +9,12 @@ interface Props {
   path: string | null;
   cursor: CursorInfo | null;
   people: number;
+  authorGutter: boolean;
+  onToggleAuthorGutter: () => void;
+  authorGutterKeys: string;
 }
 
-export function StatusBar({ role, path, cursor, people }: Props) {
+export function StatusBar({ role, path, cursor, people, authorGutter, onToggleAuthorGutter, authorGutterKeys }: Props) {
   return (
     <footer data-testid="status-bar" className="flex h-6 shrink-0 items-center gap-4 border-t border-line bg-panel px-3 text-[11px] text-zinc-400">
       <span className={`flex items-center gap-1.5 ${role === 'edit' ? 'text-accent-strong' : 'text-sky-300'}`} data-testid="status-role">
@@ -23,6 +26,21 @@ export function StatusBar({ role, path, cursor, people }: Props) {
       </span>
       {path && <span className="min-w-0 truncate font-mono text-zinc-500">{path}</span>}
       <span className="ml-auto flex items-center gap-4">
+        <button
+          type="button"
+          onClick={onToggleAuthorGutter}
+          aria-pressed={authorGutter}
+          title={`${authorGutter ? 'Hide' : 'Show'} who wrote each line (${authorGutterKeys}); hover a line for details`}
+          data-testid="toggle-authorship"
+          className={`-my-0.5 flex items-center gap-1.5 rounded px-1.5 py-0.5 hover:bg-hover hover:text-zinc-100 ${authorGutter ? 'bg-violet-500/15 text-violet-200' : ''}`}
+        >
+          <span className="flex h-3 gap-px" aria-hidden="true">
+            <span className="w-[3px] rounded-sm bg-pink-400" />
+            <span className="w-[3px] rounded-sm bg-violet-400" />
+            <span className="w-[3px] rounded-sm bg-sky-400" />
+          </span>
+          Authors
+        </button>
         {cursor && (
           <>
             <span data-testid="status-cursor">

@@ -6,7 +6,7 @@ import type { Role } from '@/lib/schema.ts';
 import { identitiesOf, metaOf } from '@/lib/schema.ts';
 import type { Profile } from '@/components/storage/profile.ts';
 import { FileTree } from '@/components/files/FileTree.tsx';
-import { CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
+import { AUTHORSHIP_KEYS, CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
 import { TabBar } from '@/components/editor/TabBar.tsx';
 import { loadEditorModules, type EditorModules } from '@/components/editor/editorModules.ts';
 import { mountRemoteCursorStyles } from '@/components/editor/remoteCursorStyles.ts';
@@ -104,7 +104,9 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   }, []);
   useEffect(() => cursorStyles.current?.update(peers), [peers]);
 
-  const [sideOpen, setSideOpen] = useSideOpen();
+  const [sideOpen, setSideOpen] = useStoredFlag('tandem:side-open', true);
+  const [authorGutter, setAuthorGutter] = useStoredFlag('tandem:author-gutter', false);
+  const toggleAuthorGutter = useCallback(() => setAuthorGutter((on) => !on), [setAuthorGutter]);
   const [sideTab, setSideTab] = useState('ai');
   const aiPeer = peers.find((p) => p.kind === 'ai') ?? null;
   const revealAi = useCallback(() => {
@@ -112,7 +114,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
     setSideOpen(true);
   }, [setSideOpen]);
   // The side panel's tabs; each is one entry here.
-  const review = useReviewTab({ doc, sessionId: id, token, canReview: !readOnly, open: tabs.open });
+  const review = useReviewTab({ doc, sessionId: id, token, canReview: !readOnly, reviewer: { name: profile.name, clientId: doc.clientID }, open: tabs.open });
   const sideTabs: SideTab[] = [
     {
       id: 'ai',
@@ -195,6 +197,8 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   onEditor={setEditor}
                   review={review.editorReview}
                   reviewRef={review.reviewRef}
+                  authorGutter={authorGutter}
+                  onToggleAuthorGutter={toggleAuthorGutter}
                 />
                 <FollowBar follow={follow} activeAi={activeAi} />
                 {!tabs.activePath && <EmptyEditor readOnly={readOnly} />}
@@ -204,27 +208,42 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         </main>
         <SidePanel tabs={sideTabs} active={sideTab} open={sideOpen} onActive={setSideTab} onOpen={setSideOpen} />
       </div>
-      <StatusBar role={role} path={tabs.activePath} cursor={tabs.activePath ? cursor : null} people={peers.length} />
+      <StatusBar
+        role={role}
+        path={tabs.activePath}
+        cursor={tabs.activePath ? cursor : null}
+        people={peers.length}
+        authorGutter={authorGutter}
+        onToggleAuthorGutter={toggleAuthorGutter}
+        authorGutterKeys={AUTHORSHIP_KEYS}
+      />
     </div>
   );
 }
 
-/** Whether the side panel is open, remembered per browser. */
-function useSideOpen(): [boolean, (open: boolean) => void] {
-  const [open, setOpen] = useState(() => {
+/** A yes/no choice remembered per browser (side panel open, authorship gutter shown). */
+function useStoredFlag(key: string, initial: boolean): [boolean, (next: boolean | ((on: boolean) => boolean)) => void] {
+  const [on, setOn] = useState(() => {
     try {
-      return window.localStorage.getItem('tandem:side-open') !== 'false';
+      const stored = window.localStorage.getItem(key);
+      return stored === null ? initial : stored === 'true';
     } catch {
-      return true;
+      return initial;
     }
   });
-  const set = useCallback((next: boolean) => {
-    setOpen(next);
-    try {
-      window.localStorage.setItem('tandem:side-open', String(next));
-    } catch {
-      // Storage refused (private mode): the choice lasts for this page only.
-    }
-  }, []);
-  return [open, set];
+  const set = useCallback(
+    (next: boolean | ((on: boolean) => boolean)) => {
+      setOn((prev) => {
+        const value = typeof next === 'function' ? next(prev) : next;
+        try {
+          window.localStorage.setItem(key, String(value));
+        } catch {
+          // Storage refused (private mode): the choice lasts for this page only.
+        }
+        return value;
+      });
+    },
+    [key],
+  );
+  return [on, set];
 }

@@ -215,10 +215,14 @@ export class AiPeer {
 
   private setPresence(status: AiPresenceStatus, file: string | null, cursor?: { text: Y.Text; index: number }): void {
     if (this.destroyed) return;
+    // The shape y-monaco publishes and reads back: every field present, null when absent.
+    // (relativePositionToJSON drops null fields, and y-monaco's renderer then dereferences an
+    // undefined `item` for a caret at the end of a file, throwing in every browser.)
     const selection = cursor
       ? (() => {
-          const rel = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(cursor.text, cursor.index, 0));
-          return { anchor: rel, head: rel };
+          const rel = Y.createRelativePositionFromTypeIndex(cursor.text, cursor.index, 0);
+          const json = { type: rel.type, tname: rel.tname, item: rel.item, assoc: rel.assoc };
+          return { anchor: json, head: json };
         })()
       : null;
     this.awareness.setLocalState({

@@ -1,0 +1,115 @@
+'use client';
+// The toggleable authorship gutter: a thin bar beside each line in the colour of who wrote it
+// (a person's colour, the AI's violet, grey for the session's original files), split in bands
+// when several people wrote one line. From the CRDT like the hover (lib/review lineAuthorship),
+// recomputed at most once per animation frame while on, and nothing at all while off.
+import type * as Y from 'yjs';
+import type { editor as MonacoEditor } from 'monaco-editor';
+import { filesOf } from '@/lib/schema.ts';
+import { lineAuthorship, type Author } from '@/lib/review/authorship.ts';
+import type { Monaco } from './monacoSetup.ts';
+
+/** Bands drawn for one line; more authors than this share the last band's colour. */
+const MAX_BANDS = 3;
+/** Distinct colour combinations given a CSS class; past this, lines fall back to the first author. */
+const MAX_CLASSES = 200;
+const FALLBACK = '#94a3b8';
+const HEX = /^#[0-9a-f]{3,8}$/i;
+
+function safeColor(c: string): string {
+  // Colours come from other browsers' identity entries: only plain hex reaches the stylesheet.
+  return HEX.test(c) ? c : FALLBACK;
+}
+
+export class AuthorshipGutter {
+  private readonly editor: MonacoEditor.IStandaloneCodeEditor;
+  private readonly doc: Y.Doc;
+  private readonly monaco: Monaco;
+  private readonly decorations: MonacoEditor.IEditorDecorationsCollection;
+  private readonly classes = new Map<string, string>();
+  private readonly style: HTMLStyleElement;
+  private readonly onModel: { dispose(): void };
+  private enabled = false;
+  private frame = 0;
+
+  constructor(monaco: Monaco, editor: MonacoEditor.IStandaloneCodeEditor, doc: Y.Doc) {
+    this.monaco = monaco;
+    this.editor = editor;
+    this.doc = doc;
+    this.decorations = editor.createDecorationsCollection();
+    this.style = document.createElement('style');
+    this.style.dataset.tandem = 'authorship-gutter';
+    this.style.textContent =
+      '.tdm-author { margin-left: 9px; width: 3px !important; border-radius: 1px; opacity: 0.85; }';
+    document.head.appendChild(this.style);
+    this.onModel = editor.onDidChangeModel(() => this.schedule());
+  }
+
+  get on(): boolean {
+    return this.enabled;
+  }
+
+  setEnabled(on: boolean): void {
+    if (on === this.enabled) return;
+    this.enabled = on;
+    // Room for the bar right of the review gutter mark.
+    this.editor.updateOptions({ lineDecorationsWidth: on ? 14 : 10 });
+    if (on) {
+      this.doc.on('afterTransaction', this.schedule);
+      this.schedule();
+    } else {
+      this.doc.off('afterTransaction', this.schedule);
+      if (this.frame) cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.decorations.clear();
+    }
+  }
+
+  private schedule = (): void => {
+    if (this.frame || !this.enabled) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  };
+
+  private classFor(authors: Author[]): string {
+    const colors = authors.slice(0, MAX_BANDS).map((a) => safeColor(a.color));
+    const key = colors.join(',');
+    let cls = this.classes.get(key);
+    if (cls) return cls;
+    if (this.classes.size >= MAX_CLASSES) return this.classFor(authors.slice(0, 1));
+    cls = `tdm-author-c${this.classes.size}`;
+    this.classes.set(key, cls);
+    const step = 100 / colors.length;
+    const bands = colors.map((c, i) => `${c} ${(i * step).toFixed(2)}% ${((i + 1) * step).toFixed(2)}%`).join(', ');
+    this.style.textContent += `\n.${cls} { background: linear-gradient(${bands}); }`;
+    return cls;
+  }
+
+  private render(): void {
+    const model = this.editor.getModel();
+    const text = model ? filesOf(this.doc).get(model.uri.path.slice(1)) : undefined;
+    if (!model || !text || !this.enabled) {
+      this.decorations.clear();
+      return;
+    }
+    const decos: MonacoEditor.IModelDeltaDecoration[] = [];
+    const lines = model.getLineCount();
+    for (const { line, authors } of lineAuthorship(this.doc, text)) {
+      if (authors.length === 0 || line > lines) continue;
+      const kind = authors.some((a) => a.kind === 'ai') ? 'ai' : authors[0].kind;
+      decos.push({
+        range: new this.monaco.Range(line, 1, line, 1),
+        options: { isWholeLine: true, linesDecorationsClassName: `tdm-author tdm-author-${kind} ${this.classFor(authors)}` },
+      });
+    }
+    this.decorations.set(decos);
+  }
+
+  destroy(): void {
+    this.setEnabled(false);
+    this.onModel.dispose();
+    this.style.remove();
+  }
+}
