@@ -18,6 +18,7 @@ import { buildContext, CHARS_PER_TOKEN } from './context.ts';
 import { EditApplier } from './EditApplier.ts';
 import { instructionsFor, toolsFor } from './instructions.ts';
 import { RunRecord } from './RunRecord.ts';
+import { afterSend, startTurn } from './startedTurn.ts';
 import { log } from '../log.ts';
 
 export const AI_COLOR = '#8b5cf6';
@@ -35,6 +36,8 @@ export interface WarmSession {
   session: ModelSession;
   target: ProviderTarget;
   seen: Map<string, string>;
+  /** Files the warm-up left out for budget. */
+  unseen: Set<string>;
   chars: number;
 }
 
@@ -76,6 +79,8 @@ export class AiPeer {
   private sessionTarget: ProviderTarget | null = null;
   /** Files as of the end of the AI's last successful turn (null: next turn sends everything). */
   private lastSeen: Map<string, string> | null = null;
+  /** Files in lastSeen the model has not read in full (sent whole when they change). */
+  private unseen = new Set<string>();
   private historyChars = 0;
   private previousOutcome: string | null = null;
   private pendingToolResults: ConversationItem[] = [];
@@ -134,6 +139,7 @@ export class AiPeer {
     this.session = warm.session;
     this.sessionTarget = warm.target;
     this.lastSeen = warm.seen;
+    this.unseen = warm.unseen;
     this.historyChars = warm.chars;
     this.modelName = warm.target.model;
   }
@@ -253,10 +259,13 @@ export class AiPeer {
     let usage: Usage | null = null;
     let failure: ProviderError | null = null;
     let status: AiRunStatus = 'thinking';
-    record.set({ status: 'thinking', queuePosition: null, startedAt: started });
+    // With the model already detected, the request goes upstream before any thread write
+    // (below); otherwise detection may take a while and the thread says 'thinking' meanwhile.
+    const known = this.connector.peek?.() ?? null;
+    if (!known) record.set({ status: 'thinking', queuePosition: null, startedAt: started });
 
     try {
-      const detection = await this.connector.detect();
+      const detection = known ?? (await this.connector.detect());
       if (detection.status !== 'ready') {
         failure = { code: 'unreachable', message: detection.message, retryable: false };
         return;
@@ -271,13 +280,6 @@ export class AiPeer {
       }
       const session = this.session;
       this.modelName = target.model;
-      // A clientID per run: authorship of every character names the run that wrote it.
-      this.doc.clientID = uint32();
-      this.doc.transact(() => {
-        identitiesOf(this.doc).set(String(this.doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: q.id, model: target.model });
-      }, record.origin);
-      record.set({ model: target.model, provider: target.label, aiClientId: this.doc.clientID });
-      this.setPresence('thinking', request.file);
 
       const files = readFiles(this.doc);
       if (this.historyChars > this.settings.contextTokens * CHARS_PER_TOKEN * 2) {
@@ -287,7 +289,7 @@ export class AiPeer {
       }
       const context = buildContext({
         prompt: request.prompt, files, activeFile: request.file, selection: request.selection,
-        budgetTokens: this.settings.contextTokens, lastSeen: this.lastSeen,
+        budgetTokens: this.settings.contextTokens, lastSeen: this.lastSeen, unseen: this.unseen,
         previousOutcome: session.kind === 'chat' ? this.previousOutcome : null, requestedBy: request.requestedBy.name,
       });
       if (context.truncated) record.set({ truncated: context.truncated });
@@ -313,7 +315,24 @@ export class AiPeer {
         }
       };
 
-      for await (const event of session.turn({ instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) }, { signal: controller.signal })) {
+      const turn = startTurn(session.turn({ instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) }, { signal: controller.signal }));
+      await afterSend();
+      // The request is upstream; the run's bookkeeping is done while the model starts, in one
+      // transaction, and before any event is read (events wait in the turn meanwhile).
+      // A clientID per run: authorship of every character names the run that wrote it.
+      try {
+        this.doc.clientID = uint32();
+        this.doc.transact(() => {
+          identitiesOf(this.doc).set(String(this.doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: q.id, model: target.model });
+          record.set({ status: 'thinking', queuePosition: null, startedAt: started, model: target.model, provider: target.label, aiClientId: this.doc.clientID });
+        }, record.origin);
+        this.setPresence('thinking', request.file);
+      } catch (err) {
+        await turn[Symbol.asyncIterator]().return?.();
+        throw err;
+      }
+
+      for await (const event of turn) {
         if (controller.signal.aborted) break;
         if (applier.fatal) {
           // Nothing more can be written: stop the upstream rather than pay for ignored output.
@@ -368,7 +387,8 @@ export class AiPeer {
         for (const callId of toolCalls) {
           this.pendingToolResults.push({ type: 'tool_result', callId, output: outcome ?? `applied ${applier.hunkCount} change(s)` });
         }
-        this.lastSeen = new Map(Object.entries(readFiles(this.doc)));
+        this.lastSeen = seenAfterTurn(files, readFiles(this.doc), record.view().hunks.filter((h) => h.status === 'applied').map((h) => h.file));
+        this.unseen = context.unseen;
       }
     } catch (err) {
       log.error('ai.run_failed', err, { room: this.room.id, run: q.id });
@@ -450,4 +470,18 @@ export class QueueFullError extends Error {
     super(`the AI already has ${limit} requests waiting in this session; wait for some to finish or stop one`);
     this.limit = limit;
   }
+}
+
+/**
+ * What the model now takes each file to be: the text it was sent for files it did not edit (so
+ * that people's typing during the run is reported next turn), the text after the run for the
+ * files it edited (its edits, and whatever people typed there meanwhile).
+ */
+function seenAfterTurn(sent: Record<string, string>, after: Record<string, string>, edited: string[]): Map<string, string> {
+  const seen = new Map(Object.entries(sent));
+  for (const path of edited) {
+    if (path in after) seen.set(path, after[path]);
+    else seen.delete(path);
+  }
+  return seen;
 }

@@ -164,7 +164,7 @@ export class AiService {
         return null;
       }
       log.info('ai.warmed_up', { room: sessionId });
-      return { session, target: d.target, seen: new Map(Object.entries(files)), chars: context.text.length };
+      return { session, target: d.target, seen: new Map(Object.entries(files)), unseen: context.unseen, chars: context.text.length };
     })().catch((err) => {
       log.error('ai.warmup_failed', err, { room: sessionId });
       return null;

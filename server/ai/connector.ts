@@ -7,6 +7,8 @@ import type { ModelSession, ProviderTarget } from './providers/types.ts';
 
 export interface ModelConnector {
   detect(): Promise<Detection>;
+  /** The detection already known to be ready, without waiting (null: call detect()). */
+  peek?(): Detection | null;
   open(target: ProviderTarget): ModelSession;
 }
 
@@ -14,7 +16,22 @@ const RETRY_DETECTION_MS = 15_000;
 
 export function createConnector(config: AiConfig): ModelConnector {
   let cached: { at: number; detection: Promise<Detection> } | null = null;
+  // A ready detection, readable synchronously: a run then reaches the model without waiting.
+  let ready: Detection | null = null;
+  const remember = (d: Promise<Detection>) => {
+    ready = null;
+    d.then(
+      (r) => {
+        if (cached?.detection === d) ready = r.status === 'ready' ? r : null;
+      },
+      () => {},
+    );
+    return d;
+  };
   return {
+    peek() {
+      return cached ? ready : null;
+    },
     detect() {
       const now = Date.now();
       if (cached) {
@@ -24,11 +41,11 @@ export function createConnector(config: AiConfig): ModelConnector {
         return keep.then((k) => {
           if (k && cached?.detection === detection) return detection;
           if (cached?.detection !== detection) return cached!.detection;
-          cached = { at: Date.now(), detection: detectProvider(config) };
+          cached = { at: Date.now(), detection: remember(detectProvider(config)) };
           return cached.detection;
         });
       }
-      cached = { at: now, detection: detectProvider(config) };
+      cached = { at: now, detection: remember(detectProvider(config)) };
       return cached.detection;
     },
     open(target) {

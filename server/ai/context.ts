@@ -1,8 +1,14 @@
 // Builds the text the model reads for one request: the instruction, the active file in full,
 // the selection and cursor, the list of files, other files' contents while the token budget
-// allows (about 4 characters per token), and what people changed since the AI's last turn.
+// allows (about 4 characters per token), and what people changed since the AI's last turn:
+// as a unified diff against the text the model last read when that is smaller, the whole file
+// when the model has not read it (new file, left out for budget) or the diff is not smaller.
+// The diff is relative to the conversation's own history, which the provider keeps and resends
+// whole when a chain is lost (cache miss, HTTP), so it stays valid on every transport; when
+// the history is dropped, lastSeen is null and everything is sent again.
 // Whatever is left out is said explicitly, both to the model and in the thread.
 import type { AiSelection } from '../../lib/ai/schema.ts';
+import { unifiedDiff } from './lineDiff.ts';
 
 export const CHARS_PER_TOKEN = 4;
 
@@ -14,6 +20,8 @@ export interface ContextInput {
   budgetTokens: number;
   /** File contents as of the AI's previous turn in this conversation, or null on the first. */
   lastSeen: Map<string, string> | null;
+  /** Files in lastSeen whose text the model has not read in full (left out for budget). */
+  unseen?: ReadonlySet<string>;
   /** What happened to the previous run's edits (refusals, rollbacks), for the model to fix. */
   previousOutcome: string | null;
   requestedBy: string;
@@ -26,10 +34,16 @@ export interface BuiltContext {
   /** Human summary of what was left out, or null. */
   truncated: string | null;
   approxTokens: number;
+  /** Files the model has still not read in full after this request (for the next one's unseen). */
+  unseen: Set<string>;
 }
 
 function fence(path: string, content: string): string {
   return `--- ${path} (${content.split('\n').length} lines)\n${content}${content.endsWith('\n') || content === '' ? '' : '\n'}--- end of ${path}\n`;
+}
+
+function diffBlock(path: string, diff: string): string {
+  return `--- ${path} (changes since your last turn, unified diff of the text you last read)\n${diff}--- end of ${path} changes\n`;
 }
 
 function describeSelection(content: string, sel: AiSelection): string {
@@ -58,6 +72,7 @@ export function buildContext(input: ContextInput): BuiltContext {
 
   if (input.previousOutcome) parts.push(`Result of your previous edit:\n${input.previousOutcome}\n`);
 
+  const unseen = new Set(firstTurn ? [] : [...(input.unseen ?? [])].filter((p) => p in input.files));
   // Files people changed since the last turn come first on follow-ups: that is what is new.
   if (!firstTurn) {
     const changed: string[] = [];
@@ -67,16 +82,32 @@ export function buildContext(input: ContextInput): BuiltContext {
     if (changed.length + deleted.length === 0) {
       parts.push('No file changed since your last turn.\n');
     } else {
-      parts.push(`Files changed by people since your last turn (current contents follow): ${[...changed, ...deleted.map((d) => `${d} (deleted)`)].join(', ')}\n`);
+      const blocks: string[] = [];
+      const listed: string[] = [];
       for (const p of changed) {
-        const block = fence(p, input.files[p]);
+        const full = fence(p, input.files[p]);
+        const before = input.lastSeen!.get(p);
+        let block = full;
+        let how = before === undefined ? 'new, full text' : 'full text';
+        if (before !== undefined && !unseen.has(p)) {
+          const diff = diffBlock(p, unifiedDiff(before, input.files[p]));
+          if (diff.length < full.length) {
+            block = diff;
+            how = 'diff';
+          }
+        }
         if (used + block.length > budget && p !== input.activeFile) {
           left.push(p);
+          unseen.add(p);
+          listed.push(`${p} (not shown)`);
           continue;
         }
-        parts.push(block);
+        blocks.push(block);
+        listed.push(`${p} (${how})`);
         used += block.length;
+        unseen.delete(p);
       }
+      parts.push(`Files changed by people since your last turn: ${[...listed, ...deleted.map((d) => `${d} (deleted)`)].join(', ')}\n`, ...blocks);
     }
   } else {
     parts.push(`Workspace files (${paths.length}):\n${paths.slice(0, 5000).join('\n')}${paths.length > 5000 ? `\n… and ${paths.length - 5000} more` : ''}\n`);
@@ -86,6 +117,7 @@ export function buildContext(input: ContextInput): BuiltContext {
       if (content.length > budget) {
         content = content.slice(0, budget);
         left.push(`the end of ${input.activeFile} (after ${budget} characters)`);
+        unseen.add(input.activeFile);
       }
       parts.push(`Active file:\n${fence(input.activeFile, content)}`);
       used += content.length;
@@ -95,6 +127,7 @@ export function buildContext(input: ContextInput): BuiltContext {
       const block = fence(p, input.files[p]);
       if (used + block.length > budget) {
         left.push(p);
+        unseen.add(p);
         continue;
       }
       parts.push(block);
@@ -115,5 +148,5 @@ export function buildContext(input: ContextInput): BuiltContext {
   if (input.warmUp) parts.push('\nThe request will follow in the next message.');
   else parts.push(`\nRequest from ${input.requestedBy}:\n${input.prompt}`);
   const text = parts.join('\n');
-  return { text, truncated, approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN) };
+  return { text, truncated, approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN), unseen };
 }
