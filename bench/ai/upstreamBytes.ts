@@ -62,7 +62,7 @@ export async function runUpstreamBytes(model: ModelHandle, server: ServerChild, 
     }
     const first = await turn(model, server, session, 'Mark the header as reviewed.', [{ text: 'Marking it reviewed.', toolCall: { name: 'apply_patch', input: HEADER_PATCH } }]);
     const followUp = await turn(model, server, session, 'Anything else to fix in the header?', [{ text: 'No, it reads well now.' }]);
-    // A person changes one line between turns: the context sends a changed file in full.
+    // A person changes one line between turns: the context sends it as a diff of what the model read.
     const file = person.doc.getMap<Y.Text>('files').get(BIG)!;
     person.doc.transact(() => file.insert(file.toString().indexOf('export const record10 '), '// checked by a person\n'), 'bench-person');
     await new Promise((r) => setTimeout(r, 300));
