@@ -17,13 +17,13 @@ export function FollowBar({ follow, activeAi }: { follow: Follow; activeAi: AiPr
           aria-hidden="true"
         />
         <div
-          className="absolute left-1/2 top-0 z-30 flex -translate-x-1/2 animate-pop-in items-center gap-2 rounded-b-md px-3 py-1 text-xs font-medium text-zinc-950 shadow-lg"
+          className="absolute left-1/2 top-0 z-30 flex max-w-[90%] -translate-x-1/2 animate-pop-in items-center gap-2 whitespace-nowrap rounded-b-md px-3 py-1 text-xs font-medium text-zinc-950 shadow-lg"
           style={{ background: peer.color }}
           data-testid="follow-indicator"
           data-following={peer.name}
           role="status"
         >
-          <span>
+          <span className="min-w-0 truncate">
             Following {peer.kind === 'ai' ? `the AI (${peer.name})` : peer.name}
             {peer.file ? <span className="font-mono opacity-75"> · {peer.file}</span> : null}
           </span>

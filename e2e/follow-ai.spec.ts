@@ -1,0 +1,90 @@
+// Following the AI across files (issue 4, Done-when 4): when a run starts, "Follow the AI" is
+// offered; the follower's editor opens each file the AI edits, in turn, and keeps the AI's caret
+// in view, far down a long file too. (Following a person: e2e/follow.spec.ts.)
+import { test, expect, createSession, type SessionPage } from './fixtures.ts';
+import { resetModel, scriptModel } from './aiModel.ts';
+
+const LONG = Array.from({ length: 300 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n') + '\n';
+const SEED = { 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n', 'src/long.ts': LONG, 'README.md': '# Follow the AI\n' };
+
+/** One apply_patch over two files: a small change to src/a.ts, then one near the end of src/long.ts. */
+const NEW_LINES = Array.from({ length: 8 }, (_, i) => `export const added${i + 1} = ${i + 1}; // written by the AI, step ${i + 1}`);
+const PATCH = [
+  '*** Begin Patch',
+  '*** Update File: src/a.ts',
+  '@@',
+  ' export const a = 1;',
+  '-export const b = 2;',
+  '+export const b = 3; // the AI changed this',
+  '+export const c = 4; // and added this',
+  '*** Update File: src/long.ts',
+  '@@',
+  ' export const line279 = 279;',
+  '-export const line280 = 280;',
+  ...NEW_LINES.map((l) => `+${l}`),
+  ' export const line281 = 281;',
+  '*** End Patch',
+  '',
+].join('\n');
+
+async function lineVisible(p: SessionPage, line: number): Promise<boolean> {
+  return p.page.evaluate((l) => {
+    const ranges = window.__tandem?.monaco.editor.getEditors()[0]?.getVisibleRanges() ?? [];
+    return ranges.some((r) => r.startLineNumber <= l && l <= r.endLineNumber);
+  }, line);
+}
+
+test.beforeEach(async ({ request }) => {
+  await resetModel(request);
+});
+
+test('following the AI opens each file it edits and keeps its caret in view', async ({ request, person }) => {
+  test.setTimeout(90_000);
+  const session = await createSession(request, { title: 'Follow the AI', files: SEED });
+  // Slow enough to follow: a pause before the first token, then a few seconds per file.
+  await scriptModel(request, { text: 'Updating both files.', toolCall: { name: 'apply_patch', input: PATCH }, rate: 25, firstTokenDelayMs: 1500 });
+  const ada = await person('Ada Lovelace', '#f472b6');
+  const ben = await person('Ben Okri', '#38bdf8');
+  await ada.goto(session.editUrl);
+  await ben.goto(session.editUrl);
+  await ada.waitSynced();
+  await ben.waitSynced();
+  await ben.openFile('README.md');
+
+  await ada.page.getByTestId('ai-prompt').fill('Update src/a.ts and src/long.ts');
+  await ada.page.getByTestId('ai-prompt').press('ControlOrMeta+Enter');
+
+  // Ben is offered to follow the AI when the run starts, and takes it.
+  await ben.page.getByTestId('follow-ai').click();
+  await expect(ben.page.getByTestId('follow-indicator')).toContainText('Following the AI');
+
+  // The AI edits src/a.ts: Ben's editor is there while it writes.
+  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/a.ts');
+  await expect.poll(() => ben.modelText('src/a.ts').then((t) => (t ?? '').includes('the AI changed this')), { timeout: 20_000 }).toBe(true);
+
+  // Then src/long.ts: Ben's view switches and scrolls down to the AI's caret, while it writes.
+  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/long.ts');
+  let sawMidRun = false;
+  await expect
+    .poll(
+      async () => {
+        const text = (await ben.modelText('src/long.ts')) ?? '';
+        const writing = text.includes('added1 =') && !text.includes('added8 =');
+        const visible = await lineVisible(ben, 281);
+        if (writing && visible) sawMidRun = true;
+        return sawMidRun;
+      },
+      { timeout: 20_000, intervals: [50] },
+    )
+    .toBe(true);
+  expect(await lineVisible(ben, 1)).toBe(false);
+  await expect(ben.page.getByTestId('follow-indicator')).toContainText('src/long.ts');
+  await ben.screenshot('follow-ai');
+
+  await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  // Esc hands the view back.
+  await ben.page.keyboard.press('Escape');
+  await expect(ben.page.getByTestId('follow-indicator')).toHaveCount(0);
+  expect(ada.errors).toEqual([]);
+  expect(ben.errors).toEqual([]);
+});
