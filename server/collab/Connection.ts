@@ -5,12 +5,14 @@
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, forceRole } from './awarenessRole.ts';
 import { FrameError, malformed } from './errors.ts';
 import type { Room, RoomPeer } from './Room.ts';
+import { binaryFrame } from './wireFrame.ts';
 import { log } from '../log.ts';
 
 type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
@@ -42,6 +44,8 @@ export class Connection implements RoomPeer {
   /** Cleared on every ping; a socket that has not answered the previous ping is terminated. */
   alive = true;
   private readonly ws: WebSocket;
+  /** The upgraded socket under `ws`: framed messages are written to it directly (wireFrame.ts). */
+  private readonly socket: Duplex;
   private room: Room | null = null;
   private buffered: Uint8Array[] = [];
   private bufferedBytes = 0;
@@ -49,8 +53,9 @@ export class Connection implements RoomPeer {
   private closed = false;
   onClose: (conn: Connection) => void = () => {};
 
-  constructor(ws: WebSocket, sessionId: string, role: Role, maxFrameBytes: number) {
+  constructor(ws: WebSocket, socket: Duplex, sessionId: string, role: Role, maxFrameBytes: number) {
     this.ws = ws;
+    this.socket = socket;
     this.sessionId = sessionId;
     this.role = role;
     this.maxBufferedBeforeLoad = maxFrameBytes * 2;
@@ -118,13 +123,18 @@ export class Connection implements RoomPeer {
   }
 
   send(frame: Uint8Array): void {
+    this.sendFramed(binaryFrame(frame));
+  }
+
+  /** Writes messages already framed by wireFrame.ts (the same Buffer may go to many sockets). */
+  sendFramed(wire: Buffer): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
       log.warn('conn.slow_consumer', { conn: this.id, room: this.sessionId });
       this.ws.terminate();
       return;
     }
-    this.ws.send(frame);
+    this.socket.write(wire);
   }
 
   close(spec: CloseSpec): void {

@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { documentTooLarge, malformed } from './errors.ts';
+import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
 
 type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
@@ -18,6 +19,8 @@ type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
 export interface RoomPeer {
   readonly id: number;
   send(frame: Uint8Array): void;
+  /** Sends messages already framed for the wire by wireFrame.ts; WebSocket peers have it. */
+  sendFramed?(wire: Buffer): void;
   close(spec: CloseSpec): void;
 }
 
@@ -211,13 +214,13 @@ export class Room {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE.sync);
       syncProtocol.writeUpdate(encoder, merged);
-      docFrame = asBuffer(encoding.toUint8Array(encoder));
+      docFrame = encoding.toUint8Array(encoder);
     }
     const awarenessIds = this.pendingAwareness;
     let awarenessFrame: Uint8Array | null = null;
     if (awarenessIds.size > 0) {
       this.pendingAwareness = new Set();
-      awarenessFrame = asBuffer(this.awarenessFrame(Array.from(awarenessIds))!);
+      awarenessFrame = this.awarenessFrame(Array.from(awarenessIds));
     }
     if (stored) {
       try {
@@ -226,10 +229,20 @@ export class Room {
         return; // fail() has closed every connection; nothing unstored is relayed
       }
     }
+    // Framed once for every socket; a peer getting both messages gets them in one write.
+    const docWire = docFrame && binaryFrame(docFrame);
+    const awarenessWire = awarenessFrame && binaryFrame(awarenessFrame);
+    const bothWire = docWire && awarenessWire && joinFrames([docWire, awarenessWire]);
     for (const peer of this.peers) {
       // The sender already has its own update; everyone else gets one merged frame per tick.
-      if (docFrame && peer !== soleOrigin) peer.send(docFrame);
-      if (awarenessFrame) peer.send(awarenessFrame);
+      const withDoc = docFrame !== null && peer !== soleOrigin;
+      if (peer.sendFramed) {
+        const wire = withDoc ? (bothWire ?? docWire) : awarenessWire;
+        if (wire) peer.sendFramed(wire);
+      } else {
+        if (withDoc) peer.send(docFrame!);
+        if (awarenessFrame) peer.send(awarenessFrame);
+      }
     }
   }
 
@@ -283,7 +296,3 @@ function syncStep2Frame(diff: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** A Buffer view of the frame: ws wraps anything else in a new Buffer on every send. */
-function asBuffer(frame: Uint8Array): Buffer {
-  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-}

@@ -2,6 +2,7 @@
 // concurrent joins share one load; it is compacted and unloaded after staying empty for a grace
 // period. Also owns the process-wide connection count and the ping/pong heartbeat.
 import * as Y from 'yjs';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CLOSE } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
@@ -73,9 +74,12 @@ export class RoomManager {
     return null;
   }
 
-  /** Takes an upgraded socket: listens at once, joins the room when it has loaded. */
-  accept(ws: WebSocket, id: string, role: Role): Connection {
-    const conn = new Connection(ws, id, role, this.options.maxFrameBytes);
+  /**
+   * Takes an upgraded socket: listens at once, joins the room when it has loaded. `socket` is
+   * the one the upgrade completed on (the room writes its framed messages to it directly).
+   */
+  accept(ws: WebSocket, socket: Duplex, id: string, role: Role): Connection {
+    const conn = new Connection(ws, socket, id, role, this.options.maxFrameBytes);
     this.connections.add(conn);
     this.cancelIdle(id);
     const loading = this.get(id);

@@ -46,7 +46,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
       if (full) return refuse(socket, 503, 'unavailable', full);
       if (socket.destroyed) return;
       // handleUpgrade calls back synchronously, so the capacity check above still holds.
-      wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, sessionId, access.role));
+      wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, socket, sessionId, access.role));
     })().catch((err: unknown) => {
       log.error('upgrade.failed', err);
       refuse(socket, 500, 'internal', 'internal error');
