@@ -48,7 +48,7 @@ export default defineConfig({
       url: `${E2E_MODEL.url}/__control/stats`,
       reuseExistingServer: false,
       timeout: 30_000,
-      stdout: 'pipe',
+      stdout: 'ignore',
       stderr: 'pipe',
     },
     {
@@ -67,7 +67,7 @@ export default defineConfig({
         TANDEM_AI_PROVIDER: 'responses',
         TANDEM_AI_MODEL: E2E_MODEL.model,
       },
-      stdout: 'pipe',
+      stdout: 'ignore',
       stderr: 'pipe',
     },
   ],
