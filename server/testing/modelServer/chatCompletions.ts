@@ -5,6 +5,7 @@ import type { ModelServerCore } from './core.ts';
 import { destroyAfterFlush } from './core.ts';
 import { sendError, sendJson } from './responsesHttp.ts';
 import { defaultErrorCode, estimateTokens, newId } from './responseObjects.ts';
+import { TurnPauses } from './pauses.ts';
 import { makeRequest } from './script.ts';
 import { nowMs } from './stats.ts';
 import { pace, tokenize } from './tokens.ts';
@@ -127,7 +128,9 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
     offset += list.length;
   }
   let openedCall = -1;
-  for await (const c of pace(allTokens, { rate: turn.rate ?? core.options.rate, chunkTokens: turn.chunkTokens ?? core.options.chunkTokens, cutAt: [textTokens.length, ...callStarts, failAt], signal: abort.signal, delay })) {
+  const pauses = new TurnPauses(core.pauses, turn, id, core.options.pauseMaxMs, abort.signal, delay);
+  for await (const c of pace(allTokens, { rate: turn.rate ?? core.options.rate, chunkTokens: turn.chunkTokens ?? core.options.chunkTokens, cutAt: [textTokens.length, ...callStarts, failAt, ...pauses.points], signal: abort.signal, delay })) {
+    if (!(await pauses.reached(sent))) return;
     if (streamFailure && !failureDone && sent >= failAt && (await strike())) return;
     const delta = c.tokens.join('');
     const at = nowMs();
@@ -143,8 +146,10 @@ export async function handleChatCompletions(core: ModelServerCore, res: ServerRe
     }
     core.stats.tokens.push({ responseId: id, index: c.index, count: c.tokens.length, text: delta, at });
     sent += c.tokens.length;
+    // Pause right after the Nth token went out, not when the next one falls due.
+    if (!(await pauses.reached(sent))) return;
   }
-  if (abort.signal.aborted) return;
+  if (!(await pauses.reached(sent))) return;
   if (streamFailure && !failureDone && (await strike())) return;
   chunk({}, calls.length ? 'tool_calls' : 'stop');
   finish();

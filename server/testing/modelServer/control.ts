@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ModelServerCore } from './core.ts';
 import { readBody } from './core.ts';
 import { sendError, sendJson } from './responsesHttp.ts';
+import type { PausedTurn } from './pauses.ts';
 import type { ScriptedTurn } from './types.ts';
 
 export const CONTROL_PREFIX = '/__control/';
@@ -32,8 +33,13 @@ const TurnSchema = z.object({
   rate: z.number().min(0).optional(),
   chunkTokens: z.number().int().min(1).optional(),
   firstTokenDelayMs: z.number().min(0).max(600_000).optional(),
+  id: z.string().min(1).max(200).optional(),
+  pauseAfterTokens: z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(64)]).optional(),
+  pauseAt: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(64)]).optional(),
+  pauseMaxMs: z.number().min(0).max(600_000).optional(),
 });
 const ScriptBody = z.object({ turns: z.array(TurnSchema).min(1).max(1000) });
+const ReleaseBody = z.object({ id: z.string().min(1).max(200).optional() }).strict();
 
 /** What GET /__control/stats answers. */
 export interface ControlStats {
@@ -45,6 +51,10 @@ export interface ControlStats {
   tokens: number;
   responses: Record<string, number>;
   http: Record<string, number>;
+  /** Turns waiting at a scripted pause now. */
+  paused: PausedTurn[];
+  /** Pauses reached, released by a test, and ended by their bound, since the last reset. */
+  pauses: { reached: number; released: number; timedOut: number };
 }
 
 export function controlStats(core: ModelServerCore): ControlStats {
@@ -58,32 +68,58 @@ export function controlStats(core: ModelServerCore): ControlStats {
     tokens: tokens.reduce((n, t) => n + t.count, 0),
     responses: Object.fromEntries(core.stats.responses),
     http: Object.fromEntries(core.stats.http),
+    paused: core.pauses.list(),
+    pauses: { reached: core.pauses.reached, released: core.pauses.released, timedOut: core.pauses.timedOut },
   };
 }
 
-/** POST /__control/script {turns}, POST /__control/reset, GET /__control/stats. */
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; body: unknown } | { ok: false }> {
+  try {
+    const raw = await readBody(req);
+    if (raw.length > MAX_CONTROL_BYTES) {
+      sendError(res, 413, 'request_too_large', 'The control body is too large.');
+      return { ok: false };
+    }
+    return { ok: true, body: raw.length === 0 ? {} : JSON.parse(raw.toString('utf8')) };
+  } catch {
+    sendError(res, 400, 'invalid_json', 'The control body is not JSON.');
+    return { ok: false };
+  }
+}
+
+/**
+ * POST /__control/script {turns}, POST /__control/release {id?}, POST /__control/reset,
+ * GET /__control/stats.
+ */
 export async function handleControl(core: ModelServerCore, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const route = `${req.method ?? 'GET'} ${path}`;
   if (route === 'GET /__control/stats') return sendJson(res, 200, controlStats(core));
   if (route === 'POST /__control/reset') {
+    // Paused turns from the last test go on (and finish) rather than hold a connection for a minute.
+    core.pauses.reset();
     core.script.clear();
     core.script.globalFailure = null;
     core.stats.reset();
     return sendJson(res, 200, { ok: true });
   }
   if (route === 'POST /__control/script') {
-    let body: unknown;
-    try {
-      const raw = await readBody(req);
-      if (raw.length > MAX_CONTROL_BYTES) return sendError(res, 413, 'request_too_large', 'The control body is too large.');
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return sendError(res, 400, 'invalid_json', 'The control body is not JSON.');
-    }
-    const parsed = ScriptBody.safeParse(body);
+    const body = await readJson(req, res);
+    if (!body.ok) return;
+    const parsed = ScriptBody.safeParse(body.body);
     if (!parsed.success) return sendError(res, 400, 'invalid_script', z.prettifyError(parsed.error));
-    core.script.enqueue(parsed.data.turns as ScriptedTurn[]);
+    try {
+      core.script.enqueue(parsed.data.turns as ScriptedTurn[]);
+    } catch (err) {
+      return sendError(res, 400, 'invalid_script', (err as Error).message);
+    }
     return sendJson(res, 200, { pending: core.script.pending });
+  }
+  if (route === 'POST /__control/release') {
+    const body = await readJson(req, res);
+    if (!body.ok) return;
+    const parsed = ReleaseBody.safeParse(body.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_release', z.prettifyError(parsed.error));
+    return sendJson(res, 200, { released: core.pauses.release(parsed.data.id) });
   }
   return sendError(res, 404, 'not_found', `No control route ${route}.`);
 }

@@ -1,5 +1,6 @@
 // State shared by every route of the model server: options, script, stats, stored responses.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { DEFAULT_PAUSE_MAX_MS, PauseBoard } from './pauses.ts';
 import { Script } from './script.ts';
 import { ModelServerStats } from './stats.ts';
 import type { HandshakeFailure, ModelServerOptions } from './types.ts';
@@ -14,12 +15,15 @@ export interface ResolvedOptions {
   chunkTokens: number;
   connectionLifetimeMs: number;
   maxQueuedPerConnection: number;
+  pauseMaxMs: number;
 }
 
 export class ModelServerCore {
   readonly options: ResolvedOptions;
   readonly stats: ModelServerStats;
   readonly script: Script;
+  /** Turns waiting at a scripted pause. */
+  readonly pauses = new PauseBoard();
   /** Responses created with store !== false, reachable by id from any connection (context tokens). */
   readonly stored = new Map<string, number>();
   readonly #handshakeFailures: HandshakeFailure[] = [];
@@ -32,6 +36,7 @@ export class ModelServerCore {
       chunkTokens: options.chunkTokens ?? 1,
       connectionLifetimeMs: options.connectionLifetimeMs ?? 60 * 60 * 1000,
       maxQueuedPerConnection: options.maxQueuedPerConnection ?? 16,
+      pauseMaxMs: options.pauseMaxMs ?? DEFAULT_PAUSE_MAX_MS,
     };
     this.stats = new ModelServerStats(options.maxRecords ?? 100_000);
     this.script = new Script(options.defaultTurn, options.failure);

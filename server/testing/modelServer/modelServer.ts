@@ -8,6 +8,7 @@ import { CONTROL_PREFIX, handleControl } from './control.ts';
 import { ModelServerCore, readBody } from './core.ts';
 import { handleResponsesPost, sendError } from './responsesHttp.ts';
 import { ResponsesWsEndpoint } from './responsesWs.ts';
+import type { PauseBoard } from './pauses.ts';
 import type { ModelServerStats } from './stats.ts';
 import { nowMs } from './stats.ts';
 import type { Failure, HandshakeFailure, ModelServerOptions, Transport, TurnSource } from './types.ts';
@@ -15,6 +16,7 @@ import type { Failure, HandshakeFailure, ModelServerOptions, Transport, TurnSour
 export type * from './types.ts';
 export { tokenize } from './tokens.ts';
 export { ModelServerStats } from './stats.ts';
+export type { PausedTurn, PauseBoard } from './pauses.ts';
 
 export interface ModelServer {
   /** 'http://127.0.0.1:<port>' */
@@ -29,6 +31,8 @@ export interface ModelServer {
   stats: ModelServerStats;
   /** Queues scripted outputs, consumed in order by generating turns on any transport. */
   script(...turns: TurnSource[]): void;
+  /** Turns waiting at a scripted pause (`pauses.list()`), and `pauses.release(id?)` to let them go on. */
+  pauses: PauseBoard;
   /** Scripted turns not yet consumed. */
   readonly pending: number;
   /** Drops every queued scripted turn. */
@@ -84,6 +88,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     apiKey: core.options.apiKey,
     stats: core.stats,
     script: (...turns) => core.script.enqueue(turns),
+    pauses: core.pauses,
     get pending() {
       return core.script.pending;
     },
@@ -97,6 +102,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     failHandshakes: (failure) => core.failHandshakes(failure),
     dropConnections: () => ws.closeAll(false),
     close: async () => {
+      core.pauses.release();
       ws.closeAll(true);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,8 @@
 // Streams one Responses API turn (the same events over WebSocket and over SSE), applying
 // the turn's scripted failure at the right token.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { PauseBoard } from './pauses.ts';
+import { TurnPauses } from './pauses.ts';
 import type { ModelServerStats } from './stats.ts';
 import { nowMs } from './stats.ts';
 import { pace, tokenize } from './tokens.ts';
@@ -32,6 +34,10 @@ export type TurnOutcome = 'completed' | 'failed' | 'incomplete' | 'error' | 'dro
 export interface TurnContext {
   sink: ResponseSink;
   stats: ModelServerStats;
+  /** Where scripted pauses wait to be released. */
+  pauses: PauseBoard;
+  /** Longest wait at a pause when the turn sets none, ms. */
+  pauseMaxMs: number;
   body: Record<string, unknown>;
   model: string;
   responseId: string;
@@ -173,9 +179,11 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
     }
   };
 
-  const cuts = [...starts, failAt];
   const delay = { ms: 0 };
+  const pauses = new TurnPauses(ctx.pauses, turn, ctx.responseId, ctx.pauseMaxMs, ctx.signal, delay);
+  const cuts = [...starts, failAt, ...pauses.points];
   for await (const chunk of pace(allTokens, { rate: turn.rate ?? ctx.rate, chunkTokens: turn.chunkTokens ?? ctx.chunkTokens, cutAt: cuts, signal: ctx.signal, delay })) {
+    if (!(await pauses.reached(sent))) return result('aborted');
     if (failure && !failureDone && sent >= failAt) {
       const outcome = await strike();
       if (outcome) return result(outcome);
@@ -204,8 +212,10 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
     }
     ctx.stats.tokens.push({ responseId: ctx.responseId, index: chunk.index, count: chunk.tokens.length, text: delta, at });
     sent += chunk.tokens.length;
+    // Pause right after the Nth token went out, not when the next one falls due.
+    if (!(await pauses.reached(sent))) return result('aborted');
   }
-  if (ctx.signal.aborted) return result('aborted');
+  if (!(await pauses.reached(sent))) return result('aborted');
   if (failure && !failureDone) {
     const outcome = await strike();
     if (outcome) return result(outcome);

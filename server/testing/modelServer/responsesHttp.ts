@@ -80,6 +80,8 @@ export async function handleResponsesPost(core: ModelServerCore, res: ServerResp
   const ctx = {
     sink,
     stats: core.stats,
+    pauses: core.pauses,
+    pauseMaxMs: core.options.pauseMaxMs,
     body,
     model: core.options.model,
     responseId,

@@ -203,7 +203,7 @@ class Connection {
         destroyAfterFlush(() => this.#ws.bufferedAmount, () => this.terminate());
       },
     };
-    const ctx = { sink, stats: core.stats, body, model: core.options.model, responseId, cachedTokens, rate: core.options.rate, chunkTokens: core.options.chunkTokens, signal: abort.signal };
+    const ctx = { sink, stats: core.stats, pauses: core.pauses, pauseMaxMs: core.options.pauseMaxMs, body, model: core.options.model, responseId, cachedTokens, rate: core.options.rate, chunkTokens: core.options.chunkTokens, signal: abort.signal };
     let result: TurnResult;
     try {
       result = turn ? await runTurn(ctx, turn) : runWarmup(ctx);

@@ -1,4 +1,5 @@
 // The queue of scripted outputs and the fallback when nothing is scripted.
+import { missingMarkers } from './pauses.ts';
 import type { Failure, ModelRequest, ScriptedTurn, Transport, TurnSource } from './types.ts';
 
 const MAX_QUEUED_TURNS = 10_000;
@@ -52,6 +53,11 @@ export class Script {
   enqueue(turns: TurnSource[]): void {
     if (this.#queue.length + turns.length > MAX_QUEUED_TURNS) {
       throw new Error(`model server: more than ${MAX_QUEUED_TURNS} scripted turns queued`);
+    }
+    // A pause marker the output never contains would silently never pause: refuse it up front.
+    for (const turn of turns) {
+      const missing = typeof turn === 'function' ? [] : missingMarkers(turn);
+      if (missing.length) throw new Error(`model server: pauseAt marker not in the turn's output: ${JSON.stringify(missing[0])}`);
     }
     this.#queue.push(...turns);
   }

@@ -60,6 +60,17 @@ export interface ScriptedTurn {
   chunkTokens?: number;
   /** Delay before the first event after `response.created` (time to first token), ms. */
   firstTokenDelayMs?: number;
+  /** A label for this turn, to release its pauses by name (control: `POST /__control/release {"id"}`). */
+  id?: string;
+  /**
+   * Pause after this many output tokens (0 = before the first): the stream goes silent with the
+   * connection open, like a slow model, until released or `pauseMaxMs` passes. See pauses.ts.
+   */
+  pauseAfterTokens?: number | number[];
+  /** Pause once the output so far contains this text (its first occurrence, across message and tool inputs). */
+  pauseAt?: string | string[];
+  /** Longest wait at one pause before the turn resumes by itself, ms (default: the server's, 60 s). */
+  pauseMaxMs?: number;
 }
 
 export type TurnSource = ScriptedTurn | ((request: ModelRequest) => ScriptedTurn);
@@ -93,6 +104,8 @@ export interface ModelServerOptions {
   maxQueuedPerConnection?: number;
   /** Mounts the test-only /__control/ routes (control.ts). Default false. */
   control?: boolean;
+  /** Longest wait at a scripted pause when the turn sets none, ms. Default 60000. */
+  pauseMaxMs?: number;
   /** Bound for each recorded list (requests, tokens). Default 100000. */
   maxRecords?: number;
 }
