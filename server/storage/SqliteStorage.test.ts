@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { SqliteStorage } from './SqliteStorage.ts';
 import { tempDataDir } from '../testing/harness.ts';
@@ -95,10 +97,41 @@ test('a batch of updates is appended in order with one call, and numbering survi
     text.insert(0, '>');
     text.insert(text.length, '<');
     const after = await storage.appendUpdates('r', updates.slice(5));
+    assert.ok(after > last, 'numbers keep growing after the log was emptied');
     const reloaded = await storage.loadRoom('r');
     assert.equal(reloaded.updates.length, 2);
     assert.equal(reloaded.lastSeq, after);
     assert.equal(docFrom(reloaded).getText('t').toString(), '>01234<');
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a database from before the clustered log keeps its updates and numbering', async () => {
+  const dir = tempDataDir();
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < 4; i++) source.getText('t').insert(0, `${i}`);
+  // The previous layout, written with plain SQL: a rowid table with AUTOINCREMENT and an index.
+  const old = new DatabaseSync(join(dir, 'tandem.sqlite'));
+  old.exec(`
+    CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE snapshots (room TEXT PRIMARY KEY, state BLOB NOT NULL, through_seq INTEGER NOT NULL);
+    CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, data BLOB NOT NULL);
+    CREATE INDEX updates_room_seq ON updates (room, seq);`);
+  const insert = old.prepare('INSERT INTO updates (room, data) VALUES (?, ?)');
+  for (const [i, u] of updates.entries()) insert.run(i % 2 === 0 ? 'r' : 'other', u);
+  old.close();
+
+  const storage = SqliteStorage.open(dir);
+  try {
+    const r = await storage.loadRoom('r');
+    assert.deepEqual(r.updates, [updates[0], updates[2]]);
+    assert.equal(r.lastSeq, 3);
+    assert.deepEqual((await storage.loadRoom('other')).updates, [updates[1], updates[3]]);
+    assert.equal(await storage.appendUpdate('other', updates[0]), 5, 'numbering continues after the moved rows');
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
