@@ -9,6 +9,7 @@ import { profileServersInto, ROOT } from './lib/servers.ts';
 import { runFanout } from './fanout.ts';
 import { runKeystroke } from './keystroke.ts';
 import { runAi } from './ai.ts';
+import { runRoomRelay } from './roomRelay.ts';
 
 interface Options {
   quick: boolean;
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (o: { quick: boolean; reps: number | null }) =>
   fanout: (o) => runFanout({ quick: o.quick, reps: o.reps ?? (o.quick ? 1 : 3) }),
   keystroke: (o) => runKeystroke({ quick: o.quick }),
   ai: (o) => runAi({ quick: o.quick, reps: o.reps }),
+  room: (o) => runRoomRelay({ quick: o.quick, reps: o.reps ?? (o.quick ? 3 : 5) }),
 };
 
 function parseArgs(argv: string[]): Options {
