@@ -66,6 +66,9 @@ export default defineConfig({
         OPENAI_API_KEY: E2E_MODEL.key,
         TANDEM_AI_PROVIDER: 'responses',
         TANDEM_AI_MODEL: E2E_MODEL.model,
+        // Specs hold the model at scripted pauses (e2e/aiModel.ts) for as long as a person's action
+        // takes; the model server ends any pause by itself after 60 s, so stalls are detected past that.
+        TANDEM_AI_STALL_MS: '120000',
       },
       stdout: 'ignore',
       stderr: 'pipe',

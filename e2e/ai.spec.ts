@@ -3,7 +3,7 @@
 // and status; B keeps typing in the same file and loses nothing; the thread shows the run and its
 // figures; Stop mid-run leaves no half-written hunk.
 import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { applyHunks, applyPatchText, MODEL_NAME, resetModel, scriptModel, type PatchHunk } from './aiModel.ts';
+import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, scriptModel, waitPaused, type PatchHunk } from './aiModel.ts';
 
 const CALC = [
   '// calc.ts: small arithmetic helpers',
@@ -53,6 +53,9 @@ const CALC_HUNKS: PatchHunk[] = [
   },
 ];
 
+/** Where the model holds while Ben types: hunk 1 written, hunk 2 begun. */
+const MID_RUN = '+  // Subtracts b from a.\n';
+
 /** The part of calc.ts the AI edits (B never types between these lines). */
 function aiRegion(text: string | null): string {
   if (!text) return '';
@@ -72,14 +75,17 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('A asks, A and B watch the AI type while B keeps typing in the same file; the thread shows the run', async ({ request, person }) => {
-  // A slow token rate (about 20 s for the run) so a loaded machine still types inside it.
   test.setTimeout(120_000);
   const session = await createSession(request, { title: 'AI pairing', files: { 'src/calc.ts': CALC, 'README.md': '# Calc\n' } });
   await scriptModel(request, {
+    id: 'pairing',
     text: 'I will make each helper check its result and say what it does.',
     toolCall: { name: 'apply_patch', input: applyPatchText('src/calc.ts', CALC_HUNKS) },
-    rate: 10,
+    // A modest rate, so the watchers below see the text arrive in steps (about 10 s of output) …
+    rate: 30,
     firstTokenDelayMs: 200,
+    // … and a hold inside hunk 2 while Ben types, so his typing lands mid-run on any machine.
+    pauseAt: MID_RUN,
   });
   const ada = await person('Ada Lovelace', '#f472b6');
   const ben = await person('Ben Okri', '#38bdf8');
@@ -124,16 +130,21 @@ test('A asks, A and B watch the AI type while B keeps typing in the same file; t
   const watchers = Promise.all([watch(ada, 'ada'), watch(ben, 'ben')]);
 
   // While the AI streams, Ben types above the edited region and below it, in the same file.
-  await expect.poll(() => ben.modelText('src/calc.ts').then((t) => aiRegion(t) !== original), { timeout: 15_000, intervals: [50] }).toBe(true);
+  await waitPaused(request, 'pairing');
+  await expect.poll(() => ben.modelText('src/calc.ts').then((t) => (t ?? '').includes('  // Subtracts b from a.\n')), { timeout: 15_000, intervals: [50] }).toBe(true);
   const top = '// Ben: reviewed live\n';
   const bottom = '// Ben: more helpers soon\n';
   await typeAt(ben, 'ControlOrMeta+Home', top);
   const streamingAfterTop = aiRegion(await ben.modelText('src/calc.ts')) !== final;
   await typeAt(ben, 'ControlOrMeta+End', bottom);
   const streamingAfterBottom = aiRegion(await ben.modelText('src/calc.ts')) !== final;
-  // Ben's typing happened while the AI was still writing.
+  // Ben's typing happened while the AI was still writing: it reached Ada with the run mid-stream.
   expect({ streamingAfterTop, streamingAfterBottom }).toEqual({ streamingAfterTop: true, streamingAfterBottom: true });
+  await expect.poll(() => ada.modelText('src/calc.ts').then((t) => (t ?? '').startsWith(top) && (t ?? '').endsWith(bottom))).toBe(true);
+  expect(await isPaused(request, 'pairing'), 'the model is still mid-run').toBe(true);
+  for (const p of [ada, ben]) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'editing');
   await ada.screenshot('ai-mid-run');
+  await releaseModel(request, 'pairing');
 
   // The run finishes for both.
   for (const p of [ada, ben]) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
@@ -195,9 +206,12 @@ const SHAPES_HUNKS: PatchHunk[] = [
 test('Stop mid-run keeps the completed hunks and leaves no half-written one', async ({ request, person }) => {
   const session = await createSession(request, { title: 'AI stop', files: { 'src/shapes.ts': SHAPES } });
   await scriptModel(request, {
+    id: 'stop',
     text: 'Documenting the shapes.',
     toolCall: { name: 'apply_patch', input: applyPatchText('src/shapes.ts', SHAPES_HUNKS) },
     rate: 30,
+    // Held with the long second hunk partly written, until Ben stops the run.
+    pauseAt: `+${LONG_ADD[1]}\n`,
   });
   const ada = await person('Ada Lovelace', '#f472b6');
   const ben = await person('Ben Okri', '#38bdf8');
@@ -212,11 +226,15 @@ test('Stop mid-run keeps the completed hunks and leaves no half-written one', as
   await ada.page.getByTestId('ai-send').click();
 
   // Wait until the long second hunk is partly written, then Ben stops the run.
+  await waitPaused(request, 'stop');
   await expect.poll(() => ben.modelText('src/shapes.ts').then((t) => (t ?? '').includes('step2 =') && !(t ?? '').includes('step14 =')), { timeout: 20_000 }).toBe(true);
+  expect(await isPaused(request, 'stop'), 'the model is still mid-run').toBe(true);
   await ben.page.getByTestId('ai-stop').click();
 
   for (const p of [ada, ben]) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'cancelled');
   await expect(ada.page.getByTestId('ai-cancelled')).toContainText('stopped by Ben Okri');
+  // Stopping closed the model's stream while it was held (nobody released it).
+  await expect.poll(() => isPaused(request, 'stop')).toBe(false);
 
   // The file is the original plus only the hunks that completed: the first, not the second.
   const runId = await ada.page.locator('[data-testid="ai-run"]').getAttribute('data-run-id');

@@ -11,6 +11,20 @@ export interface Turn {
   toolCall?: { name: string; input: string };
   rate?: number;
   firstTokenDelayMs?: number;
+  /** Names the turn, so its pauses can be awaited and released by name. */
+  id?: string;
+  /**
+   * Where the model stops and waits, silent with the connection open, until `releaseModel`
+   * (or 60 s): after N output tokens, or right after the first occurrence of a text. This is how
+   * a spec acts "while the AI is still writing" without racing the token rate.
+   */
+  pauseAfterTokens?: number | number[];
+  pauseAt?: string | string[];
+}
+
+interface ModelStats {
+  paused: { turn: string | null; responseId: string; afterTokens: number }[];
+  pauses: { reached: number; released: number; timedOut: number };
 }
 
 export async function resetModel(request: APIRequestContext): Promise<void> {
@@ -48,4 +62,41 @@ export function applyHunks(text: string, hunks: PatchHunk[]): string {
     out = out.replace(from, () => to);
   }
   return out;
+}
+
+export async function modelStats(request: APIRequestContext): Promise<ModelStats> {
+  const res = await request.get(`${MODEL_URL}/__control/stats`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as ModelStats;
+}
+
+/**
+ * Waits until the model has stopped at the `nth` pause (1-based, counted since the last reset)
+ * of the turn named `id`, and is still holding there.
+ */
+export async function waitPaused(request: APIRequestContext, id: string, nth = 1): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const stats = await modelStats(request);
+        return stats.pauses.reached >= nth && stats.paused.some((p) => p.turn === id);
+      },
+      { message: `the model paused (${id}, pause ${nth})`, timeout: 30_000, intervals: [50] },
+    )
+    .toBe(true);
+  // A pause that ran out its bound would have let the run go on by itself: the spec would no
+  // longer know that it acted mid-run.
+  expect((await modelStats(request)).pauses.timedOut, 'pauses that ran out').toBe(0);
+}
+
+/** True while the turn named `id` is held at a pause (the run cannot have moved on). */
+export async function isPaused(request: APIRequestContext, id: string): Promise<boolean> {
+  return (await modelStats(request)).paused.some((p) => p.turn === id);
+}
+
+/** Lets the paused turn named `id` go on. */
+export async function releaseModel(request: APIRequestContext, id: string): Promise<void> {
+  const res = await request.post(`${MODEL_URL}/__control/release`, { data: { id } });
+  expect(res.status()).toBe(200);
+  expect(await res.json(), `release ${id}`).toEqual({ released: 1 });
 }

@@ -2,7 +2,7 @@
 // offered; the follower's editor opens each file the AI edits, in turn, and keeps the AI's caret
 // in view, far down a long file too. (Following a person: e2e/follow.spec.ts.)
 import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { resetModel, scriptModel } from './aiModel.ts';
+import { isPaused, releaseModel, resetModel, scriptModel, waitPaused } from './aiModel.ts';
 
 const LONG = Array.from({ length: 300 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n') + '\n';
 const SEED = { 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n', 'src/long.ts': LONG, 'README.md': '# Follow the AI\n' };
@@ -41,8 +41,16 @@ test.beforeEach(async ({ request }) => {
 test('following the AI opens each file it edits and keeps its caret in view', async ({ request, person }) => {
   test.setTimeout(90_000);
   const session = await createSession(request, { title: 'Follow the AI', files: SEED });
-  // Slow enough to follow: a pause before the first token, then a few seconds per file.
-  await scriptModel(request, { text: 'Updating both files.', toolCall: { name: 'apply_patch', input: PATCH }, rate: 25, firstTokenDelayMs: 1500 });
+  // The model holds before its first token (Ben takes the offer to follow), after its line in
+  // src/a.ts, and with src/long.ts half written: each check below happens mid-run on any machine.
+  await scriptModel(request, {
+    id: 'follow',
+    text: 'Updating both files.',
+    toolCall: { name: 'apply_patch', input: PATCH },
+    rate: 25,
+    pauseAfterTokens: 0,
+    pauseAt: ['+export const b = 3; // the AI changed this\n', `+${NEW_LINES[2]}\n`],
+  });
   const ada = await person('Ada Lovelace', '#f472b6');
   const ben = await person('Ben Okri', '#38bdf8');
   await ada.goto(session.editUrl);
@@ -55,31 +63,30 @@ test('following the AI opens each file it edits and keeps its caret in view', as
   await ada.page.getByTestId('ai-prompt').press('ControlOrMeta+Enter');
 
   // Ben is offered to follow the AI when the run starts, and takes it.
+  await waitPaused(request, 'follow', 1);
   await ben.page.getByTestId('follow-ai').click();
   await expect(ben.page.getByTestId('follow-indicator')).toContainText('Following the AI');
+  await releaseModel(request, 'follow');
 
   // The AI edits src/a.ts: Ben's editor is there while it writes.
-  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/a.ts');
+  await waitPaused(request, 'follow', 2);
   await expect.poll(() => ben.modelText('src/a.ts').then((t) => (t ?? '').includes('the AI changed this')), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/a.ts');
+  expect(await isPaused(request, 'follow'), 'the AI is still writing src/a.ts').toBe(true);
+  await releaseModel(request, 'follow');
 
   // Then src/long.ts: Ben's view switches and scrolls down to the AI's caret, while it writes.
+  await waitPaused(request, 'follow', 3);
+  await expect.poll(() => ben.modelText('src/long.ts').then((t) => (t ?? '').includes('added3 =')), { timeout: 20_000 }).toBe(true);
   await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/long.ts');
-  let sawMidRun = false;
-  await expect
-    .poll(
-      async () => {
-        const text = (await ben.modelText('src/long.ts')) ?? '';
-        const writing = text.includes('added1 =') && !text.includes('added8 =');
-        const visible = await lineVisible(ben, 281);
-        if (writing && visible) sawMidRun = true;
-        return sawMidRun;
-      },
-      { timeout: 20_000, intervals: [50] },
-    )
-    .toBe(true);
+  await expect.poll(() => lineVisible(ben, 281), { timeout: 20_000, intervals: [50] }).toBe(true);
+  const midRun = (await ben.modelText('src/long.ts')) ?? '';
+  expect(midRun.includes('added1 =') && !midRun.includes('added8 ='), 'src/long.ts is half written').toBe(true);
   expect(await lineVisible(ben, 1)).toBe(false);
   await expect(ben.page.getByTestId('follow-indicator')).toContainText('src/long.ts');
+  expect(await isPaused(request, 'follow'), 'the AI is still writing src/long.ts').toBe(true);
   await ben.screenshot('follow-ai');
+  await releaseModel(request, 'follow');
 
   await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   // Esc hands the view back.

@@ -5,7 +5,7 @@
 // (disabled buttons, 403 from the API); the reject is undone from the panel; a reload shows the
 // same pending state and authorship. Production build, local model server as the provider.
 import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { applyHunks, applyPatchText, MODEL_NAME, resetModel, scriptModel, type PatchHunk } from './aiModel.ts';
+import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, scriptModel, waitPaused, type PatchHunk } from './aiModel.ts';
 
 const FILE = 'src/calc.ts';
 const CALC = [
@@ -24,7 +24,6 @@ const CALC = [
   '',
 ].join('\n');
 
-// Hunk 3 is long so that the run is still writing after B has typed inside hunk 2.
 const LAST_LINE = '  return quotient;';
 const HUNKS: PatchHunk[] = [
   { before: ['export function add(a: number, b: number): number {'], remove: ['  return a + b;'], add: ['  const sum = a + b;', '  return sum;'], after: ['}'] },
@@ -47,6 +46,8 @@ const HUNKS: PatchHunk[] = [
 const FINAL = applyHunks(CALC, HUNKS);
 /** What B types inside hunk 2 while the AI writes (no brackets or quotes: Monaco would close them). */
 const BEN = ' // Ben checks this';
+/** The model holds right after writing hunk 2's first line, until B has typed inside it. */
+const PAUSE_AT = '+  const difference = a - b;\n';
 
 async function ask(p: SessionPage, prompt: string): Promise<void> {
   await p.page.getByTestId('ai-prompt').fill(prompt);
@@ -126,11 +127,13 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   test.setTimeout(150_000);
   const session = await createSession(request, { title: 'Review', files: { [FILE]: CALC } });
   await scriptModel(request, {
+    id: 'review',
     text: 'Making the helpers explicit.',
     toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS) },
-    // Slow enough to stream for several seconds, so the assertions below happen mid-run.
-    rate: 25,
+    rate: 50,
     firstTokenDelayMs: 200,
+    // The model stops inside hunk 2 until B has typed there: the run is mid-stream by construction.
+    pauseAt: PAUSE_AT,
   });
   const a = await person('Ada Lovelace', '#f472b6');
   const b = await person('Ben Okri', '#38bdf8');
@@ -147,10 +150,11 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   await ask(a, `Make the helpers explicit in ${FILE}`);
 
   // Everyone sees the AI's characters highlighted while the run is still writing.
+  await waitPaused(request, 'review');
   await Promise.all(everyone.map((p) => expect.poll(() => highlightedMidStream(p), { timeout: 20_000, intervals: [50] }).toBe(true)));
   await a.screenshot('review-streaming');
 
-  // B types inside hunk 2 as soon as its first line is there, while the AI is still writing.
+  // B types inside hunk 2 once its first line is there, while the AI is still writing.
   await expect.poll(() => b.modelText(FILE).then((t) => (t ?? '').includes('  const difference = a - b;\n')), { timeout: 20_000, intervals: [25] }).toBe(true);
   await b.page.evaluate(() => {
     const ed = window.__tandem!.monaco.editor.getEditors()[0];
@@ -163,6 +167,11 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   const afterTyping = (await b.modelText(FILE)) ?? '';
   expect(afterTyping).toContain(`const difference = a - b;${BEN}`);
   expect(afterTyping, 'B typed while the AI was still writing').not.toContain(LAST_LINE);
+  // B's characters reached everyone while the model was still held inside hunk 2.
+  for (const p of everyone) await expect.poll(() => p.modelText(FILE).then((t) => (t ?? '').includes(`const difference = a - b;${BEN}`)), { message: `${p.name} sees B's typing` }).toBe(true);
+  expect(await isPaused(request, 'review'), 'the model is still mid-run').toBe(true);
+  for (const p of everyone) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'editing');
+  await releaseModel(request, 'review');
 
   for (const p of everyone) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await expectText(everyone, FINAL);

@@ -64,9 +64,9 @@ test('after an AI run, a person’s repeated Ctrl+Z undoes only their own edits;
   await ada.page.getByTestId('side-tab-review').click();
   await expect(ada.page.getByTestId('review-hunk')).toHaveCount(2);
 
-  // Redo brings back only hers.
+  // Redo brings back only hers (pressed past the end: however her typing was grouped into steps).
   await ada.focusEditor();
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 6; i++) {
     await ada.page.keyboard.press('ControlOrMeta+Shift+z');
     await ada.page.waitForTimeout(100);
   }
