@@ -11,10 +11,15 @@ import type { ServerChild } from '../lib/servers.ts';
 import { streamedEdit, seedText, TOKENS_PER_LINE, type StreamedEdit } from './edit.ts';
 import type { ModelHandle } from './modelHandle.ts';
 import { installMarkerProbe, readMarkers } from './pageProbe.ts';
+import { profilingRequested, startPageProfile, type PageProfiler } from './pageProfile.ts';
+import { join } from 'node:path';
+import { ROOT } from '../lib/servers.ts';
 import { askAi, createSession, waitForRun } from './tandemApi.ts';
 
 // As playwright.config.ts launches Chromium (and bench/keystroke.ts).
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const PROFILE_STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 
 export interface StreamRun {
   rate: number;
@@ -102,8 +107,11 @@ function watchMarkers(client: BenchClient, path: string): { seen: Record<number,
   return out;
 }
 
-async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSessionResponse, people: Person[], node: BenchClient, path: string, edit: StreamedEdit, rate: number, rep: number): Promise<StreamRun> {
+async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSessionResponse, people: Person[], node: BenchClient, path: string, edit: StreamedEdit, rate: number, rep: number, browser: Browser | null): Promise<StreamRun> {
   await Promise.all(people.map((p) => openFile(p, path)));
+  // BENCH_AI_PROFILE: where person B's page spends its time during this run (see pageProfile.ts).
+  const profiled = profilingRequested() && browser && people[1] ? people[1] : null;
+  const profiler: PageProfiler | null = profiled ? await startPageProfile(browser!, profiled.page, join(ROOT, 'bench/results', `page-profiles-${PROFILE_STAMP}`)) : null;
   const nodeWatch = watchMarkers(node, path);
   await model.reset();
   await model.script({ toolCall: { name: 'apply_patch', input: edit.patch }, rate, firstTokenDelayMs: 0 });
@@ -114,6 +122,7 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
   );
   await waitForRun(server, session, runId, budget);
   nodeWatch.stop();
+  await profiler?.stop(`B-${rate}-${rep + 1}`);
   const records = (await model.tokens()).filter((r) => r.count > 0);
   const byResponse = new Map<string, TokenRecord[]>();
   for (const r of records) byResponse.set(r.responseId, [...(byResponse.get(r.responseId) ?? []), r]);
@@ -175,7 +184,7 @@ export async function runStream(model: ModelHandle, server: ServerChild, options
     }
     for (const { rate, rep, path } of plan) {
       const lines = Math.max(minLines, Math.round((rate * seconds) / TOKENS_PER_LINE));
-      const run = await oneRun(model, server, session, people, node, path, streamedEdit(path, path, lines), rate, rep);
+      const run = await oneRun(model, server, session, people, node, path, streamedEdit(path, path, lines), rate, rep, browser);
       runs.push(run);
       const b = run.people.find((p) => p.who === 'B');
       const n = run.people.find((p) => p.who === 'node')!;

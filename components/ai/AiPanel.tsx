@@ -147,7 +147,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
       </header>
       <ol className="min-h-0 flex-1 space-y-2 overflow-y-auto p-2" data-testid="ai-thread" aria-live="polite">
         {runs.map((run) => (
-          <RunCard key={run.id} run={run} canStop={canEdit && isLive(run)} onStop={() => stop(run.id)} />
+          <RunCard key={run.id} run={run} canStop={canEdit && isLive(run)} onStop={stop} />
         ))}
         {runs.length === 0 && status?.configured && (
           <li className="px-2 py-6 text-center text-xs leading-relaxed text-zinc-500">

@@ -2,6 +2,7 @@
 // One run of the shared AI thread: who asked what, for which file and selection, its status or
 // queue position, the AI's explanation, the hunks it wrote or refused (with reasons), the
 // figures (time to first token, tokens, tokens/s) and any error.
+import { memo } from 'react';
 import type { AiHunkView, AiRunView } from '@/lib/ai/schema.ts';
 import { initials } from '@/components/storage/profile.ts';
 import { describeSelection } from './editorSelection.ts';
@@ -89,7 +90,8 @@ function HunkRow({ hunk }: { hunk: AiHunkView }) {
   );
 }
 
-export function RunCard({ run, canStop, onStop }: { run: AiRunView; canStop: boolean; onStop: () => void }) {
+/** Memoised: the thread re-renders while a run streams, and a finished run's card does not change. */
+export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: AiRunView; canStop: boolean; onStop: (runId: string) => void }) {
   const live = isLive(run);
   const files = run.changes;
   const shownFigures = figures(run);
@@ -118,7 +120,7 @@ export function RunCard({ run, canStop, onStop }: { run: AiRunView; canStop: boo
         {live && canStop && (
           <button
             type="button"
-            onClick={onStop}
+            onClick={() => onStop(run.id)}
             title="Stop (Esc)"
             className="rounded border border-red-400/40 px-1.5 py-px text-[10px] font-medium text-red-200 hover:bg-red-500/15"
             data-testid="ai-stop"
@@ -171,4 +173,4 @@ export function RunCard({ run, canStop, onStop }: { run: AiRunView; canStop: boo
       )}
     </li>
   );
-}
+});

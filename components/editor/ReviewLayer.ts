@@ -3,13 +3,15 @@
 // streams, from the authoring clientID of each character; for pending hunks, from lib/review),
 // a person's characters inside a hunk marked, ghost lines for what a hunk removed (view zones,
 // never document content), a bar per pending hunk, and the review keys. Recomputed from the
-// document at most once per animation frame, however fast the AI writes.
-import * as Y from 'yjs';
+// document at most once per animation frame, however fast the AI writes, and only when the file
+// on screen or the thread changed; decorations are updated by difference (decorationDiff.ts).
+import type * as Y from 'yjs';
 import type { editor as MonacoEditor, IDisposable } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
-import { aiRunOrderOf, aiRunsOf, isFinished, readRun } from '@/lib/ai/schema.ts';
-import { aiClientsOf, pendingHunks, type HunkState } from '@/lib/review/hunks.ts';
+import type { HunkState } from '@/lib/review/hunks.ts';
 import { clientRuns } from '@/lib/review/items.ts';
+import { pendingCache, type PendingCache } from '@/components/review/pendingCache.ts';
+import { DecorationDiff } from './decorationDiff.ts';
 import type { Monaco } from './monacoSetup.ts';
 import { HunkWidget, type HunkActions } from './HunkWidget.ts';
 import { mountReviewStyles } from './reviewStyles.ts';
@@ -30,25 +32,15 @@ export interface ReviewLayerOptions {
   reveal: (hunk: HunkState) => void;
 }
 
-/** Clients of runs still writing: their characters are highlighted as they arrive. */
-function liveAiClients(doc: Y.Doc): Set<number> {
-  const out = new Set<number>();
-  const runs = aiRunsOf(doc);
-  for (const id of aiRunOrderOf(doc).toArray()) {
-    const map = runs.get(id);
-    if (!map) continue;
-    const run = readRun(map);
-    if (!isFinished(run.status)) for (const c of aiClientsOf(doc, run)) out.add(c);
-  }
-  return out;
-}
-
 export class ReviewLayer {
   options: ReviewLayerOptions;
   private readonly monaco: Monaco;
   private readonly editor: MonacoEditor.IStandaloneCodeEditor;
   private readonly doc: Y.Doc;
-  private readonly decorations: MonacoEditor.IEditorDecorationsCollection;
+  private readonly decorations: DecorationDiff;
+  private readonly cache: PendingCache;
+  /** What the last render read; a frame with the same inputs has nothing to redraw. */
+  private drawn: { model: MonacoEditor.ITextModel | null; structure: number; file: number; hunks: HunkState[] } | null = null;
   private readonly widgets = new Map<string, HunkWidget>();
   private readonly ghosts = new Map<string, Ghost>();
   private readonly disposables: IDisposable[] = [];
@@ -64,7 +56,8 @@ export class ReviewLayer {
     this.editor = editor;
     this.doc = doc;
     this.options = options;
-    this.decorations = editor.createDecorationsCollection();
+    this.decorations = new DecorationDiff(editor);
+    this.cache = pendingCache(doc);
     doc.on('afterTransaction', this.schedule);
     this.disposables.push(editor.onDidChangeModel(() => this.reset()));
     const { KeyMod, KeyCode } = monaco;
@@ -93,12 +86,14 @@ export class ReviewLayer {
       for (const g of this.ghosts.values()) acc.removeZone(g.zoneId);
     });
     this.ghosts.clear();
+    this.drawn = null;
     this.schedule();
   }
 
   refresh(): void {
     for (const w of this.widgets.values()) w.dispose();
     this.widgets.clear();
+    this.drawn = null;
     this.schedule();
   }
 
@@ -113,11 +108,16 @@ export class ReviewLayer {
     const text = path ? filesOf(this.doc).get(path) : undefined;
     if (!model || !path || !text) {
       this.hunks = [];
+      this.drawn = null;
       this.decorations.clear();
       return;
     }
-    const all = pendingHunks(this.doc);
+    const all = this.cache.pending();
     this.hunks = all;
+    const inputs = { model, structure: this.cache.structureVersion, file: this.cache.fileVersion(path), hunks: all };
+    const d = this.drawn;
+    if (d && d.model === model && d.structure === inputs.structure && d.file === inputs.file && d.hunks === all && !this.pendingShow) return;
+    this.drawn = inputs;
     const here = all.filter((h) => h.file === path && h.range);
     const { Range } = this.monaco;
     const toRange = (start: number, end: number) => {
@@ -126,28 +126,32 @@ export class ReviewLayer {
       return new Range(a.lineNumber, a.column, b.lineNumber, b.column);
     };
     const decos: MonacoEditor.IModelDeltaDecoration[] = [];
-    const aiLines = new Set<number>();
+    // Gutter class per AI line (the first span to claim a line decides it), drawn below as one
+    // whole-line decoration per run of consecutive lines with the same class.
+    const aiLines = new Map<number, string>();
     const markAi = (start: number, end: number, live: boolean) => {
       decos.push({ range: toRange(start, end), options: { inlineClassName: 'tdm-ai-ins', stickiness: 1 } });
       const first = model.getPositionAt(start).lineNumber;
       const last = model.getPositionAt(Math.max(start, end - 1)).lineNumber;
-      for (let l = first; l <= last; l++) {
-        if (aiLines.has(l)) continue;
-        aiLines.add(l);
-        decos.push({
-          range: new Range(l, 1, l, 1),
-          options: { isWholeLine: true, className: 'tdm-ai-line', linesDecorationsClassName: live ? 'tdm-ai-gutter-streaming' : 'tdm-ai-gutter' },
-        });
-      }
+      const gutter = live ? 'tdm-ai-gutter-streaming' : 'tdm-ai-gutter';
+      for (let l = first; l <= last; l++) if (!aiLines.has(l)) aiLines.set(l, gutter);
     };
     for (const h of here) {
       for (const s of h.aiSpans) markAi(s.start, s.end, false);
       for (const s of h.personSpans) decos.push({ range: toRange(s.start, s.end), options: { inlineClassName: 'tdm-human-ins' } });
     }
     // While a run writes, its hunks have no range yet: highlight by the characters' author.
-    const live = liveAiClients(this.doc);
+    const live = this.cache.liveClients();
     if (live.size > 0) {
       for (const run of clientRuns(text)) if (live.has(run.client)) markAi(run.start, run.end, true);
+    }
+    const lines = [...aiLines.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < lines.length; ) {
+      const gutter = aiLines.get(lines[i])!;
+      let j = i;
+      while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1 && aiLines.get(lines[j + 1]) === gutter) j++;
+      decos.push({ range: new Range(lines[i], 1, lines[j], 1), options: { isWholeLine: true, className: 'tdm-ai-line', linesDecorationsClassName: gutter } });
+      i = j + 1;
     }
     this.decorations.set(decos);
     this.renderWidgets(here, all);

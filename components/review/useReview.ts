@@ -1,12 +1,14 @@
 'use client';
 // Pending AI hunks and the review log as React state, recomputed from the document at most once
 // per animation frame (the AI can write 60 batches a second; the panel must not re-render per
-// token).
+// token), and only set when something in it changed: this state lives in the workspace, so a new
+// object re-renders the whole page.
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { aiRunsOf, readRun } from '@/lib/ai/schema.ts';
-import { pendingHunks, type HunkState } from '@/lib/review/hunks.ts';
+import type { HunkState } from '@/lib/review/hunks.ts';
 import { readLog, type ReviewLogEntry } from '@/lib/review/log.ts';
+import { pendingCache } from './pendingCache.ts';
 
 export interface RunInfo {
   prompt: string;
@@ -22,7 +24,7 @@ export interface ReviewState {
 }
 
 function read(doc: Y.Doc): ReviewState {
-  const pending = pendingHunks(doc);
+  const pending = pendingCache(doc).pending();
   const runs = new Map<string, RunInfo>();
   const maps = aiRunsOf(doc);
   for (const h of pending) {
@@ -38,11 +40,18 @@ function read(doc: Y.Doc): ReviewState {
 export function useReview(doc: Y.Doc): ReviewState {
   const [state, setState] = useState<ReviewState>(() => read(doc));
   useEffect(() => {
+    const cache = pendingCache(doc);
     let frame = 0;
+    // The log and the runs' fields change only with the structure; the hunks keep their array
+    // while none of them changed (typing or AI text in a file without pending hunks).
+    let shown: { pending: HunkState[]; structure: number } | null = null;
     const update = () => {
       if (frame) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
+        const pending = cache.pending();
+        if (shown && shown.pending === pending && shown.structure === cache.structureVersion) return;
+        shown = { pending, structure: cache.structureVersion };
         setState(read(doc));
       });
     };

@@ -66,10 +66,25 @@ export function readPeers(awareness: Awareness): Peer[] {
   return peers.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
 }
 
+function samePeers(a: Peer[], b: Peer[]): boolean {
+  return a.length === b.length && a.every((p, i) => JSON.stringify(p) === JSON.stringify(b[i]));
+}
+
+/**
+ * The people in the room, as a new array only when something shown changed. Awareness changes
+ * with every caret move (the AI's moves at every batch it writes), and the workspace renders
+ * from this list: a caret is y-monaco's to draw, not a reason to re-render the page.
+ */
 export function usePeers(awareness: Awareness): Peer[] {
   const [peers, setPeers] = useState<Peer[]>(() => readPeers(awareness));
   useEffect(() => {
-    const update = () => setPeers(readPeers(awareness));
+    let shown: Peer[] | null = null;
+    const update = () => {
+      const next = readPeers(awareness);
+      if (shown && samePeers(shown, next)) return;
+      shown = next;
+      setPeers(next);
+    };
     update();
     awareness.on('change', update);
     return () => awareness.off('change', update);
