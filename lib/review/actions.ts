@@ -3,7 +3,9 @@
 // Reject = selective undo: it deletes exactly the hunk's AI items (by clientID and recorded item
 // ids, never by matching text), re-inserts the characters the hunk removed at their tombstones,
 // and leaves every character a person typed inside or beside the hunk. Other hunks are not
-// touched, so rejecting hunk 1 of 3 leaves 2 and 3 pending and correct.
+// touched, so rejecting hunk 1 of 3 leaves 2 and 3 pending and correct. Where removing the AI's
+// newlines would glue a person's text to another line, a fresh newline (the reviewer's) keeps
+// it on a line of its own (rejectLines.ts); an undo removes those with the restored text.
 //
 // Writes happen in forks of the document with clientIDs of their own, merged back in one update
 // with the caller's origin: restored old text is attributed to the reviewer, and AI text
@@ -131,7 +133,8 @@ function rejectOne(doc: Y.Doc, t: Target): ReviewStep {
   const text = files.get(hunk.file);
   if (!text) throw new ReviewError('conflict', `${hunk.file} no longer exists`);
   if (!hunk.items && hunk.op !== 'add') throw new ReviewError('not_reviewable', `hunk ${hunk.id} was written without item records; it can be kept but not rejected`);
-  const plan = planReject(doc, t.run, hunk);
+  // This fork's own earlier restores (reject-all) are old text, not a person's typing.
+  const plan = planReject(doc, t.run, hunk, new Set([doc.clientID]));
   // The AI's characters, with their ids and text, so that an undo can put them back.
   const content = text.toString();
   for (const span of plan.aiSpans) {
@@ -144,6 +147,17 @@ function rejectOne(doc: Y.Doc, t: Target): ReviewStep {
   // going backwards keeps the pieces in their original order.
   const removed = hunk.items?.removed ?? [];
   for (let k = removed.length - 1; k >= 0; k--) insertAt(doc, text, removed[k][0], removed[k][1], removed[k][2], step.restored);
+  // The layout was computed on the document before the writes; if the text left differs (it
+  // cannot, short of a bug), adding separators at its offsets would misplace them.
+  const { separators } = plan.lines;
+  if (separators.length > 0 && text.toString() === plan.lines.result) {
+    step.separators = [];
+    for (let k = separators.length - 1; k >= 0; k--) {
+      const first = Y.getState(doc.store, doc.clientID);
+      text.insert(separators[k], '\n');
+      pushSpan(step.separators, doc.clientID, first, 1);
+    }
+  }
   if (hunk.op === 'add' && text.length === 0 && files.get(hunk.file) === text) {
     files.delete(hunk.file);
     step.fileRemoved = true;
@@ -158,7 +172,7 @@ function undoReject(reviewer: Y.Doc, step: ReviewStep): void {
     if (text) files.delete(step.file);
     return;
   }
-  if (text) deleteSpans(text, visibleSpans(text, step.restored));
+  if (text) deleteSpans(text, visibleSpans(text, [...step.restored, ...(step.separators ?? [])]));
 }
 
 /** Re-inserts an undone reject's AI text in a fork attributed to the run; moves the hunk's range over it. */

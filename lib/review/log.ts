@@ -23,6 +23,8 @@ export interface ReviewStep {
   file: string;
   /** Reject: items it inserted to restore the old text (removed again by an undo). */
   restored: IdSpan[];
+  /** Reject: newlines it added so that a person's text keeps its own line (removed again by an undo). */
+  separators?: IdSpan[];
   /** Reject: the AI's characters it removed, with their ids (re-inserted there by an undo). */
   removedAi: [client: number, clock: number, text: string][];
   /** Reject of an added file removed the file; reject of a deleted file recreated it. */

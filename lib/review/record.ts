@@ -7,10 +7,23 @@ import * as Y from 'yjs';
 import type { AiHunkItems, IdSpan } from '../ai/schema.ts';
 import { itemsIn, pushSpan } from './items.ts';
 
-/** Call when a hunk starts: the next clock of every client with characters in [start, end). */
+/**
+ * The lines [start, end) touches, as offsets: from the start of start's line to the end of the
+ * line holding end (its newline excluded). A reject can join these lines when it removes the
+ * AI's newlines, so it must tell old text from a person's typing on all of them.
+ */
+function touchedLines(text: Y.Text, start: number, end: number): [number, number] {
+  const content = text.toString();
+  const from = content.lastIndexOf('\n', start - 1) + 1;
+  const nl = content.indexOf('\n', end);
+  return [start > 0 ? from : 0, nl === -1 ? content.length : nl];
+}
+
+/** Call when a hunk starts: the next clock of every client with characters on the lines [start, end) touches. */
 export function clocksBefore(doc: Y.Doc, text: Y.Text, start: number, end: number): [number, number][] {
   const clients = new Set<number>();
-  for (const it of itemsIn(text, start, end)) clients.add(it.client);
+  const [from, to] = touchedLines(text, start, end);
+  for (const it of itemsIn(text, from, to)) clients.add(it.client);
   return [...clients].map((c) => [c, Y.getState(doc.store, c)]);
 }
 
@@ -19,11 +32,12 @@ export function clocksBefore(doc: Y.Doc, text: Y.Text, start: number, end: numbe
  * each client had then, for every client with characters in [start, end) now. Used when the
  * range the hunk covers is known only at its end (a hunk placed before its old side was
  * complete); a client with no clock then had no characters then, so it is left out (all its
- * characters in the range were typed after the hunk began).
+ * characters on those lines were typed after the hunk began).
  */
 export function clocksAsOf(text: Y.Text, start: number, end: number, stateThen: ReadonlyMap<number, number>): [number, number][] {
   const out: [number, number][] = [];
-  for (const it of itemsIn(text, start, end)) {
+  const [from, to] = touchedLines(text, start, end);
+  for (const it of itemsIn(text, from, to)) {
     const clock = stateThen.get(it.client);
     if (clock !== undefined && !out.some(([c]) => c === it.client)) out.push([it.client, clock]);
   }

@@ -3,7 +3,14 @@
 // The AI writes each hunk the way server/ai/HunkWriter does (one origin, an UndoManager scoped
 // to it, the minimal diff applied to the located range) and records it with lib/review/record.
 // People type only X, Y and Z (never in the files' text), so their characters can be told apart
-// without trusting the code under test.
+// without trusting the code under test; the seeded text is one item of client 1, so each old
+// character's Yjs id says which original line it came from.
+//
+// Reject's invariant (lib/review/rejectLines.ts): the text left is the old text plus every
+// person character plus newlines only at the edges of lines holding a person's text; a person
+// character typed after the hunk was written shares a line only with old characters and person
+// characters of the line it was on before, and with restored text only where that line kept
+// some of its old characters. Undo of the reject gives back the text exactly as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
@@ -40,7 +47,7 @@ function rewrite(rand: () => number, lines: string[]): string[] {
   return out;
 }
 
-interface Hunk { old: string; neu: string; inserted: number }
+interface Hunk { old: string; neu: string; inserted: number; personClock: number }
 
 function setup(seed: number) {
   const rand = prng(seed);
@@ -71,7 +78,7 @@ function setup(seed: number) {
   }, 'ai');
   const hunks: Hunk[] = REGIONS.map(([a, b]) => {
     const oldLines = LINES.slice(a, b);
-    return { old: oldLines.map((l) => l + '\n').join(''), neu: rewrite(rand, oldLines).map((l) => l + '\n').join(''), inserted: 0 };
+    return { old: oldLines.map((l) => l + '\n').join(''), neu: rewrite(rand, oldLines).map((l) => l + '\n').join(''), inserted: 0, personClock: 0 };
   });
 
   function writeHunk(k: number): void {
@@ -82,6 +89,8 @@ function setup(seed: number) {
     const origin = { kind: 'ai', runId: 'r1', hunkId: `r1:${k + 1}` };
     const undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
     const before = clocksBefore(ai, text, start, start + h.old.length);
+    // The person's characters the AI had seen are context for this hunk; later ones are typing.
+    h.personClock = Y.getState(ai.store, person.clientID);
     let i = start;
     ai.transact(() => {
       for (const op of diffText(h.old, h.neu)) {
@@ -145,6 +154,62 @@ function setup(seed: number) {
   return { rand, person, ai, hunks, writeHunk, personEdit, deliver };
 }
 
+/** Each visible character: id, character, and the line it is on. */
+function charLines(text: Y.Text): { client: number; clock: number; ch: string; line: number }[] {
+  const out: { client: number; clock: number; ch: string; line: number }[] = [];
+  let line = 0;
+  for (let item = text._start; item; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const str = (item.content as Y.ContentString).str;
+    for (let i = 0; i < str.length; i++) {
+      out.push({ client: item.id.client, clock: item.id.clock + i, ch: str[i], line });
+      if (str[i] === '\n') line++;
+    }
+  }
+  return out;
+}
+
+/** Checks the reject invariant above; returns how many newlines the reject added. */
+function checkRejectLines(seed: number, personClient: number, h: Hunk, pre: Y.Text, post: Y.Text, expected: string): number {
+  const before = new Map(charLines(pre).map((c) => [`${c.client}:${c.clock}`, c.line]));
+  const preSolidBase = new Set(charLines(pre).filter((c) => c.client === 1 && /\S/.test(c.ch)).map((c) => c.line));
+  const chars = charLines(post);
+  const typed = (c: { client: number; clock: number }) => c.client === personClient && c.clock >= h.personClock;
+  const byLine = new Map<number, typeof chars>();
+  for (const c of chars) (byLine.get(c.line) ?? byLine.set(c.line, []).get(c.line)!).push(c);
+  for (const [n, line] of byLine) {
+    const persons = line.filter(typed);
+    if (persons.length === 0) continue;
+    const from = new Set([...persons, ...line.filter((c) => c.client === 1)].map((c) => before.get(`${c.client}:${c.clock}`)));
+    assert.equal(from.size, 1, `seed ${seed}: line ${n + 1} joins a person's text to another line's: ${JSON.stringify(line.map((c) => c.ch).join(''))}`);
+    const restored = line.filter((c) => !before.has(`${c.client}:${c.clock}`) && /\S/.test(c.ch));
+    if (restored.length > 0) assert.ok(preSolidBase.has([...from][0]!), `seed ${seed}: line ${n + 1} puts restored text beside a person's on a line the AI wrote`);
+  }
+  // Old text + person characters + newlines, each next to a line holding a person's text.
+  const text = post.toString();
+  const lines = text.split('\n');
+  let added = 0;
+  let e = 0;
+  let lineNo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (/[XYZ]/.test(ch)) continue;
+    if (ch === expected[e]) e++;
+    else {
+      assert.equal(ch, '\n', `seed ${seed}: only newlines are added (offset ${i})`);
+      let a = lineNo;
+      while (a > 0 && lines[a] === '') a--;
+      let b = lineNo + 1;
+      while (b < lines.length - 1 && lines[b] === '') b++;
+      assert.ok(/[XYZ]/.test(lines[a]) || /[XYZ]/.test(lines[b] ?? ''), `seed ${seed}: an added newline at line ${lineNo + 1} is beside a person's text`);
+      added++;
+    }
+    if (ch === '\n') lineNo++;
+  }
+  assert.equal(e, expected.length, `seed ${seed}: the old text is all there`);
+  return added;
+}
+
 function expectedText(hunks: Hunk[], rejected: Set<number>): string {
   let text = LINES.map((l) => l + '\n').join('');
   hunks.forEach((h, k) => {
@@ -156,6 +221,7 @@ function expectedText(hunks: Hunk[], rejected: Set<number>): string {
 const SEEDS = 240;
 
 test(`hunks, authorship, reject and undo under concurrent edits (${SEEDS} seeds)`, () => {
+  let separated = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
     const s = setup(seed);
     let next = 0;
@@ -197,11 +263,15 @@ test(`hunks, authorship, reject and undo under concurrent edits (${SEEDS} seeds)
     // Reject one hunk from the person's side; the AI's replica receives it.
     const k = Math.floor(s.rand() * 3);
     const personCount = (content.match(PERSON) ?? []).length;
+    const pre = new Y.Doc();
+    Y.applyUpdate(pre, Y.encodeStateAsUpdate(s.person));
     applyReview(s.person, { action: 'reject', hunkIds: [`r1:${k + 1}`] }, { name: 'Pat' }, { kind: 'review' });
     s.deliver(true);
     const after = filesOf(s.person).get(FILE)!.toString();
     assert.equal(after, filesOf(s.ai).get(FILE)!.toString(), `seed ${seed}: converged after reject`);
-    assert.equal(after.replace(PERSON, ''), expectedText(s.hunks, new Set([k])), `seed ${seed}: reject restores old text only there`);
+    const added = checkRejectLines(seed, s.person.clientID, s.hunks[k], filesOf(pre).get(FILE)!, filesOf(s.person).get(FILE)!, expectedText(s.hunks, new Set([k])));
+    if (added > 0) separated++;
+    if (added === 0) assert.equal(after.replace(PERSON, ''), expectedText(s.hunks, new Set([k])), `seed ${seed}: reject restores old text only there`);
     assert.equal((after.match(PERSON) ?? []).length, personCount, `seed ${seed}: every person character stays`);
     const pending = pendingHunks(s.person);
     assert.deepEqual(pending.map((h) => h.hunkId), [1, 2, 3].filter((n) => n !== k + 1).map((n) => `r1:${n}`));
@@ -212,9 +282,11 @@ test(`hunks, authorship, reject and undo under concurrent edits (${SEEDS} seeds)
     s.deliver(true);
     const undone = filesOf(s.person).get(FILE)!.toString();
     assert.equal(undone, filesOf(s.ai).get(FILE)!.toString());
-    assert.equal(undone.replace(PERSON, ''), expectedText(s.hunks, new Set()), `seed ${seed}: undo of reject`);
+    assert.equal(undone, content, `seed ${seed}: undo of reject gives the text back exactly`);
     const again = pendingHunks(s.person);
     assert.equal(again.length, 3);
     assert.equal(again[k].aiChars, s.hunks[k].inserted, `seed ${seed}: undone hunk's AI characters found again`);
   }
+  // The seeds must exercise the line rule, not only the plain case.
+  assert.ok(separated >= 10, `only ${separated} seeds needed a separator`);
 });
