@@ -112,16 +112,26 @@ function summarizeTrace(events: TraceEvent[], title: string): void {
     if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
     byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
   }
-  // The long tasks themselves: what the main thread was doing in each, by the events directly inside.
+  // The long tasks themselves (outermost events of 50 ms or more): what the main thread did in each.
   const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-  const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask');
-  const long = tasks.filter((t) => t.dur! >= 50_000).sort((a, b) => b.dur! - a.dur!).slice(0, 8);
-  for (const t of long) {
-    const inside = mine.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur!);
+  const outer: TraceEvent[] = [];
+  let end = -1;
+  for (const e of mine) {
+    if (e.ts < end) continue;
+    outer.push(e);
+    end = e.ts + e.dur!;
+  }
+  const long = outer.filter((t) => t.dur! >= 50_000);
+  const busy = outer.reduce((n, e) => n + e.dur!, 0);
+  console.log(`\n${title}: main thread busy ${fmt(busy / 1000, 0)} ms in ${outer.length} tasks, ${long.length} of them ≥ 50 ms (${fmt(long.reduce((n, e) => n + e.dur!, 0) / 1000, 0)} ms)`);
+  for (const t of long.sort((a, b) => b.dur! - a.dur!).slice(0, 6)) {
     const parts = new Map<string, number>();
-    for (const e of inside) if (!/RunTask|v8\.|AsyncTask|Blink\.|UpdateTime/.test(e.name)) parts.set(e.name, Math.max(parts.get(e.name) ?? 0, 0) + e.dur!);
+    for (const e of mine) {
+      if (e === t || e.ts < t.ts || e.ts + e.dur! > t.ts + t.dur! || /v8\.|Blink\.|UpdateTime|AsyncTask|FunctionCall/.test(e.name)) continue;
+      parts.set(e.name, (parts.get(e.name) ?? 0) + e.dur!);
+    }
     const top = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, us]) => `${n} ${fmt(us / 1000, 0)}`).join(', ');
-    console.log(`  long task ${fmt(t.dur! / 1000, 0)} ms: ${top}`);
+    console.log(`  ${t.name} ${fmt(t.dur! / 1000, 0)} ms: ${top}`);
   }
   printTable(`\n${title}: renderer main thread, complete events by name (nested events counted in their own row too)`, ['event', 'ms'], [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, us]) => [k, fmt(us / 1000, 1)]));
 }
@@ -132,15 +142,18 @@ export async function startPageProfile(browser: Browser, page: Page, dir: string
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8'] });
+  // BENCH_AI_PROFILE=cpu: the CPU profile alone (tracing adds its own cost to every timer and task).
+  const tracing = profilingRequested() !== 'cpu';
+  if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8'] });
   return {
     async stop(label) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
-      const trace = await browser.stopTracing();
+      const trace = tracing ? await browser.stopTracing() : null;
       await cdp.detach();
       writeFileSync(join(dir, `${label}.cpuprofile`), JSON.stringify(profile));
-      writeFileSync(join(dir, `${label}.trace.json`), trace);
       await summarizeCpu(profile, `${label} (profile in ${dir})`);
+      if (!trace) return;
+      writeFileSync(join(dir, `${label}.trace.json`), trace);
       const parsed = JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] };
       summarizeTrace(parsed.traceEvents, label);
     },

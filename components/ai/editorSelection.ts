@@ -44,19 +44,30 @@ export function describeSelection(s: AiSelection): string {
   return `line ${s.startLine}, col ${s.startColumn}–${s.endColumn}`;
 }
 
-/** Live version of readLocalSelection, refreshed when this person's caret moves. */
+/**
+ * Live version of readLocalSelection, refreshed when this person's caret moves, at most once per
+ * frame (it reads the file's text, and the caret moves with every keystroke).
+ */
 export function useLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {
   const [sel, setSel] = useState<AiSelection | null>(() => readLocalSelection(awareness, doc, path));
   useEffect(() => {
-    const update = (change: { added: number[]; updated: number[]; removed: number[] }) => {
-      const self = awareness.clientID;
-      if (!change.added.includes(self) && !change.updated.includes(self)) return;
+    let frame = 0;
+    const read = () => {
+      frame = 0;
       const next = readLocalSelection(awareness, doc, path);
       setSel((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
     };
+    const update = (change: { added: number[]; updated: number[]; removed: number[] }) => {
+      const self = awareness.clientID;
+      if (!change.added.includes(self) && !change.updated.includes(self)) return;
+      if (!frame) frame = requestAnimationFrame(read);
+    };
     setSel(readLocalSelection(awareness, doc, path));
     awareness.on('change', update);
-    return () => awareness.off('change', update);
+    return () => {
+      awareness.off('change', update);
+      if (frame) cancelAnimationFrame(frame);
+    };
   }, [awareness, doc, path]);
   return sel;
 }

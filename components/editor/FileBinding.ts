@@ -7,6 +7,7 @@ import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { cursorAwareness } from './cursorAwareness.ts';
+import { bindingEditor } from './bindingEditor.ts';
 
 type YMonaco = typeof import('y-monaco');
 
@@ -41,7 +42,7 @@ export class FileBinding {
     // fills it from the Y.Text, so there is exactly one source of truth.
     this.model = monaco.editor.createModel('', languageFor(monaco, path), uri);
     this.model.setEOL(monaco.editor.EndOfLineSequence.LF);
-    this.binding = new yMonaco.MonacoBinding(ytext, this.model, new Set([editor]), cursorAwareness(awareness));
+    this.binding = new yMonaco.MonacoBinding(ytext, this.model, new Set([bindingEditor(editor)]), cursorAwareness(awareness));
     this.undoManager = new Y.UndoManager(ytext, {
       trackedOrigins: new Set([this.binding]),
       captureTimeout: UNDO_CAPTURE_MS,

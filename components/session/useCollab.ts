@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Role } from '@/lib/schema.ts';
+import { batchRemoteUpdates } from './batchedPersistence.ts';
 
 export type ConnectionStatus = 'connecting' | 'synced' | 'offline' | 'reconnecting' | 'refused';
 
@@ -45,6 +46,8 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       // tab would otherwise receive edits without the server's checks.
       disableBc: true,
     });
+    // y-websocket applies what the server sends with the provider as the transaction origin.
+    const releaseStore = batchRemoteUpdates(doc, persistence, provider);
     let state: Collab = {
       doc,
       provider,
@@ -96,6 +99,7 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       provider.off('connection-close', refresh);
       provider.off('closed', onClosed);
       provider.destroy();
+      releaseStore();
       void persistence.destroy();
       doc.destroy();
     };
