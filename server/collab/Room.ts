@@ -26,8 +26,20 @@ export interface RoomPeer {
 
 export interface RoomOptions {
   maxDocBytes: number;
+  /**
+   * Log length (updates) from which the room compacts once the log has grown as large as the
+   * snapshot; at LOG_CAP_FACTOR times this it compacts whatever the sizes.
+   */
   compactEvery: number;
 }
+
+/**
+ * Compacting re-encodes the whole document, so compacting every N updates costs each update a
+ * share that grows with the document. Waiting until the log is as large as the snapshot keeps
+ * that share bounded (and a load replays at most about the snapshot's size again); the cap
+ * keeps the number of rows a load replays bounded for large documents.
+ */
+const LOG_CAP_FACTOR = 4;
 
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
@@ -52,6 +64,8 @@ export class Room {
   private unwritten: Uint8Array[] = [];
   private persistedSeq: number;
   private bytes: number;
+  private snapshotBytes: number;
+  private logBytes: number;
   private updatesSinceCompact = 0;
   private compacting: Promise<void> | null = null;
   private pendingUpdates: Uint8Array[] = [];
@@ -70,6 +84,8 @@ export class Room {
     this.options = options;
     this.persistedSeq = stored.lastSeq;
     this.bytes = stored.bytes;
+    this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
+    this.logBytes = stored.bytes - this.snapshotBytes;
     this.updatesSinceCompact = stored.updates.length;
     // Loaded before any listener exists: replaying stored state must not be appended again.
     this.doc.transact(() => {
@@ -89,11 +105,18 @@ export class Room {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.bytes += update.byteLength;
+    this.logBytes += update.byteLength;
     this.unwritten.push(update);
     this.pendingOrigin = this.pendingUpdates.length === 0 || this.pendingOrigin === origin ? origin : MIXED;
     this.pendingUpdates.push(update);
     this.scheduleFlush();
-    if (++this.updatesSinceCompact >= this.options.compactEvery) void this.compact();
+    const logged = ++this.updatesSinceCompact;
+    if (
+      logged >= this.options.compactEvery &&
+      (this.logBytes >= this.snapshotBytes || logged >= this.options.compactEvery * LOG_CAP_FACTOR)
+    ) {
+      void this.compact();
+    }
   };
 
   /**
@@ -256,6 +279,8 @@ export class Room {
         const snapshot = Y.encodeStateAsUpdate(this.doc);
         const through = this.persistedSeq;
         this.bytes = snapshot.byteLength;
+        this.snapshotBytes = snapshot.byteLength;
+        this.logBytes = 0;
         this.updatesSinceCompact = 0;
         await this.storage.compact(this.id, snapshot, through);
       } catch (err) {
