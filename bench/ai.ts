@@ -116,6 +116,8 @@ function printAi(r: AiResult): void {
       fmt(median(b.map((p) => p.appliedRate)) / rate, 3),
       fmt(median(b.map((p) => p.changes)), 0),
       fmt(100 * median(b.map((p) => p.busy ?? Number.NaN)), 0),
+      fmt(median(runs.map((s, i) => ((b[i].cpu?.threadMs ?? Number.NaN) * 1000) / s.tokens)), 1),
+      fmt(median(runs.map((s, i) => ((b[i].cpu?.taskMs ?? Number.NaN) * 1000) / s.tokens)), 1),
     ]);
     const lb = summarize(b.flatMap((p) => p.latency));
     const le = summarize(b.flatMap((p) => p.latencyEol));
@@ -125,7 +127,7 @@ function printAi(r: AiResult): void {
   }
   printTable(
     'AI streaming throughput (target: B/upstream ≥ 0.95 up to 10k tok/s; ratio = upstream first→last token time / first token→last line in the Monaco model)',
-    ['tok/s', 'runs', 'tokens', 'upstream tok/s', 'B applied tok/s', 'B/upstream', 'B min', 'A/upstream', 'Node/upstream', 'B/nominal', 'B changes', 'B long tasks %'],
+    ['tok/s', 'runs', 'tokens', 'upstream tok/s', 'B applied tok/s', 'B/upstream', 'B min', 'A/upstream', 'Node/upstream', 'B/nominal', 'B changes', 'B long tasks %', 'B CPU ms/1k tok', 'B task ms/1k tok'],
     throughput,
   );
   printTable(

@@ -11,6 +11,7 @@ import type { ServerChild } from '../lib/servers.ts';
 import { streamedEdit, seedText, TOKENS_PER_LINE, type StreamedEdit } from './edit.ts';
 import type { ModelHandle } from './modelHandle.ts';
 import { installMarkerProbe, readMarkers } from './pageProbe.ts';
+import { meterPage, type PageCpu } from './pageCpu.ts';
 import { profilingRequested, startPageProfile, type PageProfiler } from './pageProfile.ts';
 import { join } from 'node:path';
 import { ROOT } from '../lib/servers.ts';
@@ -34,7 +35,7 @@ export interface StreamRun {
    * marker in the Monaco model, ms; ratio = upstreamMs / that; busy = share of that time the
    * page's main thread spent in long tasks (null for Node).
    */
-  people: Array<{ who: 'A' | 'B' | 'node'; appliedMs: number; appliedRate: number; ratio: number; changes: number; busy: number | null; latency: number[]; latencyEol: number[] }>;
+  people: Array<{ who: 'A' | 'B' | 'node'; appliedMs: number; appliedRate: number; ratio: number; changes: number; busy: number | null; latency: number[]; latencyEol: number[]; cpu?: PageCpu }>;
 }
 
 interface Person {
@@ -114,6 +115,8 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
   const profiler: PageProfiler | null = profiled ? await startPageProfile(browser!, profiled.page, join(ROOT, 'bench/results', `page-profiles-${PROFILE_STAMP}`)) : null;
   const nodeWatch = watchMarkers(node, path);
   await model.reset();
+  // The pages' own work from the request to the run's end (CPU time: robust to a loaded machine).
+  const meters = await Promise.all(people.map((p) => meterPage(p.page)));
   await model.script({ toolCall: { name: 'apply_patch', input: edit.patch }, rate, firstTokenDelayMs: 0 });
   const runId = await askAi(server, session, `Fill the table in ${path}.`, path);
   const budget = (edit.tokens / rate) * 1000 * 10 + 60_000;
@@ -121,6 +124,7 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
     people.map((p) => p.page.waitForFunction(([f, n]) => Object.keys(window.__aiBench?.seen[f as string] ?? {}).length >= (n as number), [path, edit.lines], { timeout: budget, polling: 250 })),
   );
   await waitForRun(server, session, runId, budget);
+  const cpu = await Promise.all(meters.map((stop) => stop()));
   nodeWatch.stop();
   await profiler?.stop(`B-${rate}-${rep + 1}`);
   const records = (await model.tokens()).filter((r) => r.count > 0);
@@ -133,16 +137,16 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
   const last = stream[stream.length - 1].at;
   const tokens = stream.reduce((n, r) => n + r.count, 0);
   const out: StreamRun = { rate, rep, lines: edit.lines, tokens, upstreamMs: last - first, upstreamRate: (tokens * 1000) / Math.max(1e-9, last - first), people: [] };
-  const observed: Array<{ who: 'A' | 'B' | 'node'; got: { seen: Record<number, number>; changes: number; longTaskMs?: number } }> = [];
+  const observed: Array<{ who: 'A' | 'B' | 'node'; got: { seen: Record<number, number>; changes: number; longTaskMs?: number }; cpu?: PageCpu }> = [];
   for (const [i, p] of people.entries()) {
     const got = await p.page.evaluate(readMarkers, [path, first, Math.max(...Object.values(nodeWatch.seen), last) + 1000] as [string, number, number]);
     const text = await p.page.evaluate((f) => window.__tandem!.monaco.editor.getModels().find((m) => m.uri.path === `/${f}`)?.getValue() ?? null, path);
     if (text !== edit.expected) throw new Error(`person ${i ? 'B' : 'A'}: the file is not the expected result after the run`);
-    observed.push({ who: i ? 'B' : 'A', got });
+    observed.push({ who: i ? 'B' : 'A', got, cpu: cpu[i] });
   }
   if (node.doc.getMap<Y.Text>('files').get(path)?.toString() !== edit.expected) throw new Error('the Node client: the file is not the expected result after the run');
   observed.push({ who: 'node', got: nodeWatch });
-  for (const { who, got } of observed) {
+  for (const { who, got, cpu: work } of observed) {
     const latency: number[] = [];
     const latencyEol: number[] = [];
     let lastSeen = 0;
@@ -156,7 +160,7 @@ async function oneRun(model: ModelHandle, server: ServerChild, session: CreateSe
       latencyEol.push(seen - times.at(times.text.indexOf('\n', end)));
     }
     const appliedMs = lastSeen - first;
-    out.people.push({ who, appliedMs, appliedRate: (tokens * 1000) / appliedMs, ratio: out.upstreamMs / appliedMs, changes: got.changes, busy: got.longTaskMs === undefined ? null : got.longTaskMs / appliedMs, latency, latencyEol });
+    out.people.push({ who, appliedMs, appliedRate: (tokens * 1000) / appliedMs, ratio: out.upstreamMs / appliedMs, changes: got.changes, busy: got.longTaskMs === undefined ? null : got.longTaskMs / appliedMs, latency, latencyEol, cpu: work });
   }
   return out;
 }
@@ -189,7 +193,7 @@ export async function runStream(model: ModelHandle, server: ServerChild, options
       const b = run.people.find((p) => p.who === 'B');
       const n = run.people.find((p) => p.who === 'node')!;
       const nl = [...n.latency].sort((x, y) => x - y);
-      const browserPart = b ? `B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes, main thread ${((b.busy ?? 0) * 100).toFixed(0)}% in long tasks; ` : '';
+      const browserPart = b ? `B applied ${b.appliedRate.toFixed(0)} tok/s (ratio ${b.ratio.toFixed(3)}) in ${b.changes} changes, main thread ${((b.busy ?? 0) * 100).toFixed(0)}% in long tasks, CPU ${b.cpu ? `${b.cpu.threadMs.toFixed(0)} ms (tasks ${b.cpu.taskMs.toFixed(0)}, script ${b.cpu.scriptMs.toFixed(0)}, style ${b.cpu.styleMs.toFixed(0)}, layout ${b.cpu.layoutMs.toFixed(0)})` : '?'}; ` : '';
       options.log(`  ${String(rate).padStart(5)} tok/s #${rep + 1}: ${run.tokens} tokens, ${lines} lines; upstream ${run.upstreamRate.toFixed(0)} tok/s over ${run.upstreamMs.toFixed(0)} ms; ${browserPart}Node peer ratio ${n.ratio.toFixed(3)}, ${n.changes} changes, line latency p50 ${nl[Math.floor(nl.length / 2)].toFixed(1)} ms`);
     }
     for (const p of people) if (p.errors.length) options.log(`  page errors: ${p.errors.join(' | ')}`);

@@ -2,12 +2,16 @@
 // The toggleable authorship gutter: a thin bar beside each line in the colour of who wrote it
 // (a person's colour, the AI's violet, grey for the session's original files), split in bands
 // when several people wrote one line. From the CRDT like the hover (lib/review lineAuthorship),
-// recomputed at most once per animation frame while on, and nothing at all while off.
+// recomputed at most once per animation frame while on, only when the file on screen or who is who
+// changed, and applied by difference (one decoration per run of lines with the same bar); nothing
+// at all while off.
 import type * as Y from 'yjs';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
 import { lineAuthorship, type Author } from '@/lib/review/authorship.ts';
+import { docVersions, type DocVersions } from '@/components/review/docVersions.ts';
 import type { Monaco } from './monacoSetup.ts';
+import { DecorationDiff } from './decorationDiff.ts';
 
 /** Bands drawn for one line; more authors than this share the last band's colour. */
 const MAX_BANDS = 3;
@@ -25,7 +29,10 @@ export class AuthorshipGutter {
   private readonly editor: MonacoEditor.IStandaloneCodeEditor;
   private readonly doc: Y.Doc;
   private readonly monaco: Monaco;
-  private readonly decorations: MonacoEditor.IEditorDecorationsCollection;
+  private readonly decorations: DecorationDiff;
+  private readonly versions: DocVersions;
+  /** What the last render read: a frame with the same inputs has nothing to redraw. */
+  private drawn: { model: MonacoEditor.ITextModel; version: number } | null = null;
   private readonly classes = new Map<string, string>();
   private readonly style: HTMLStyleElement;
   private readonly onModel: { dispose(): void };
@@ -36,7 +43,8 @@ export class AuthorshipGutter {
     this.monaco = monaco;
     this.editor = editor;
     this.doc = doc;
-    this.decorations = editor.createDecorationsCollection();
+    this.decorations = new DecorationDiff(editor);
+    this.versions = docVersions(doc);
     this.style = document.createElement('style');
     this.style.dataset.tandem = 'authorship-gutter';
     this.style.textContent =
@@ -61,6 +69,7 @@ export class AuthorshipGutter {
       this.doc.off('afterTransaction', this.schedule);
       if (this.frame) cancelAnimationFrame(this.frame);
       this.frame = 0;
+      this.drawn = null;
       this.decorations.clear();
     }
   }
@@ -89,21 +98,38 @@ export class AuthorshipGutter {
 
   private render(): void {
     const model = this.editor.getModel();
-    const text = model ? filesOf(this.doc).get(model.uri.path.slice(1)) : undefined;
-    if (!model || !text || !this.enabled) {
+    const path = model ? model.uri.path.slice(1) : null;
+    const text = path ? filesOf(this.doc).get(path) : undefined;
+    if (!model || !path || !text || !this.enabled) {
+      this.drawn = null;
       this.decorations.clear();
       return;
     }
+    // Authorship depends on the file's items and on identities (a structure change).
+    const version = this.versions.file(path);
+    if (this.drawn && this.drawn.model === model && this.drawn.version === version) return;
+    this.drawn = { model, version };
     const decos: MonacoEditor.IModelDeltaDecoration[] = [];
     const lines = model.getLineCount();
+    let run: { from: number; to: number; cls: string } | null = null;
+    const close = () => {
+      if (run) decos.push({ range: new this.monaco.Range(run.from, 1, run.to, 1), options: { isWholeLine: true, linesDecorationsClassName: run.cls } });
+      run = null;
+    };
     for (const { line, authors } of lineAuthorship(this.doc, text)) {
-      if (authors.length === 0 || line > lines) continue;
+      if (authors.length === 0 || line > lines) {
+        close();
+        continue;
+      }
       const kind = authors.some((a) => a.kind === 'ai') ? 'ai' : authors[0].kind;
-      decos.push({
-        range: new this.monaco.Range(line, 1, line, 1),
-        options: { isWholeLine: true, linesDecorationsClassName: `tdm-author tdm-author-${kind} ${this.classFor(authors)}` },
-      });
+      const cls = `tdm-author tdm-author-${kind} ${this.classFor(authors)}`;
+      if (run && run.cls === cls && run.to === line - 1) run.to = line;
+      else {
+        close();
+        run = { from: line, to: line, cls };
+      }
     }
+    close();
     this.decorations.set(decos);
   }
 
