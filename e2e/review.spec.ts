@@ -46,6 +46,13 @@ const HUNKS: PatchHunk[] = [
 const FINAL = applyHunks(CALC, HUNKS);
 /** What B types inside hunk 2 while the AI writes (no brackets or quotes: Monaco would close them). */
 const BEN = ' // Ben checks this';
+/** The run's result with B's characters where B typed them: at the end of hunk 2's first line. */
+const FINAL_B = FINAL.replace('  const difference = a - b;\n', `  const difference = a - b;${BEN}\n`);
+/**
+ * Hunk 2 rejected: its replaced line is back, and B's characters stay, on a line of their own
+ * (removing the AI's line would otherwise join them to the restored line).
+ */
+const REJECTED_B = applyHunks(CALC, [HUNKS[0], HUNKS[2]]).replace('  return a - b;\n', `${BEN}\n  return a - b;\n`);
 /** The model holds right after writing hunk 2's first line, until B has typed inside it. */
 const PAUSE_AT = '+  const difference = a - b;\n';
 
@@ -89,11 +96,11 @@ async function expectPending(pages: SessionPage[], ids: string[]): Promise<void>
   }
 }
 
-/** The file as every page's Monaco model holds it: B's characters present, the rest exactly `expected`. */
+/** The file as every page's Monaco model holds it, exactly (B's characters included). */
 async function expectText(pages: SessionPage[], expected: string): Promise<void> {
+  expect(expected, "B's characters are part of it").toContain(BEN);
   for (const p of pages) {
-    await expect.poll(() => p.modelText(FILE).then((t) => (t ?? '').replace(BEN, '')), { message: `${p.name}: text` }).toBe(expected);
-    expect(await p.modelText(FILE), `${p.name}: Ben's characters`).toContain(BEN);
+    await expect.poll(() => p.modelText(FILE), { message: `${p.name}: text` }).toBe(expected);
   }
 }
 
@@ -174,7 +181,7 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   await releaseModel(request, 'review');
 
   for (const p of everyone) await expect(p.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-  await expectText(everyone, FINAL);
+  await expectText(everyone, FINAL_B);
 
   // The run's three hunks, in order, from the API.
   const runId = await a.page.locator('[data-testid="ai-run"]').getAttribute('data-run-id');
@@ -200,9 +207,9 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   }
   await a.screenshot('review-mixed');
 
-  // A rejects hunk 2: the replaced line is back, B's characters stay, in all three editors.
+  // A rejects hunk 2: the replaced line is back, B's characters stay (on their own line), in all three editors.
   await a.page.locator(`[data-testid="hunk-widget"][data-hunk-id="${h2}"] [data-testid="hunk-reject"]`).click();
-  await expectText(everyone, applyHunks(CALC, [HUNKS[0], HUNKS[2]]));
+  await expectText(everyone, REJECTED_B);
   // Hunks 1 and 3 are still pending for everyone.
   await expectPending(everyone, [h1, h3]);
 
@@ -213,7 +220,7 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
     await expect(p.page.locator('[data-testid="review-log-entry"][data-action="keep"]')).toContainText('Ben Okri kept 1 change');
     await expect(p.page.locator('[data-testid="review-log-entry"][data-action="reject"]')).toContainText('Ada Lovelace rejected 1 change');
   }
-  await expectText(everyone, applyHunks(CALC, [HUNKS[0], HUNKS[2]]));
+  await expectText(everyone, REJECTED_B);
   await a.screenshot('review-after-keep-reject');
 
   // C cannot keep or reject: every decision button is disabled, and the API refuses the view token.
@@ -234,7 +241,7 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   // A undoes the reject from the panel's log: hunk 2 is pending again with the AI's text, B's stays.
   await a.page.locator('[data-testid="review-log-entry"][data-action="reject"]').getByTestId('review-log-undo').click();
   await expectPending(everyone, [h2, h3]);
-  await expectText(everyone, FINAL);
+  await expectText(everyone, FINAL_B);
   for (const p of everyone) {
     await expect(p.page.locator('[data-testid="review-log-entry"][data-action="reject"]')).toHaveClass(/line-through/);
     await expect(p.page.locator(`[data-testid="hunk-widget"][data-hunk-id="${h2}"]`)).toHaveAttribute('data-mixed', 'true');
@@ -266,7 +273,7 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
     await openReview(p);
   }
   await expectPending(everyone, [h2, h3]);
-  await expectText(everyone, FINAL);
+  await expectText(everyone, FINAL_B);
   expect(await hovers(b)).toEqual(before);
   expect(await hovers(c)).toEqual(before);
 
