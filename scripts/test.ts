@@ -21,6 +21,8 @@ if (only !== 'e2e') {
   rmSync(tap, { force: true });
   const code = run('node', [
     '--test',
+    // A hung test fails on its own instead of holding CI until its time limit.
+    '--test-timeout=120000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     'lib/**/*.test.ts', 'server/**/*.test.ts',
