@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApplyPatchParser, parseApplyPatch, type PatchEvent, type PatchHunk } from './applyPatchParser.ts';
+import { seededRandom as rng } from '../testing/prng.ts';
 
-// Small seeded PRNG (mulberry32) so random chunkings are reproducible.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function feed(chunks: string[]): PatchEvent[] {
   const parser = new ApplyPatchParser();

@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamingDiff, applyOps, diffText, type DiffOp } from './streamingDiff.ts';
+import { seededRandom as rng } from '../testing/prng.ts';
 
-// Small seeded PRNG (mulberry32) so every random case is reproducible from its seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Streamed {
   ops: DiffOp[];

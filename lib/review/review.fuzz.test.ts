@@ -18,17 +18,8 @@ import { diffText } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
 import { aiRunOrderOf, aiRunsOf, encodeRelPos } from '../ai/schema.ts';
 import { applyReview, captureHunkItems, clocksBefore, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
+import { seededRandom as prng } from '../testing/prng.ts';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FILE = 'src/a.ts';
 const LINES = Array.from({ length: 24 }, (_, i) => `const v${i} = ${i} + w${i};`);

@@ -1,0 +1,12 @@
+// Seeded PRNG for tests (mulberry32): every random case is reproducible from its seed. A tiny
+// generator instead of a dependency because tests need nothing more than uniform floats.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
