@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineSimilarity, locate, replacementFor, type LocateMatch, type LocateResult } from './locator.ts';
+import { seededRandom } from '../testing/prng.ts';
 
 function ok(result: LocateResult): LocateMatch {
   assert.ok(result.ok, `expected a match, got ${JSON.stringify(result)}`);
@@ -138,15 +139,8 @@ test('lineSimilarity', () => {
 });
 
 test('a 100 KB file is searched through every tier without trouble', () => {
-  // Distinct lines from a seeded generator (mulberry32), so only the intended window is similar.
-  let seed = 99;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Distinct lines from a seeded generator, so only the intended window is similar.
+  const random = seededRandom(99);
   const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta', 'lambda', 'zeta'];
   const word = () => words[Math.floor(random() * words.length)] + Math.floor(random() * 1000);
   const lines: string[] = [];
