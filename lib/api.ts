@@ -40,3 +40,14 @@ export interface FilesResponse {
 export interface ApiError {
   error: { code: string; message: string };
 }
+
+/** `GET /api/sessions/<id>/ai` → 200: whether a model is connected, or how to connect one. */
+export interface AiProviderStatus {
+  configured: boolean;
+  provider: string | null;
+  model: string | null;
+  kind: 'responses' | 'chat' | null;
+  transport: string | null;
+  /** How to connect a model, or why the configured one cannot be used. */
+  help: string | null;
+}

@@ -1,15 +1,9 @@
 // Browser calls to the AI endpoints (server/http/aiRoutes.ts). Errors carry the server's message,
 // which is written for people (rate limits say when to try again).
 import type { AiSelection } from '@/lib/ai/schema.ts';
+import type { AiProviderStatus } from '@/lib/api.ts';
 
-export interface AiProviderStatus {
-  configured: boolean;
-  provider: string | null;
-  model: string | null;
-  kind: 'responses' | 'chat' | null;
-  transport: string | null;
-  help: string | null;
-}
+export type { AiProviderStatus };
 
 async function call<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
   let res: Response;

@@ -11,6 +11,7 @@ import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { log } from '../log.ts';
+import type { AiProviderStatus } from '../../lib/api.ts';
 
 export interface AiSettings {
   provider: AiConfig;
@@ -37,15 +38,7 @@ export class AiRequestError extends Error {
   }
 }
 
-export interface ProviderStatus {
-  configured: boolean;
-  provider: string | null;
-  model: string | null;
-  kind: 'responses' | 'chat' | null;
-  transport: string | null;
-  /** How to connect a model, or why the configured one cannot be used. */
-  help: string | null;
-}
+export type ProviderStatus = AiProviderStatus;
 
 interface PeerEntry {
   peer: AiPeer;
