@@ -66,6 +66,8 @@ describe('pauses on the wire', () => {
       const [paused] = s.pauses.list();
       assert.equal(paused!.turn, 'edit');
       assert.match(paused!.responseId, /^resp_/);
+      // The marker's frame may still be on its way when the pause is listed: count from its arrival.
+      await until(() => deltas(c.events, 'response.custom_tool_call_input.delta').includes('+new line one\n'), 'the marker');
       const count = c.events.length;
       await sleep(300);
       // Nothing was sent while paused and the socket is still open.
