@@ -23,7 +23,7 @@
 // (an empty line, kept only when more lines of that hunk follow), CRLF, blank lines and a ```
 // fence around the patch. Anything else is an error naming the line.
 
-import { LineBuffer } from './lineBuffer.ts';
+import { LineParser } from './lineParser.ts';
 
 export type FileOp = 'add' | 'update' | 'delete';
 export type LineKind = 'context' | 'remove' | 'add';
@@ -52,7 +52,7 @@ export type PatchEvent =
   | { type: 'end'; explicit: boolean }
   | { type: 'error'; line: number; message: string };
 
-type State = 'start' | 'top' | 'add' | 'update' | 'delete' | 'done' | 'failed';
+type State = 'start' | 'top' | 'add' | 'update' | 'delete';
 
 interface OpenFile {
   op: FileOp;
@@ -70,10 +70,8 @@ const FILE_MARKERS: ReadonlyArray<[string, FileOp]> = [
 const UNIFIED_HEADER = /^-(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$/;
 const PREVIEW = 60;
 
-export class ApplyPatchParser {
-  private readonly buffer = new LineBuffer();
+export class ApplyPatchParser extends LineParser<PatchEvent> {
   private state: State = 'start';
-  private lineNo = 0;
   private file: OpenFile | null = null;
   /** `@@` texts collected for the hunk about to start. */
   private pendingContext: string[] | null = null;
@@ -81,33 +79,8 @@ export class ApplyPatchParser {
   private hunk: PatchHunk | null = null;
   /** Blank lines held until we know whether more lines of the hunk or file follow. */
   private blanks = 0;
-  private out: PatchEvent[] = [];
 
-  push(chunk: string): PatchEvent[] {
-    if (this.stopped()) return [];
-    let lines: string[];
-    try {
-      lines = this.buffer.push(chunk);
-    } catch (e) {
-      this.fail(this.lineNo + 1, (e as Error).message);
-      return this.take();
-    }
-    for (const line of lines) {
-      if (this.stopped()) break;
-      this.lineNo++;
-      this.line(line);
-    }
-    return this.take();
-  }
-
-  finish(): PatchEvent[] {
-    if (this.stopped()) return [];
-    const last = this.buffer.finish();
-    if (last !== null) {
-      this.lineNo++;
-      this.line(last);
-    }
-    if (this.stopped()) return this.take();
+  protected end(): void {
     if (this.state === 'start') {
       this.fail(this.lineNo, "truncated patch: no '*** Begin Patch'");
     } else if (this.file === null) {
@@ -116,28 +89,8 @@ export class ApplyPatchParser {
       this.fail(this.lineNo, 'truncated patch: hunk header without lines');
     } else if (this.closeFile()) {
       this.emit({ type: 'end', explicit: false });
-      this.state = 'done';
+      this.done();
     }
-    return this.take();
-  }
-
-  private stopped(): boolean {
-    return this.state === 'done' || this.state === 'failed';
-  }
-
-  private take(): PatchEvent[] {
-    const events = this.out;
-    this.out = [];
-    return events;
-  }
-
-  private emit(event: PatchEvent): void {
-    this.out.push(event);
-  }
-
-  private fail(line: number, message: string): void {
-    this.emit({ type: 'error', line, message });
-    this.state = 'failed';
   }
 
   private unexpected(line: string, expected: string): void {
@@ -145,7 +98,7 @@ export class ApplyPatchParser {
     this.fail(this.lineNo, `expected ${expected}, got ${JSON.stringify(preview)}`);
   }
 
-  private line(line: string): void {
+  protected line(line: string): void {
     if (this.state === 'start') {
       const t = line.trim();
       if (t === '' || t.startsWith('```')) return;
@@ -165,7 +118,7 @@ export class ApplyPatchParser {
       }
       if (!this.closeFile()) return;
       this.emit({ type: 'end', explicit: true });
-      this.state = 'done';
+      this.done();
       return;
     }
     for (const [prefix, op] of FILE_MARKERS) {

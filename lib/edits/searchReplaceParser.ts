@@ -24,7 +24,7 @@
 // path or fence is held until the next non-blank line decides it. After an `error` the parser
 // ignores the rest of the input.
 
-import { LineBuffer } from './lineBuffer.ts';
+import { LineParser } from './lineParser.ts';
 
 export type SearchReplaceEvent =
   | { type: 'text'; text: string }
@@ -41,12 +41,10 @@ const DIVIDER = /^\s*={5,9}\s*$/;
 const REPLACE = /^\s*>{5,9} ?REPLACE\s*$/;
 const FENCE = /^\s*(```|~~~)/;
 
-type State = 'prose' | 'search' | 'replace' | 'done' | 'failed';
+type State = 'prose' | 'search' | 'replace';
 
-export class SearchReplaceParser {
-  private readonly buffer = new LineBuffer();
+export class SearchReplaceParser extends LineParser<SearchReplaceEvent> {
   private state: State = 'prose';
-  private lineNo = 0;
   /** Prose lines that may still be the next block's path/fence preamble. */
   private held: string[] = [];
   /** The last block sat inside a fence whose closing line is not prose. */
@@ -55,77 +53,36 @@ export class SearchReplaceParser {
   private path = '';
   private oldLines: string[] = [];
   private newLines: string[] = [];
-  private out: SearchReplaceEvent[] = [];
 
-  push(chunk: string): SearchReplaceEvent[] {
-    if (this.stopped()) return [];
-    let lines: string[];
-    try {
-      lines = this.buffer.push(chunk);
-    } catch (e) {
-      this.fail(this.lineNo + 1, (e as Error).message);
-      return this.take();
-    }
-    for (const line of lines) {
-      if (this.stopped()) break;
-      this.lineNo++;
-      this.line(line);
-    }
-    return this.take();
-  }
-
-  finish(): SearchReplaceEvent[] {
-    if (this.stopped()) return [];
-    const last = this.buffer.finish();
-    if (last !== null) {
-      this.lineNo++;
-      this.line(last);
-    }
-    if (this.stopped()) return this.take();
+  protected end(): void {
     if (this.state === 'prose') {
       this.flushHeld();
-      this.out.push({ type: 'end' });
-      this.state = 'done';
+      this.emit({ type: 'end' });
+      this.done();
     } else {
       this.fail(this.lineNo, `truncated block for ${this.path}: no '>>>>>>> REPLACE'`);
     }
-    return this.take();
   }
 
-  private stopped(): boolean {
-    return this.state === 'done' || this.state === 'failed';
-  }
-
-  private take(): SearchReplaceEvent[] {
-    const events = this.out;
-    this.out = [];
-    return events;
-  }
-
-  private fail(line: number, message: string): void {
-    this.out.push({ type: 'error', line, message });
-    this.state = 'failed';
-  }
-
-  private line(line: string): void {
+  protected line(line: string): void {
     switch (this.state) {
       case 'prose':
         this.proseLine(line);
         return;
       case 'search':
         if (DIVIDER.test(line)) {
-          this.out.push({ type: 'searchEnd', oldLines: this.oldLines.slice() });
+          this.emit({ type: 'searchEnd', oldLines: this.oldLines.slice() });
           this.state = 'replace';
         } else if (SEARCH.test(line) || REPLACE.test(line)) {
           this.fail(this.lineNo, "expected '=======' before the next marker");
         } else {
           this.oldLines.push(line);
-          this.out.push({ type: 'searchLine', text: line });
+          this.emit({ type: 'searchLine', text: line });
         }
         return;
       case 'replace':
         if (REPLACE.test(line)) {
-          this.out.push({ type: 'blockEnd', path: this.path, oldLines: this.oldLines, newLines: this.newLines });
+          this.emit({ type: 'blockEnd', path: this.path, oldLines: this.oldLines, newLines: this.newLines });
           this.oldLines = [];
           this.newLines = [];
           this.state = 'prose';
@@ -133,7 +90,7 @@ export class SearchReplaceParser {
           this.fail(this.lineNo, "expected '>>>>>>> REPLACE' before the next block");
         } else {
           this.newLines.push(line);
-          this.out.push({ type: 'replaceLine', text: line });
+          this.emit({ type: 'replaceLine', text: line });
         }
         return;
     }
@@ -188,17 +145,17 @@ export class SearchReplaceParser {
       this.fail(this.lineNo, 'SEARCH block without a file path on the line before it');
       return;
     }
-    for (const text of this.held.slice(0, cut)) this.out.push({ type: 'text', text });
+    for (const text of this.held.slice(0, cut)) this.emit({ type: 'text', text });
     this.held = [];
     this.openFence = fenced;
     this.lastPath = path;
     this.path = path;
     this.state = 'search';
-    this.out.push({ type: 'blockStart', path });
+    this.emit({ type: 'blockStart', path });
   }
 
   private flushHeld(): void {
-    for (const text of this.held) this.out.push({ type: 'text', text });
+    for (const text of this.held) this.emit({ type: 'text', text });
     this.held = [];
   }
 }
