@@ -3,7 +3,7 @@
 // and status; B keeps typing in the same file and loses nothing; the thread shows the run and its
 // figures; Stop mid-run leaves no half-written hunk.
 import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, scriptModel, waitPaused, type PatchHunk } from './aiModel.ts';
+import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, startSessionWithModel, waitPaused, type PatchHunk } from './aiModel.ts';
 
 const CALC = [
   '// calc.ts: small arithmetic helpers',
@@ -76,8 +76,7 @@ test.beforeEach(async ({ request }) => {
 
 test('A asks, A and B watch the AI type while B keeps typing in the same file; the thread shows the run', async ({ request, person }) => {
   test.setTimeout(120_000);
-  const session = await createSession(request, { title: 'AI pairing', files: { 'src/calc.ts': CALC, 'README.md': '# Calc\n' } });
-  await scriptModel(request, {
+  const { session, people: [ada, ben] } = await startSessionWithModel(request, person, { title: 'AI pairing', files: { 'src/calc.ts': CALC, 'README.md': '# Calc\n' } }, {
     id: 'pairing',
     text: 'I will make each helper check its result and say what it does.',
     toolCall: { name: 'apply_patch', input: applyPatchText('src/calc.ts', CALC_HUNKS) },
@@ -87,12 +86,6 @@ test('A asks, A and B watch the AI type while B keeps typing in the same file; t
     // … and a hold inside hunk 2 while Ben types, so his typing lands mid-run on any machine.
     pauseAt: MID_RUN,
   });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const ben = await person('Ben Okri', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await ben.goto(session.editUrl);
-  await ada.waitSynced();
-  await ben.waitSynced();
   await ada.openFile('src/calc.ts');
   await ben.openFile('src/calc.ts');
 
@@ -204,8 +197,7 @@ const SHAPES_HUNKS: PatchHunk[] = [
 ];
 
 test('Stop mid-run keeps the completed hunks and leaves no half-written one', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'AI stop', files: { 'src/shapes.ts': SHAPES } });
-  await scriptModel(request, {
+  const { session, people: [ada, ben] } = await startSessionWithModel(request, person, { title: 'AI stop', files: { 'src/shapes.ts': SHAPES } }, {
     id: 'stop',
     text: 'Documenting the shapes.',
     toolCall: { name: 'apply_patch', input: applyPatchText('src/shapes.ts', SHAPES_HUNKS) },
@@ -213,12 +205,6 @@ test('Stop mid-run keeps the completed hunks and leaves no half-written one', as
     // Held with the long second hunk partly written, until Ben stops the run.
     pauseAt: `+${LONG_ADD[1]}\n`,
   });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const ben = await person('Ben Okri', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await ben.goto(session.editUrl);
-  await ada.waitSynced();
-  await ben.waitSynced();
   await ada.openFile('src/shapes.ts');
   await ben.openFile('src/shapes.ts');
 

@@ -1,6 +1,8 @@
 // The local model server the suite runs as Tandem's AI provider (see playwright.config.ts), and
 // its test-only control routes: script the next turns, reset between tests, read its stats.
 import { expect, type APIRequestContext } from '@playwright/test';
+import type { CreateSessionResponse } from '../lib/api.ts';
+import { ADA, BEN, createSession, joinSession, type OpenPerson, type Seat, type SessionPage } from './fixtures.ts';
 
 const tandemPort = Number(process.env.E2E_PORT ?? 3100);
 export const MODEL_URL = `http://127.0.0.1:${Number(process.env.E2E_MODEL_PORT ?? tandemPort + 1)}`;
@@ -99,4 +101,20 @@ export async function releaseModel(request: APIRequestContext, id: string): Prom
   const res = await request.post(`${MODEL_URL}/__control/release`, { data: { id } });
   expect(res.status()).toBe(200);
   expect(await res.json(), `release ${id}`).toEqual({ released: 1 });
+}
+
+/**
+ * A session made through the API whose next AI turn is scripted before anyone opens it, then
+ * opened by `seats` (Ada and Ben, editors, unless given), all synced.
+ */
+export async function startSessionWithModel(
+  request: APIRequestContext,
+  person: OpenPerson,
+  body: { title?: string; files?: Record<string, string> },
+  turn: Turn,
+  seats: Seat[] = [ADA, BEN],
+): Promise<{ session: CreateSessionResponse; people: SessionPage[] }> {
+  const session = await createSession(request, body);
+  await scriptModel(request, turn);
+  return { session, people: await joinSession(person, session, seats) };
 }

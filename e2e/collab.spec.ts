@@ -1,17 +1,11 @@
 // Two people in one session: text, named cursors and presence flow both ways; a reload loses
 // nothing.
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, createSession, startSession, ADA, ALAN } from './fixtures.ts';
 
 const SEED = { 'src/app.ts': 'export function greet(name: string) {\n  return `Hello ${name}`;\n}\n', 'README.md': '# Demo\n' };
 
 test('two people co-edit a file and see each other’s text, named cursors and presence', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Pairing', files: SEED });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const alan = await person('Alan Turing', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await alan.goto(session.editUrl);
-  await ada.waitSynced();
-  await alan.waitSynced();
+  const { people: [ada, alan] } = await startSession(request, person, { title: 'Pairing', files: SEED }, [ADA, ALAN]);
   await expect(ada.page.getByTestId('session-title')).toHaveText('Pairing');
 
   await ada.openFile('src/app.ts');

@@ -1,14 +1,8 @@
 // File and folder create / rename / delete in one browser are seen in the other.
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, startSession } from './fixtures.ts';
 
 test('file create, rename and delete are seen by the other person', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Files', files: { 'index.js': 'console.log(1);\n' } });
-  const ada = await person('Ada');
-  const bob = await person('Bob');
-  await ada.goto(session.editUrl);
-  await bob.goto(session.editUrl);
-  await ada.waitSynced();
-  await bob.waitSynced();
+  const { people: [ada, bob] } = await startSession(request, person, { title: 'Files', files: { 'index.js': 'console.log(1);\n' } }, [{ name: 'Ada' }, { name: 'Bob' }]);
 
   // Create a file through the explorer's "New file" button and type into it.
   await ada.page.getByRole('button', { name: 'New file' }).click();

@@ -144,10 +144,46 @@ export class SessionPage {
   }
 }
 
+/** Opens a new person: own browser context, fixed name and colour. Closed after the test. */
+export type OpenPerson = (name: string, color?: string) => Promise<SessionPage>;
+
 type Fixtures = {
-  /** Opens a new person: own browser context, fixed name and colour. Closed after the test. */
-  person: (name: string, color?: string) => Promise<SessionPage>;
+  person: OpenPerson;
 };
+
+/** Who joins a session: a person's name and colour, and whether they get the view-only link. */
+export interface Seat {
+  name: string;
+  color?: string;
+  viewer?: boolean;
+}
+
+export const ADA: Seat = { name: 'Ada Lovelace', color: '#f472b6' };
+export const ALAN: Seat = { name: 'Alan Turing', color: '#38bdf8' };
+export const BEN: Seat = { name: 'Ben Okri', color: '#38bdf8' };
+
+/**
+ * Opens the session for each seat in its own browser context (edit link, or the view link for a
+ * viewer), in order, then waits until every page is synced.
+ */
+export async function joinSession(person: OpenPerson, session: CreateSessionResponse, seats: Seat[]): Promise<SessionPage[]> {
+  const people: SessionPage[] = [];
+  for (const seat of seats) people.push(await person(seat.name, seat.color));
+  for (const [i, p] of people.entries()) await p.goto(seats[i].viewer ? session.viewUrl : session.editUrl);
+  for (const p of people) await p.waitSynced();
+  return people;
+}
+
+/** A session made through the API and opened by `seats`, all synced. */
+export async function startSession(
+  request: APIRequestContext,
+  person: OpenPerson,
+  body: { title?: string; files?: Record<string, string> },
+  seats: Seat[],
+): Promise<{ session: CreateSessionResponse; people: SessionPage[] }> {
+  const session = await createSession(request, body);
+  return { session, people: await joinSession(person, session, seats) };
+}
 
 const COLORS = ['#f472b6', '#38bdf8', '#4ade80', '#facc15'];
 

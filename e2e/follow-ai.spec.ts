@@ -1,8 +1,8 @@
 // Following the AI across files (issue 4, Done-when 4): when a run starts, "Follow the AI" is
 // offered; the follower's editor opens each file the AI edits, in turn, and keeps the AI's caret
 // in view, far down a long file too. (Following a person: e2e/follow.spec.ts.)
-import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { isPaused, releaseModel, resetModel, scriptModel, waitPaused } from './aiModel.ts';
+import { test, expect, type SessionPage } from './fixtures.ts';
+import { isPaused, releaseModel, resetModel, startSessionWithModel, waitPaused } from './aiModel.ts';
 
 const LONG = Array.from({ length: 300 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n') + '\n';
 const SEED = { 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n', 'src/long.ts': LONG, 'README.md': '# Follow the AI\n' };
@@ -40,10 +40,9 @@ test.beforeEach(async ({ request }) => {
 
 test('following the AI opens each file it edits and keeps its caret in view', async ({ request, person }) => {
   test.setTimeout(90_000);
-  const session = await createSession(request, { title: 'Follow the AI', files: SEED });
   // The model holds before its first token (Ben takes the offer to follow), after its line in
   // src/a.ts, and with src/long.ts half written: each check below happens mid-run on any machine.
-  await scriptModel(request, {
+  const { people: [ada, ben] } = await startSessionWithModel(request, person, { title: 'Follow the AI', files: SEED }, {
     id: 'follow',
     text: 'Updating both files.',
     toolCall: { name: 'apply_patch', input: PATCH },
@@ -51,12 +50,6 @@ test('following the AI opens each file it edits and keeps its caret in view', as
     pauseAfterTokens: 0,
     pauseAt: ['+export const b = 3; // the AI changed this\n', `+${NEW_LINES[2]}\n`],
   });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const ben = await person('Ben Okri', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await ben.goto(session.editUrl);
-  await ada.waitSynced();
-  await ben.waitSynced();
   await ben.openFile('README.md');
 
   await ada.page.getByTestId('ai-prompt').fill('Update src/a.ts and src/long.ts');

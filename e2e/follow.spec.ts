@@ -1,6 +1,6 @@
 // Following: clicking someone in the people panel (or their avatar) opens their file and keeps
 // their caret in view as they move across files; typing, scrolling or Esc hands the view back.
-import { test, expect, createSession, type SessionPage } from './fixtures.ts';
+import { test, expect, startSession, ADA, ALAN, type SessionPage } from './fixtures.ts';
 
 const LONG = Array.from({ length: 300 }, (_, i) => `const line${i + 1} = ${i + 1};`).join('\n') + '\n';
 const SEED = { 'src/a.ts': 'export const a = 1;\n', 'src/long.ts': LONG, 'README.md': '# Follow\n' };
@@ -20,13 +20,7 @@ async function lineVisible(p: SessionPage, line: number): Promise<boolean> {
 }
 
 test('following a person across files keeps their caret in view; typing or Esc stops it', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Follow', files: SEED });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const alan = await person('Alan Turing', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await alan.goto(session.editUrl);
-  await ada.waitSynced();
-  await alan.waitSynced();
+  const { people: [ada, alan] } = await startSession(request, person, { title: 'Follow', files: SEED }, [ADA, ALAN]);
   await ada.openFile('src/a.ts');
   await alan.openFile('README.md');
 

@@ -1,17 +1,11 @@
 // Edits made while the collaboration socket is down are kept in IndexedDB (even across a
 // reload) and merged with everyone else's when the connection comes back.
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, startSession } from './fixtures.ts';
 
 const COLLAB = /\/collab\//;
 
 test('an offline person’s edits survive a reload and merge after reconnect', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Offline', files: { 'log.txt': 'start\n' } });
-  const ada = await person('Ada');
-  const bob = await person('Bob');
-  await ada.goto(session.editUrl);
-  await bob.goto(session.editUrl);
-  await ada.waitSynced();
-  await bob.waitSynced();
+  const { people: [ada, bob] } = await startSession(request, person, { title: 'Offline', files: { 'log.txt': 'start\n' } }, [{ name: 'Ada' }, { name: 'Bob' }]);
   await ada.openFile('log.txt');
   await bob.openFile('log.txt');
 

@@ -4,8 +4,8 @@
 // characters stay); hunks 1 and 3 stay pending; B keeps hunk 1 and A sees it; C cannot decide
 // (disabled buttons, 403 from the API); the reject is undone from the panel; a reload shows the
 // same pending state and authorship. Production build, local model server as the provider.
-import { test, expect, createSession, type SessionPage } from './fixtures.ts';
-import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, scriptModel, waitPaused, type PatchHunk } from './aiModel.ts';
+import { test, expect, ADA, BEN as BEN_SEAT, type Seat, type SessionPage } from './fixtures.ts';
+import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, startSessionWithModel, waitPaused, type PatchHunk } from './aiModel.ts';
 
 const FILE = 'src/calc.ts';
 const CALC = [
@@ -132,8 +132,8 @@ test.beforeEach(async ({ request }) => {
 
 test('three people review an AI change live: mixed reject keeps a person’s typing, keep is shared, the viewer cannot decide, undo, reload', async ({ request, person }) => {
   test.setTimeout(150_000);
-  const session = await createSession(request, { title: 'Review', files: { [FILE]: CALC } });
-  await scriptModel(request, {
+  const seats: Seat[] = [ADA, BEN_SEAT, { name: 'Cleo Viewer', color: '#facc15', viewer: true }];
+  const { session, people: [a, b, c] } = await startSessionWithModel(request, person, { title: 'Review', files: { [FILE]: CALC } }, {
     id: 'review',
     text: 'Making the helpers explicit.',
     toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS) },
@@ -141,18 +141,9 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
     firstTokenDelayMs: 200,
     // The model stops inside hunk 2 until B has typed there: the run is mid-stream by construction.
     pauseAt: PAUSE_AT,
-  });
-  const a = await person('Ada Lovelace', '#f472b6');
-  const b = await person('Ben Okri', '#38bdf8');
-  const c = await person('Cleo Viewer', '#facc15');
+  }, seats);
   const everyone = [a, b, c];
-  await a.goto(session.editUrl);
-  await b.goto(session.editUrl);
-  await c.goto(session.viewUrl);
-  for (const p of everyone) {
-    await p.waitSynced();
-    await p.openFile(FILE);
-  }
+  for (const p of everyone) await p.openFile(FILE);
 
   await ask(a, `Make the helpers explicit in ${FILE}`);
 
@@ -281,11 +272,8 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
 });
 
 test('the authorship gutter toggles from the status bar and the keyboard, one colour bar per line by author', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Authors', files: { [FILE]: CALC } });
-  await scriptModel(request, { text: 'Done.', toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS.slice(0, 1)) }, rate: 2000 });
-  const a = await person('Ada Lovelace', '#f472b6');
-  await a.goto(session.editUrl);
-  await a.waitSynced();
+  const turn = { text: 'Done.', toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS.slice(0, 1)) }, rate: 2000 };
+  const { people: [a] } = await startSessionWithModel(request, person, { title: 'Authors', files: { [FILE]: CALC } }, turn, [ADA]);
   await a.openFile(FILE);
   await a.typeAtEnd('// Ada was here\n');
   await ask(a, `Make add explicit in ${FILE}`);

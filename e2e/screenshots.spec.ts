@@ -1,5 +1,5 @@
 // Screenshots of the session page with two people, for review by eye (test-results/screenshots).
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, startSession, ADA, ALAN } from './fixtures.ts';
 
 const FILES = {
   'src/server.ts': [
@@ -27,13 +27,7 @@ const FILES = {
 };
 
 test('session page with two people', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Demo service', files: FILES });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const alan = await person('Alan Turing', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await alan.goto(session.editUrl);
-  await ada.waitSynced();
-  await alan.waitSynced();
+  const { session, people: [ada, alan] } = await startSession(request, person, { title: 'Demo service', files: FILES }, [ADA, ALAN]);
   await ada.openFile('README.md');
   await ada.openFile('src/server.ts');
   await alan.openFile('src/router.ts');

@@ -1,8 +1,8 @@
 // Undo boundaries with the AI (issue 4, Done-when 2): a person types, an AI run then edits the
 // same file, and the person's Ctrl+Z, pressed again and again, undoes only their own typing; the
 // AI's text stays (it is undone only through review). Redo brings back only theirs.
-import { test, expect, createSession } from './fixtures.ts';
-import { applyHunks, applyPatchText, resetModel, scriptModel, type PatchHunk } from './aiModel.ts';
+import { test, expect } from './fixtures.ts';
+import { applyHunks, applyPatchText, resetModel, startSessionWithModel, type PatchHunk } from './aiModel.ts';
 
 const FILE = 'src/shapes.ts';
 const SHAPES = [
@@ -28,14 +28,8 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('after an AI run, a person’s repeated Ctrl+Z undoes only their own edits; the AI text stays', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Undo with the AI', files: { [FILE]: SHAPES } });
-  await scriptModel(request, { text: 'Naming the results.', toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS) }, rate: 400 });
-  const ada = await person('Ada Lovelace', '#f472b6');
-  const ben = await person('Ben Okri', '#38bdf8');
-  await ada.goto(session.editUrl);
-  await ben.goto(session.editUrl);
-  await ada.waitSynced();
-  await ben.waitSynced();
+  const turn = { text: 'Naming the results.', toolCall: { name: 'apply_patch', input: applyPatchText(FILE, HUNKS) }, rate: 400 };
+  const { people: [ada, ben] } = await startSessionWithModel(request, person, { title: 'Undo with the AI', files: { [FILE]: SHAPES } }, turn);
   await ada.openFile(FILE);
   await ben.openFile(FILE);
 

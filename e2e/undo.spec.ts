@@ -1,14 +1,8 @@
 // Ctrl+Z undoes only the person's own edits, never someone else's.
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, startSession } from './fixtures.ts';
 
 test('per-person undo removes only one’s own edits, and redo brings them back', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Undo', files: { 'a.txt': 'middle\n' } });
-  const ada = await person('Ada');
-  const bob = await person('Bob');
-  await ada.goto(session.editUrl);
-  await bob.goto(session.editUrl);
-  await ada.waitSynced();
-  await bob.waitSynced();
+  const { people: [ada, bob] } = await startSession(request, person, { title: 'Undo', files: { 'a.txt': 'middle\n' } }, [{ name: 'Ada' }, { name: 'Bob' }]);
   await ada.openFile('a.txt');
   await bob.openFile('a.txt');
 

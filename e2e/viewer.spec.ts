@@ -1,14 +1,9 @@
 // A view-only link shows the text live, but nothing a viewer does changes the document.
-import { test, expect, createSession } from './fixtures.ts';
+import { test, expect, startSession } from './fixtures.ts';
 
 test('a viewer sees edits live but typing changes nothing anywhere', async ({ request, person }) => {
-  const session = await createSession(request, { title: 'Demo', files: { 'main.py': 'print("hi")\n' } });
-  const editor = await person('Editor');
-  const viewer = await person('Viewer');
-  await editor.goto(session.editUrl);
-  await viewer.goto(session.viewUrl);
-  await editor.waitSynced();
-  await viewer.waitSynced();
+  const seats = [{ name: 'Editor' }, { name: 'Viewer', viewer: true }];
+  const { session, people: [editor, viewer] } = await startSession(request, person, { title: 'Demo', files: { 'main.py': 'print("hi")\n' } }, seats);
   await expect(viewer.page.getByTestId('status-role')).toHaveText('View only');
   await expect(viewer.page.getByRole('button', { name: 'New file' })).toHaveCount(0);
 
