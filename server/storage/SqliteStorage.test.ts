@@ -14,6 +14,14 @@ function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] })
   return doc;
 }
 
+/** A document whose updates are recorded in order, with the text 't' the tests write to. */
+function recordingDoc(): { source: Y.Doc; updates: Uint8Array[]; text: Y.Text } {
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (u: Uint8Array) => updates.push(u));
+  return { source, updates, text: source.getText('t') };
+}
+
 test('sessions: create, get, unknown, duplicate id refused', async () => {
   const dir = tempDataDir();
   const storage = SqliteStorage.open(dir);
@@ -32,10 +40,7 @@ test('sessions: create, get, unknown, duplicate id refused', async () => {
 test('append, load across reopen, compact keeps state and drops folded rows', async () => {
   const dir = tempDataDir();
   let storage = SqliteStorage.open(dir);
-  const source = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  source.on('update', (u: Uint8Array) => updates.push(u));
-  const text = source.getText('t');
+  const { source, updates, text } = recordingDoc();
   try {
     await storage.createSession({ id: 'r', title: 'R', createdAt: 0 }, Y.encodeStateAsUpdate(source));
     for (let i = 0; i < 10; i++) text.insert(text.length, `${i},`);
@@ -77,10 +82,7 @@ test('append, load across reopen, compact keeps state and drops folded rows', as
 test('a batch of updates is appended in order with one call, and numbering survives an emptied log', async () => {
   const dir = tempDataDir();
   let storage = SqliteStorage.open(dir);
-  const source = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  source.on('update', (u: Uint8Array) => updates.push(u));
-  const text = source.getText('t');
+  const { source, updates, text } = recordingDoc();
   try {
     for (let i = 0; i < 5; i++) text.insert(text.length, `${i}`);
     const first = await storage.appendUpdate('r', updates[0]);
@@ -110,10 +112,8 @@ test('a batch of updates is appended in order with one call, and numbering survi
 
 test('a database from before the clustered log keeps its updates and numbering', async () => {
   const dir = tempDataDir();
-  const source = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  source.on('update', (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < 4; i++) source.getText('t').insert(0, `${i}`);
+  const { updates, text } = recordingDoc();
+  for (let i = 0; i < 4; i++) text.insert(0, `${i}`);
   // The previous layout, written with plain SQL: a rowid table with AUTOINCREMENT and an index.
   const old = new DatabaseSync(join(dir, 'tandem.sqlite'));
   old.exec(`
