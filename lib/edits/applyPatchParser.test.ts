@@ -2,33 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApplyPatchParser, parseApplyPatch, type PatchEvent, type PatchHunk } from './applyPatchParser.ts';
 import { seededRandom as rng } from '../testing/prng.ts';
-
-
-function feed(chunks: string[]): PatchEvent[] {
-  const parser = new ApplyPatchParser();
-  const events: PatchEvent[] = [];
-  for (const c of chunks) events.push(...parser.push(c));
-  events.push(...parser.finish());
-  return events;
-}
-
-function randomChunks(text: string, random: () => number): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const n = 1 + Math.floor(random() * 12);
-    chunks.push(text.slice(i, i + n));
-    i += n;
-  }
-  return chunks;
-}
+import { assertChunkingInvariant as chunkingInvariant } from '../testing/chunking.ts';
 
 /** Every way of feeding `text` must give the events of whole-input parsing. */
 function assertChunkingInvariant(text: string): PatchEvent[] {
-  const whole = parseApplyPatch(text);
-  assert.deepEqual(feed([...text]), whole, 'one character at a time');
-  const random = rng(text.length * 7919 + 17);
-  for (let round = 0; round < 25; round++) assert.deepEqual(feed(randomChunks(text, random)), whole, `chunking ${round}`);
-  return whole;
+  return chunkingInvariant(() => new ApplyPatchParser(), parseApplyPatch, text, text.length * 7919 + 17);
 }
 
 const hunks = (events: PatchEvent[]): PatchHunk[] =>

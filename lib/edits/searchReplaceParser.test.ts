@@ -2,32 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SearchReplaceParser, parseSearchReplace, type SearchReplaceEvent } from './searchReplaceParser.ts';
 import { seededRandom as rng } from '../testing/prng.ts';
-
-
-function feed(chunks: string[]): SearchReplaceEvent[] {
-  const parser = new SearchReplaceParser();
-  const events: SearchReplaceEvent[] = [];
-  for (const c of chunks) events.push(...parser.push(c));
-  events.push(...parser.finish());
-  return events;
-}
-
-function randomChunks(text: string, random: () => number): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const n = 1 + Math.floor(random() * 12);
-    chunks.push(text.slice(i, i + n));
-    i += n;
-  }
-  return chunks;
-}
+import { assertChunkingInvariant as chunkingInvariant } from '../testing/chunking.ts';
 
 function assertChunkingInvariant(text: string): SearchReplaceEvent[] {
-  const whole = parseSearchReplace(text);
-  assert.deepEqual(feed([...text]), whole, 'one character at a time');
-  const random = rng(text.length * 31 + 5);
-  for (let round = 0; round < 25; round++) assert.deepEqual(feed(randomChunks(text, random)), whole, `chunking ${round}`);
-  return whole;
+  return chunkingInvariant(() => new SearchReplaceParser(), parseSearchReplace, text, text.length * 31 + 5);
 }
 
 const blocks = (events: SearchReplaceEvent[]) =>
