@@ -5,10 +5,10 @@
 // two Node y-websocket clients through @y/websocket-server (the protocol floor), and through
 // Tandem's server (the server's share without the browsers).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { CreateSessionResponse } from '../lib/api.ts';
 import { BENCH_FILE, benchText, joinRoom, openRoom, waitUntil } from './lib/clients.ts';
 import { startHelper, startReference, startTandem, type ServerChild } from './lib/servers.ts';
 import { snapshotBuild } from './lib/buildSnapshot.ts';
+import { createSession } from './ai/tandemApi.ts';
 import { firstAtOrAfter, installProbe, lastAtOrBefore, perCharacter, readProbe, resetProbe } from './lib/browserProbe.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
 
@@ -35,16 +35,6 @@ function keys(count: number): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function createSession(server: ServerChild): Promise<CreateSessionResponse> {
-  const res = await fetch(`${server.httpUrl}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Keystroke bench', files: { [FILE]: SEED } }),
-  });
-  if (res.status !== 201) throw new Error(`POST /api/sessions → ${res.status}`);
-  return (await res.json()) as CreateSessionResponse;
-}
 
 async function openPerson(browser: Browser, name: string, link: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -75,7 +65,7 @@ function pair(a: number[], b: number[], what: string): number[] {
 }
 
 async function browserScenario(browser: Browser, server: ServerChild, scenario: KeystrokeRow['scenario'], count: number): Promise<KeystrokeRow[]> {
-  const session = await createSession(server);
+  const session = await createSession(server, 'Keystroke bench', { [FILE]: SEED });
   const crowd =
     scenario === 'crowd' ? await startHelper('bench/lib/crowd.ts', [session.collab.serverUrl, session.collab.room, JSON.stringify(session.collab.editParams), String(CROWD), FILE]) : null;
   const link = `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`;

@@ -1,4 +1,5 @@
-// Tandem's HTTP API as the AI benchmarks use it: create a session, ask the AI, wait for a run.
+// Tandem's HTTP API as the benchmarks use it: create a session (keystroke and AI benches), ask the
+// AI, wait for a run.
 import type { CreateSessionResponse } from '../../lib/api.ts';
 import type { AiRunView } from '../../lib/ai/schema.ts';
 import type { ServerChild } from '../lib/servers.ts';
