@@ -32,7 +32,7 @@ export const CLOSE = {
 } as const;
 
 /** Session ids: 128 random bits, base64url, 22 characters. */
-export const SESSION_ID_RE = /^[A-Za-z0-9_-]{22}$/;
+const SESSION_ID_RE = /^[A-Za-z0-9_-]{22}$/;
 
 export function isSessionId(value: string): boolean {
   return SESSION_ID_RE.test(value);
