@@ -10,6 +10,7 @@ import { startHelper, startReference, startTandem, type ServerChild } from './li
 import { snapshotBuild } from './lib/buildSnapshot.ts';
 import { createSession } from './ai/tandemApi.ts';
 import { firstAtOrAfter, installProbe, lastAtOrBefore, perCharacter, readProbe, resetProbe } from './lib/browserProbe.ts';
+import { catchTandemHook } from './lib/tandemHook.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
 
 const FILE = 'bench.ts';
@@ -39,6 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function openPerson(browser: Browser, name: string, link: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript((n) => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: '#38bdf8' })), name);
+  await context.addInitScript(catchTandemHook);
   await context.addInitScript(installProbe, FILE);
   const page = await context.newPage();
   const errors: string[] = [];

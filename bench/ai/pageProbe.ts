@@ -1,7 +1,8 @@
 // In-page recorder for the AI streaming benchmark (serialised into the session page by
-// Playwright). It catches window.__tandem when the editor is created, watches every Monaco
-// model, and records when each numbered marker (#L0001#) is first complete in a model, with
-// performance.timeOrigin + performance.now() (the model server stamps tokens on the same clock).
+// Playwright, after bench/lib/tandemHook.ts). It takes window.__tandem when the editor is
+// created, watches every Monaco model, and records when each numbered marker (#L0001#) is first
+// complete in a model, with performance.timeOrigin + performance.now() (the model server stamps
+// tokens on the same clock).
 
 export interface MarkerLog {
   /** path → marker number → first time seen (epoch ms). */
@@ -55,16 +56,9 @@ export function installMarkerProbe(): void {
       }
     });
   };
-  let hooked: Hook | undefined;
-  Object.defineProperty(window, '__tandem', {
-    configurable: true,
-    get: () => hooked,
-    set(value: Hook | undefined) {
-      hooked = value;
-      if (!value) return;
-      for (const model of value.monaco.editor.getModels()) watch(model);
-      value.monaco.editor.onDidCreateModel(watch);
-    },
+  (window.__onTandem ??= []).push((hook) => {
+    for (const model of hook.monaco.editor.getModels()) watch(model);
+    hook.monaco.editor.onDidCreateModel(watch);
   });
 }
 

@@ -11,6 +11,7 @@ import type { ServerChild } from '../lib/servers.ts';
 import { streamedEdit, seedText, TOKENS_PER_LINE, type StreamedEdit } from './edit.ts';
 import type { ModelHandle } from './modelHandle.ts';
 import { installMarkerProbe, readMarkers } from './pageProbe.ts';
+import { catchTandemHook } from '../lib/tandemHook.ts';
 import { meterPage, type PageCpu } from './pageCpu.ts';
 import { profilingRequested, startPageProfile, type PageProfiler } from './pageProfile.ts';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ interface Person {
 async function openPerson(browser: Browser, name: string, link: string): Promise<Person> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript((n) => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: '#38bdf8' })), name);
+  await context.addInitScript(catchTandemHook);
   await context.addInitScript(installMarkerProbe);
   const page = await context.newPage();
   const errors: string[] = [];

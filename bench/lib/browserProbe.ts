@@ -20,10 +20,10 @@ declare global {
 }
 
 /**
- * Init script: catches the page's assignment of window.__tandem (made when the editor is
- * created, before any file is bound) and registers the recorder from onDidCreateModel, so it
- * runs before y-monaco's own listener and A's timestamp is taken before the edit is encoded
- * and sent.
+ * Init script (after bench/lib/tandemHook.ts): takes window.__tandem when the page assigns it
+ * (when the editor is created, before any file is bound) and registers the recorder from
+ * onDidCreateModel, so it runs before y-monaco's own listener and A's timestamp is taken before
+ * the edit is encoded and sent.
  */
 export function installProbe(path: string): void {
   const now = () => performance.timeOrigin + performance.now();
@@ -56,22 +56,15 @@ export function installProbe(path: string): void {
       requestAnimationFrame(() => log.frames.push(now()));
     });
   };
-  let hooked: Hook | undefined;
-  Object.defineProperty(window, '__tandem', {
-    configurable: true,
-    get: () => hooked,
-    set(value: Hook | undefined) {
-      hooked = value;
-      if (!value) return;
-      const existing = value.monaco.editor.getModels().find((m) => m.uri.path === `/${path}`);
-      if (existing) return watch(existing);
-      const sub = value.monaco.editor.onDidCreateModel((model) => {
-        if (model.uri.path !== `/${path}`) return;
-        sub.dispose();
-        log.attachedEarly = true;
-        watch(model);
-      });
-    },
+  (window.__onTandem ??= []).push((hook) => {
+    const existing = hook.monaco.editor.getModels().find((m) => m.uri.path === `/${path}`);
+    if (existing) return watch(existing);
+    const sub = hook.monaco.editor.onDidCreateModel((model) => {
+      if (model.uri.path !== `/${path}`) return;
+      sub.dispose();
+      log.attachedEarly = true;
+      watch(model);
+    });
   });
 }
 
