@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText, type DiffOp } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
-import { aiRunOrderOf, aiRunsOf, encodeRelPos } from '../ai/schema.ts';
-import { applyReview, authorOf, captureHunkItems, clocksBefore, findHunk, itemsIn, pendingHunks, planReject } from './index.ts';
+import { aiRunOrderOf, aiRunsOf } from '../ai/schema.ts';
+import { writeAiHunk } from '../testing/aiHunk.ts';
+import { applyReview, authorOf, findHunk, itemsIn, pendingHunks, planReject } from './index.ts';
 
 const FILE = 'a.ts';
 
@@ -30,24 +31,12 @@ function scenario(text: string, old: string, ops: DiffOp[], earlier?: (t: Y.Text
   const start = t.toString().indexOf(old);
   assert.ok(start >= 0);
   const origin = { kind: 'ai', runId: 'r1', hunkId: 'r1:1' };
-  const undo = new Y.UndoManager(t, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
-  const before = clocksBefore(ai, t, start, start + old.length);
-  let i = start;
-  let neu = '';
-  ai.transact(() => {
-    for (const op of ops) {
-      if (op.type === 'retain') { neu += t.toString().slice(i, i + op.count); i += op.count; }
-      else if (op.type === 'delete') t.delete(i, op.count);
-      else { t.insert(i, op.text); i += op.text.length; neu += op.text; }
-    }
-  }, origin);
-  const items = captureHunkItems(t, undo, before);
-  undo.destroy();
+  const { items, start: startPos, end: endPos, newText: neu } = writeAiHunk(ai, t, start, old.length, ops, origin);
   ai.transact(() => {
     const run = new Y.Map<unknown>();
     const hunk = new Y.Map<unknown>();
     for (const [k, v] of Object.entries({ id: 'r1:1', file: FILE, op: 'update', status: 'applied', review: 'pending', oldText: old, newText: neu, items,
-      start: encodeRelPos(Y.createRelativePositionFromTypeIndex(t, start, 0)), end: encodeRelPos(Y.createRelativePositionFromTypeIndex(t, i, -1)) })) hunk.set(k, v);
+      start: startPos, end: endPos })) hunk.set(k, v);
     for (const [k, v] of Object.entries({ id: 'r1', status: 'done', aiClientId: ai.clientID, model: 'm' })) run.set(k, v);
     run.set('hunks', Y.Array.from([hunk]));
     aiRunsOf(ai).set('r1', run);

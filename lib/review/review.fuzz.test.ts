@@ -16,9 +16,10 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
-import { aiRunOrderOf, aiRunsOf, encodeRelPos } from '../ai/schema.ts';
-import { applyReview, captureHunkItems, clocksBefore, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
+import { aiRunOrderOf, aiRunsOf } from '../ai/schema.ts';
+import { applyReview, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
 import { seededRandom as prng } from '../testing/prng.ts';
+import { writeAiHunk } from '../testing/aiHunk.ts';
 
 
 const FILE = 'src/a.ts';
@@ -78,30 +79,15 @@ function setup(seed: number) {
     const start = text.toString().indexOf(h.old);
     assert.ok(start >= 0, `seed ${seed}: hunk ${k} old text intact`);
     const origin = { kind: 'ai', runId: 'r1', hunkId: `r1:${k + 1}` };
-    const undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
-    const before = clocksBefore(ai, text, start, start + h.old.length);
     // The person's characters the AI had seen are context for this hunk; later ones are typing.
     h.personClock = Y.getState(ai.store, person.clientID);
-    let i = start;
-    ai.transact(() => {
-      for (const op of diffText(h.old, h.neu)) {
-        if (op.type === 'retain') i += op.count;
-        else if (op.type === 'delete') text.delete(i, op.count);
-        else {
-          text.insert(i, op.text);
-          i += op.text.length;
-          h.inserted += op.text.length;
-        }
-      }
-    }, origin);
-    const items = captureHunkItems(text, undo, before);
-    undo.destroy();
+    const written = writeAiHunk(ai, text, start, h.old.length, diffText(h.old, h.neu), origin);
+    h.inserted += written.inserted;
     ai.transact(() => {
       const m = new Y.Map<unknown>();
       for (const [key, value] of Object.entries({
         id: `r1:${k + 1}`, file: FILE, op: 'update', status: 'applied', review: 'pending', oldText: h.old, newText: h.neu,
-        start: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, start, 0)),
-        end: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, Math.max(start, i), -1)), items,
+        start: written.start, end: written.end, items: written.items,
       })) m.set(key, value);
       (run.get('hunks') as Y.Array<Y.Map<unknown>>).push([m]);
     }, origin);
