@@ -2,9 +2,9 @@
 // the `ws` polyfill. Sessions on Tandem are created through its HTTP API; on the reference
 // server a room is just a name.
 import * as Y from 'yjs';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import type { CreateSessionResponse } from '../../lib/api.ts';
+import { connectProvider, type Client } from '../../server/testing/nodeProvider.ts';
+import { pollUntil } from '../../server/testing/poll.ts';
 import type { ServerChild } from './servers.ts';
 
 export interface Room {
@@ -13,11 +13,7 @@ export interface Room {
   params: Record<string, string>;
 }
 
-export interface BenchClient {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  destroy(): void;
-}
+export type BenchClient = Client;
 
 export const BENCH_FILE = 'bench.txt';
 
@@ -40,35 +36,19 @@ export async function openRoom(server: ServerChild, label: string): Promise<Room
 }
 
 export function connectClient(server: ServerChild, room: Room, name: string, file = BENCH_FILE): BenchClient {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(server.wsUrl, room.name, doc, {
-    params: room.params,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
+  const client = connectProvider(server.wsUrl, room.name, room.params);
   // Presence like a person's: name, colour, role, the file they look at.
-  provider.awareness.setLocalState({
+  client.provider.awareness.setLocalState({
     user: { name, color: '#38bdf8', colorLight: '#38bdf833' },
     role: 'edit',
     kind: 'human',
     file,
   });
-  return {
-    doc,
-    provider,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
+  return client;
 }
 
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+export function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  return pollUntil(check, what, timeoutMs, 5);
 }
 
 export function benchText(client: BenchClient): Y.Text | undefined {

@@ -3,13 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
 import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 import { configFromEnv, type Config } from '../config.ts';
 import { startServer, type RunningServer } from '../app.ts';
 import { setQuiet } from '../log.ts';
+import { connectProvider, type Client } from './nodeProvider.ts';
+import { pollUntil } from './poll.ts';
+
+export type { Client } from './nodeProvider.ts';
 
 setQuiet(process.env.TANDEM_TEST_LOGS !== '1');
 
@@ -51,37 +53,14 @@ export async function createSession(baseUrl: string, body?: unknown): Promise<Cr
   return (await res.json()) as CreateSessionResponse;
 }
 
-export interface Client {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  destroy(): void;
-}
-
 /** A stock WebsocketProvider in Node; the test server listens on 127.0.0.1. */
 export function connect(session: CreateSessionResponse, role: 'edit' | 'view', serverUrl = session.collab.serverUrl): Client {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(serverUrl, session.collab.room, doc, {
-    params: role === 'edit' ? session.collab.editParams : session.collab.viewParams,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    maxBackoffTime: 200,
-  });
-  return {
-    doc,
-    provider,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
+  const params = role === 'edit' ? session.collab.editParams : session.collab.viewParams;
+  return connectProvider(serverUrl, session.collab.room, params, 200);
 }
 
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  return pollUntil(check, what, timeoutMs, 10);
 }
 
 export function synced(client: Client): Promise<void> {

@@ -5,17 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { startModelServer, type ModelServer } from './modelServer.ts';
 import { missingMarkers, pausePoints } from './pauses.ts';
+import { pollUntil } from '../poll.ts';
 import { deltas, openClient, sleep } from './testHelpers.ts';
 import { tokenize } from './tokens.ts';
 
 const PATCH = '*** Begin Patch\n*** Update File: a.ts\n@@\n-old line\n+new line one\n+new line two\n+new line three\n*** End Patch\n';
 
-async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  return pollUntil(cond, what, timeoutMs, 5);
 }
 
 describe('pause points', () => {
