@@ -142,6 +142,15 @@ export function decodeRelPos(encoded: string): Y.RelativePosition {
   return Y.decodeRelativePosition(bytes);
 }
 
+/**
+ * The relative positions a hunk's [start, end) is stored as (hunkRange reads them back): start
+ * sticks to the first character (assoc 0), end to the one before it (assoc -1), so typing just
+ * outside either edge stays outside the range.
+ */
+export function hunkRangeAt(text: Y.Text, start: number, end: number): { start: Y.RelativePosition; end: Y.RelativePosition } {
+  return { start: Y.createRelativePositionFromTypeIndex(text, start, 0), end: Y.createRelativePositionFromTypeIndex(text, end, -1) };
+}
+
 /** The current [start, end) offsets of a hunk's range, or null if it is gone or refused. */
 export function hunkRange(doc: Y.Doc, hunk: Pick<AiHunkView, 'start' | 'end'>): { text: Y.Text; start: number; end: number } | null {
   if (!hunk.start || !hunk.end) return null;

@@ -13,7 +13,7 @@
 // the target document's clientID.
 import * as Y from 'yjs';
 import { filesOf, identitiesOf, type Identity } from '../schema.ts';
-import { aiRunsOf, hunkRange, readHunk, readRun, encodeRelPos, type AiHunkView, type AiReview, type AiRunView, type IdSpan } from '../ai/schema.ts';
+import { aiRunsOf, hunkRange, hunkRangeAt, readHunk, readRun, encodeRelPos, type AiHunkView, type AiReview, type AiRunView, type IdSpan } from '../ai/schema.ts';
 import { aiClientsOf } from './hunks.ts';
 import { indexOfId, itemsIn, pushSpan, visibleSpans } from './items.ts';
 import { appendEntry, findEntry, lastUndoable, readEntry, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './log.ts';
@@ -193,8 +193,9 @@ function reinsertAi(ai: Y.Doc, step: ReviewStep): void {
   const range = hunkRange(ai, target.hunk);
   const start = Math.min(placed[0].start, range && range.text === text ? range.start : Infinity);
   const end = Math.max(placed.at(-1)!.end, range && range.text === text ? range.end : -Infinity);
-  target.hunkMap.set('start', encodeRelPos(Y.createRelativePositionFromTypeIndex(text, start, 0)));
-  target.hunkMap.set('end', encodeRelPos(Y.createRelativePositionFromTypeIndex(text, end, -1)));
+  const marks = hunkRangeAt(text, start, end);
+  target.hunkMap.set('start', encodeRelPos(marks.start));
+  target.hunkMap.set('end', encodeRelPos(marks.end));
 }
 
 function aiIdentity(doc: Y.Doc, run: AiRunView): Identity {

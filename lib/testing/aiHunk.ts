@@ -4,7 +4,7 @@
 // so the tests' stand-in for the writer cannot drift apart from test to test.
 import * as Y from 'yjs';
 import type { DiffOp } from '../edits/sequenceDiff.ts';
-import { encodeRelPos, type AiHunkItems } from '../ai/schema.ts';
+import { encodeRelPos, hunkRangeAt, type AiHunkItems } from '../ai/schema.ts';
 import { captureHunkItems, clocksBefore } from '../review/index.ts';
 
 export interface WrittenHunk {
@@ -37,10 +37,11 @@ export function writeAiHunk(doc: Y.Doc, text: Y.Text, start: number, oldLength: 
   }, origin);
   const items = captureHunkItems(text, undo, before);
   undo.destroy();
+  const marks = hunkRangeAt(text, start, i);
   return {
     items,
-    start: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, start, 0)),
-    end: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, i, -1)),
+    start: encodeRelPos(marks.start),
+    end: encodeRelPos(marks.end),
     newText: text.toString().slice(start, i),
     inserted,
   };

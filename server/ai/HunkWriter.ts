@@ -10,7 +10,7 @@
 // in the hunk (lib/review/record.ts) so that a reject is exact after any edit or restart.
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
-import type { AiHunkItems } from '../../lib/ai/schema.ts';
+import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/schema.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import { PlacedText } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
@@ -115,8 +115,7 @@ export class HunkWriter {
       this.undo.destroy();
     }
     return {
-      start: Y.createRelativePositionFromTypeIndex(this.text, startIndex, 0),
-      end: Y.createRelativePositionFromTypeIndex(this.text, endIndex, -1),
+      ...hunkRangeAt(this.text, startIndex, endIndex),
       startIndex,
       endIndex,
       items,
