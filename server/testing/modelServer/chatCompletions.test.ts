@@ -1,19 +1,10 @@
 // Chat Completions SSE and /v1/models, driven by the openai package and raw fetch.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { startModelServer } from './modelServer.ts';
-import type { ModelServer, ModelServerOptions } from './modelServer.ts';
+import { openaiClient, serverPerTest } from './testHelpers.ts';
 
-let server: ModelServer | null = null;
-async function setup(options: ModelServerOptions = {}): Promise<{ s: ModelServer; client: OpenAI }> {
-  server = await startModelServer({ rate: 0, ...options });
-  return { s: server, client: new OpenAI({ apiKey: 'test-key', baseURL: server.httpBaseUrl, maxRetries: 0 }) };
-}
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const setup = serverPerTest();
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 async function collect(stream: AsyncIterable<Chunk>): Promise<Chunk[]> {
@@ -81,7 +72,7 @@ describe('Chat Completions', () => {
     s.setFailure(null);
     s.script({ failure: { kind: 'http', status: 429, retryAfterSeconds: 2 } });
     await assert.rejects(client.chat.completions.create({ model: 'm', messages, stream: true }), (e: unknown) => e instanceof OpenAI.RateLimitError && e.headers?.get('retry-after') === '2');
-    const bad = new OpenAI({ apiKey: 'bad', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const bad = openaiClient(s, 'bad');
     await assert.rejects(bad.chat.completions.create({ model: 'm', messages, stream: true }), OpenAI.AuthenticationError);
     const ok = await collect(await client.chat.completions.create({ model: 'm', messages, stream: true }));
     assert.match(text(ok), /^Echo: /);

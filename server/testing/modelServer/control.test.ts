@@ -1,8 +1,9 @@
 // The test-only control routes: off unless asked for, script turns as JSON, reset, stats.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { startModelServer, type ModelServer } from './modelServer.ts';
+import { openaiClient } from './testHelpers.ts';
 
 async function collect(client: OpenAI): Promise<{ text: string; patch: string }> {
   let text = '';
@@ -19,7 +20,7 @@ describe('control routes', () => {
   let client: OpenAI;
   before(async () => {
     server = await startModelServer({ rate: 0, control: true });
-    client = new OpenAI({ apiKey: 'test-key', baseURL: server.httpBaseUrl, maxRetries: 0 });
+    client = openaiClient(server);
   });
   after(() => server.close());
 

@@ -1,10 +1,9 @@
 // Tokenising, pacing and the bounded recording of sent tokens.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import OpenAI from 'openai';
 import { startModelServer } from './modelServer.ts';
 import { BoundedLog } from './stats.ts';
-import { openClient } from './testHelpers.ts';
+import { openaiClient, openClient } from './testHelpers.ts';
 import { pace, tokenize } from './tokens.ts';
 
 const SAMPLE = 'export function add(a: number, b: number): number {\n    return a + b; // Σ ünïcødé 🙂\n}\n\n\t  trailing   ';
@@ -71,7 +70,7 @@ describe('token rate end to end', () => {
     const s = await startModelServer({ rate: 0 });
     try {
       s.script({ text: 'tok '.repeat(300).trimEnd(), rate: 2000, chunkTokens: 3 });
-      const client = new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl, maxRetries: 0 });
+      const client = openaiClient(s);
       const start = performance.now();
       let n = 0;
       for await (const chunk of await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true })) {

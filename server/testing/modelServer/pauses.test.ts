@@ -2,11 +2,10 @@
 // until released (by id, or all), its bound passes, or the client goes away — on every transport.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
 import { startModelServer, type ModelServer } from './modelServer.ts';
 import { missingMarkers, pausePoints } from './pauses.ts';
 import { pollUntil } from '../poll.ts';
-import { deltas, openClient, sleep } from './testHelpers.ts';
+import { deltas, openaiClient, openClient, sleep } from './testHelpers.ts';
 import { tokenize } from './tokens.ts';
 
 const PATCH = '*** Begin Patch\n*** Update File: a.ts\n@@\n-old line\n+new line one\n+new line two\n+new line three\n*** End Patch\n';
@@ -86,7 +85,7 @@ describe('pauses on the wire', () => {
   });
 
   it('Responses over SSE: several pauses in one turn, each released in turn by response id', async () => {
-    const client = new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const client = openaiClient(s);
     s.script({ text: 'one two three four five six seven', pauseAfterTokens: [2, 5] });
     let text = '';
     let completed = false;
@@ -112,7 +111,7 @@ describe('pauses on the wire', () => {
   });
 
   it('Chat Completions: a pause nobody releases resumes by itself after its bound', async () => {
-    const client = new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const client = openaiClient(s);
     s.script({ text: 'slow and steady wins', pauseAfterTokens: 1, pauseMaxMs: 250 });
     let text = '';
     let finish: string | null = null;
@@ -175,7 +174,7 @@ describe('pauses through the control routes', () => {
   it('scripts a JSON turn with a marker, lists it paused, releases it by id', async () => {
     const res = await post('script', { turns: [{ id: 'hunk2', text: 'Working.', toolCall: { name: 'apply_patch', input: PATCH }, pauseAt: 'two' }] });
     assert.equal(res.status, 200);
-    const client = new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const client = openaiClient(s);
     let patch = '';
     const reading = (async () => {
       for await (const e of await client.responses.create({ model: 'm', input: 'go', stream: true })) {
@@ -212,7 +211,7 @@ describe('pauses through the control routes', () => {
 
   it('reset lets a paused turn go on', async () => {
     await post('script', { turns: [{ text: 'held then finished', pauseAfterTokens: 1 }] });
-    const client = new OpenAI({ apiKey: 'test-key', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const client = openaiClient(s);
     let text = '';
     const reading = (async () => {
       for await (const e of await client.responses.create({ model: 'm', input: 'go', stream: true })) {

@@ -1,21 +1,12 @@
 // Responses over HTTP (SSE and plain JSON), driven by the openai package and raw fetch.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { startModelServer } from './modelServer.ts';
-import type { ModelServer, ModelServerOptions } from './modelServer.ts';
+import { openaiClient, serverPerTest } from './testHelpers.ts';
+import type { Event } from './testHelpers.ts';
 
-let server: ModelServer | null = null;
-async function setup(options: ModelServerOptions = {}): Promise<{ s: ModelServer; client: OpenAI }> {
-  server = await startModelServer({ rate: 0, ...options });
-  return { s: server, client: new OpenAI({ apiKey: 'test-key', baseURL: server.httpBaseUrl, maxRetries: 0 }) };
-}
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const setup = serverPerTest();
 
-type Event = { type: string; [k: string]: any };
 async function collect(stream: AsyncIterable<unknown>): Promise<Event[]> {
   const out: Event[] = [];
   for await (const e of stream) out.push(e as Event);
@@ -100,7 +91,7 @@ describe('Responses over HTTP', () => {
     });
     await assert.rejects(client.responses.create({ model: 'm', input: 'x', stream: true }), OpenAI.InternalServerError);
     await assert.rejects(client.responses.create({ model: 'm', input: 'x', stream: true }), (err: unknown) => err instanceof OpenAI.APIError && err.status === 503);
-    const badKey = new OpenAI({ apiKey: 'nope', baseURL: s.httpBaseUrl, maxRetries: 0 });
+    const badKey = openaiClient(s, 'nope');
     await assert.rejects(badKey.responses.create({ model: 'm', input: 'x', stream: true }), OpenAI.AuthenticationError);
   });
 

@@ -1,7 +1,10 @@
-// Helpers for the model server's own tests: a ResponsesWS client that records what it got.
+// Helpers for the model server's own tests: a server per test with an openai client on it, and a
+// ResponsesWS client that records what it got.
+import { afterEach } from 'node:test';
 import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
-import type { ModelServer } from './modelServer.ts';
+import { startModelServer } from './modelServer.ts';
+import type { ModelServer, ModelServerOptions } from './modelServer.ts';
 
 // Wire events are checked field by field in the tests, so loose typing is the honest type here.
 export type Event = { type: string; [key: string]: any };
@@ -20,9 +23,28 @@ export interface RecordingClient {
 
 export const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
 
+export function openaiClient(server: ModelServer, apiKey = 'test-key'): OpenAI {
+  return new OpenAI({ apiKey, baseURL: server.httpBaseUrl, maxRetries: 0 });
+}
+
+/**
+ * Registers an afterEach that closes the server, and returns the setup each test calls: a model
+ * server (rate 0 unless told) and an openai client on it.
+ */
+export function serverPerTest(): (options?: ModelServerOptions) => Promise<{ s: ModelServer; client: OpenAI }> {
+  let server: ModelServer | null = null;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+  });
+  return async (options = {}) => {
+    server = await startModelServer({ rate: 0, ...options });
+    return { s: server, client: openaiClient(server) };
+  };
+}
+
 export function openClient(server: ModelServer, apiKey = 'test-key'): RecordingClient {
-  const client = new OpenAI({ apiKey, baseURL: server.httpBaseUrl, maxRetries: 0 });
-  const rws = new ResponsesWS(client);
+  const rws = new ResponsesWS(openaiClient(server, apiKey));
   const events: Event[] = [];
   const raw: unknown[] = [];
   const errors: Error[] = [];
