@@ -56,9 +56,6 @@ export const ShareIcon = (p: IconProps) => (
 export const DownloadIcon = (p: IconProps) => (
   <Svg {...p}><path d="M12 3v12M7 10l5 5 5-5" /><path d="M5 21h14" /></Svg>
 );
-export const LinkIcon = (p: IconProps) => (
-  <Svg {...p}><path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" /><path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" /></Svg>
-);
 export const CopyIcon = (p: IconProps) => (
   <Svg {...p}><rect x="9" y="9" width="11" height="11" rx="2" /><path d="M5 15V5a2 2 0 0 1 2-2h10" /></Svg>
 );
@@ -74,9 +71,6 @@ export const UploadIcon = (p: IconProps) => (
 export const ArchiveIcon = (p: IconProps) => (
   <Svg {...p}><rect x="3" y="4" width="18" height="5" rx="1" /><path d="M5 9v10a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V9M10 13h4" /></Svg>
 );
-export const PlusIcon = (p: IconProps) => (
-  <Svg {...p}><path d="M12 5v14M5 12h14" /></Svg>
-);
 export const ArrowRightIcon = (p: IconProps) => (
   <Svg {...p}><path d="M5 12h14M13 6l6 6-6 6" /></Svg>
 );
@@ -91,9 +85,6 @@ export const UserIcon = (p: IconProps) => (
 );
 export const ClockIcon = (p: IconProps) => (
   <Svg {...p}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></Svg>
-);
-export const CloudOffIcon = (p: IconProps) => (
-  <Svg {...p}><path d="M3 3l18 18" /><path d="M8 8a5 5 0 0 0-1 9.9h9.5M20.6 16.4A4 4 0 0 0 17 10h-.5A6 6 0 0 0 11 5.6" /></Svg>
 );
 export const LogoMark = ({ size = 22, ...rest }: IconProps) => (
   <svg width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" {...rest}>
