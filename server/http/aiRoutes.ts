@@ -40,15 +40,8 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit:
 }
 
 function sendAiError(res: ServerResponse, err: AiRequestError): void {
-  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  };
-  if (err.retryAfterMs !== undefined) headers['Retry-After'] = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-  res.writeHead(err.status, headers);
-  res.end(body);
+  const headers: Record<string, number> = err.retryAfterMs === undefined ? {} : { 'Retry-After': Math.max(1, Math.ceil(err.retryAfterMs / 1000)) };
+  sendJson(res, err.status, { error: { code: err.code, message: err.message } }, headers);
 }
 
 /** Line/column of an offset in text (1-based, Monaco's convention). */
