@@ -4,9 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import type { AiSelection } from '../../lib/ai/schema.ts';
-import { authorize } from '../access/authorize.ts';
 import { AiRequestError } from '../ai/AiService.ts';
-import type { ApiDeps } from './sessionRoutes.ts';
+import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
 
 export const MAX_PROMPT_CHARS = 20_000;
@@ -33,8 +32,7 @@ const AskBody = z.object({
 const CancelBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
 
 async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit: boolean) {
-  const result = await authorize(deps.storage, deps.config.secret, id, bearerToken(req));
-  if (!result.ok) throw new HttpError(result.status, result.code, result.message);
+  const result = await requireAccess(deps, id, bearerToken(req));
   if (needEdit && result.role !== 'edit') throw new HttpError(403, 'read_only', 'viewers cannot ask the AI or stop it; use an edit link');
   return result;
 }

@@ -6,8 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { normalisePath } from '../../lib/schema.ts';
 import { applyReview, ReviewError, type ReviewRequest } from '../../lib/review/index.ts';
-import { authorize } from '../access/authorize.ts';
-import type { ApiDeps } from './sessionRoutes.ts';
+import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
 import { log } from '../log.ts';
 
@@ -28,8 +27,7 @@ const STATUS: Record<string, number> = {
 };
 
 export async function review(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
-  const access = await authorize(deps.storage, deps.config.secret, id, bearerToken(req));
-  if (!access.ok) throw new HttpError(access.status, access.code, access.message);
+  const access = await requireAccess(deps, id, bearerToken(req));
   if (access.role !== 'edit') throw new HttpError(403, 'read_only', 'viewers cannot keep or reject AI changes; use an edit link');
   const parsed = ReviewBody.safeParse(await readJsonBody(req, MAX_REVIEW_BODY_BYTES));
   if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));

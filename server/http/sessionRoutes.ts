@@ -90,7 +90,8 @@ export async function createSession(req: IncomingMessage, res: ServerResponse, d
   sendJson(res, 201, body);
 }
 
-async function access(req: IncomingMessage, deps: ApiDeps, id: string, token: string | null) {
+/** authorize() for the HTTP routes: a refusal is thrown as its HTTP error. */
+export async function requireAccess(deps: ApiDeps, id: string, token: string | null) {
   const result = await authorize(deps.storage, deps.config.secret, id, token);
   if (!result.ok) throw new HttpError(result.status, result.code, result.message);
   return result;
@@ -98,7 +99,7 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, token: st
 
 export async function sessionInfo(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   const token = bearerToken(req);
-  const { role, session } = await access(req, deps, id, token);
+  const { role, session } = await requireAccess(deps, id, token);
   const origins = originsOf(req, deps.config.publicUrl);
   const body: SessionInfoResponse = {
     id,
@@ -110,14 +111,14 @@ export async function sessionInfo(req: IncomingMessage, res: ServerResponse, dep
 }
 
 export async function sessionFiles(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
-  await access(req, deps, id, bearerToken(req));
+  await requireAccess(deps, id, bearerToken(req));
   const body: FilesResponse = { files: await deps.rooms.withDoc(id, readFiles) };
   sendJson(res, 200, body);
 }
 
 /** Both share links, for people holding the edit link (a view link must not lead to an edit link). */
 export async function sessionLinks(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
-  const { role } = await access(req, deps, id, bearerToken(req));
+  const { role } = await requireAccess(deps, id, bearerToken(req));
   if (role !== 'edit') throw new HttpError(403, 'read_only', 'only editors can see the share links; ask an editor for them');
   const origins = originsOf(req, deps.config.publicUrl);
   const body: SessionLinksResponse = {
@@ -135,7 +136,7 @@ export async function sessionZip(
   id: string,
   query: URLSearchParams,
 ): Promise<void> {
-  const { session } = await access(req, deps, id, bearerToken(req) ?? query.get('token'));
+  const { session } = await requireAccess(deps, id, bearerToken(req) ?? query.get('token'));
   const files = await deps.rooms.withDoc(id, readFiles);
   const entries: Record<string, Uint8Array> = {};
   for (const [path, content] of Object.entries(files)) entries[path] = strToU8(content);
