@@ -9,6 +9,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
+import { applyStoredRoom } from '../storage/replay.ts';
 import { documentTooLarge, malformed } from './errors.ts';
 import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
@@ -88,10 +89,7 @@ export class Room {
     this.logBytes = stored.bytes - this.snapshotBytes;
     this.updatesSinceCompact = stored.updates.length;
     // Loaded before any listener exists: replaying stored state must not be appended again.
-    this.doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD_ORIGIN);
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
-    }, LOAD_ORIGIN);
+    applyStoredRoom(this.doc, stored, LOAD_ORIGIN);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocUpdate);

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import type { Storage } from '../storage/Storage.ts';
+import { applyStoredRoom } from '../storage/replay.ts';
 import { Connection } from './Connection.ts';
 import { Room } from './Room.ts';
 import { log } from '../log.ts';
@@ -161,8 +162,7 @@ export class RoomManager {
     const stored = await this.storage.loadRoom(id);
     const doc = new Y.Doc();
     try {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
+      applyStoredRoom(doc, stored);
       return read(doc);
     } finally {
       doc.destroy();

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { SqliteStorage } from './SqliteStorage.ts';
+import { applyStoredRoom } from './replay.ts';
 import { tempDataDir } from '../testing/harness.ts';
 
 function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
   const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  applyStoredRoom(doc, stored);
   return doc;
 }
 
