@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
-import { aiRunOrderOf, aiRunsOf, encodeRelPos, readThread } from '../../lib/ai/schema.ts';
-import { captureHunkItems, clocksBefore, pendingHunks } from '../../lib/review/index.ts';
+import { aiRunOrderOf, aiRunsOf, readThread } from '../../lib/ai/schema.ts';
+import { pendingHunks } from '../../lib/review/index.ts';
+import { writeAiHunk } from '../../lib/testing/aiHunk.ts';
 import { connect, createSession, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 
@@ -21,23 +22,12 @@ function writeAsAi(doc: Y.Doc, file: string, oldText: string, newText: string): 
   const text = filesOf(doc).get(file)!;
   const start = text.toString().indexOf(oldText);
   const origin = { kind: 'ai', runId: 'r1', hunkId: 'r1:1' };
-  const undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
-  const beforeClocks = clocksBefore(doc, text, start, start + oldText.length);
-  let i = start;
-  doc.transact(() => {
-    for (const op of diffText(oldText, newText)) {
-      if (op.type === 'retain') i += op.count;
-      else if (op.type === 'delete') text.delete(i, op.count);
-      else { text.insert(i, op.text); i += op.text.length; }
-    }
-  }, origin);
-  const items = captureHunkItems(text, undo, beforeClocks);
-  undo.destroy();
+  const written = writeAiHunk(doc, text, start, oldText.length, diffText(oldText, newText), origin);
   doc.transact(() => {
     const run = new Y.Map<unknown>();
     const hunk = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries({ id: 'r1:1', file, op: 'update', status: 'applied', review: 'pending', oldText, newText, items,
-      start: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, start, 0)), end: encodeRelPos(Y.createRelativePositionFromTypeIndex(text, i, -1)) })) hunk.set(k, v);
+    for (const [k, v] of Object.entries({ id: 'r1:1', file, op: 'update', status: 'applied', review: 'pending', oldText, newText, items: written.items,
+      start: written.start, end: written.end })) hunk.set(k, v);
     for (const [k, v] of Object.entries({ id: 'r1', status: 'done', aiClientId: doc.clientID, model: 'm' })) run.set(k, v);
     run.set('hunks', Y.Array.from([hunk]));
     aiRunsOf(doc).set('r1', run);
