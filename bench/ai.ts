@@ -14,7 +14,8 @@ import { runStream, type StreamRun } from './ai/stream.ts';
 import { runTtft, type TtftSample } from './ai/ttft.ts';
 import { runUpstreamBytes, type BytesResult } from './ai/upstreamBytes.ts';
 
-const RATES = [1000, 5000, 10000, 20000];
+// BENCH_AI_RATES=1000,20000 measures only those rates (while iterating on one case).
+const RATES = process.env.BENCH_AI_RATES?.trim() ? process.env.BENCH_AI_RATES.split(',').map((r) => Number(r.trim())).filter((r) => r > 0) : [1000, 5000, 10000, 20000];
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const log = (line: string) => console.log(line);
 
