@@ -26,11 +26,13 @@ export interface AiPanelProps {
   onReveal: () => void;
 }
 
+// Static dots: an endless animation while the AI works makes the compositor redraw the page every
+// frame for as long as it writes, which on a machine without a GPU competes with the text itself.
 const PRESENCE_STYLE: Record<string, string> = {
   idle: 'bg-zinc-500',
   queued: 'bg-amber-400',
-  thinking: 'bg-violet-400 animate-pulse',
-  editing: 'bg-violet-400 animate-pulse',
+  thinking: 'bg-violet-400 ring-2 ring-violet-400/30',
+  editing: 'bg-violet-400 ring-2 ring-violet-400/30',
   error: 'bg-red-400',
 };
 

@@ -114,7 +114,7 @@ export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: Ai
           className={`flex items-center gap-1 rounded px-1.5 py-px text-[10px] font-medium ${STATUS_STYLE[run.status]}`}
           data-testid="ai-run-status"
         >
-          {live && run.status !== 'queued' && <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
+          {live && run.status !== 'queued' && <span className="h-1.5 w-1.5 rounded-full bg-current" />}
           {statusText(run)}
         </span>
         {live && canStop && (

@@ -1,6 +1,6 @@
 'use client';
 // The Monaco editor for the open files. One editor instance; each open file has its own model,
-// y-monaco binding and per-person undo history (FileBinding). Switching tabs swaps models and
+// binding to its Y.Text and per-person undo history (FileBinding). Switching tabs swaps models and
 // keeps each file's scroll and cursor.
 import { useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
@@ -79,7 +79,8 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       lineHeight: 20,
       // Room above the first line for remote name labels.
       padding: { top: 18, bottom: 12 },
-      minimap: { enabled: true, renderCharacters: false, scale: 1 },
+      // Section headers make the minimap scan the file's text on every change it draws.
+      minimap: { enabled: true, renderCharacters: false, scale: 1, showRegionSectionHeaders: false, showMarkSectionHeaders: false },
       scrollBeyondLastLine: false,
       smoothScrolling: true,
       cursorBlinking: 'smooth',
@@ -187,7 +188,7 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       for (const path of openPaths) {
         const ytext = files.get(path);
         if (ytext && !map.has(path)) {
-          map.set(path, new FileBinding(modules.monaco, modules.yMonaco, editor, awareness, path, ytext));
+          map.set(path, new FileBinding(modules.monaco, editor, awareness, path, ytext));
         }
       }
       const target = activePath ? map.get(activePath) : undefined;

@@ -1,15 +1,12 @@
 'use client';
-// One open file: its Monaco model, the y-monaco binding to its Y.Text, and this person's own
+// One open file: its Monaco model, the binding to its Y.Text (MonacoYBinding), and this person's own
 // undo history for it. A Y.UndoManager tracking only this binding's origin means Ctrl+Z never
 // reverts what someone else (or the AI) typed, which Monaco's own undo stack cannot guarantee.
 import * as Y from 'yjs';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
-import { cursorAwareness } from './cursorAwareness.ts';
-import { bindingEditor } from './bindingEditor.ts';
-
-type YMonaco = typeof import('y-monaco');
+import { MonacoYBinding } from './MonacoYBinding.ts';
 
 /** Keystrokes closer together than this become one undo step. */
 const UNDO_CAPTURE_MS = 500;
@@ -20,14 +17,13 @@ export class FileBinding {
   readonly model: MonacoEditor.ITextModel;
   readonly undoManager: Y.UndoManager;
   viewState: MonacoEditor.ICodeEditorViewState | null = null;
-  private readonly binding: InstanceType<YMonaco['MonacoBinding']>;
+  private readonly binding: MonacoYBinding;
   private readonly editor: MonacoEditor.IStandaloneCodeEditor;
   private readonly onUndoApplied: (event: Y.YTextEvent) => void;
   private destroyed = false;
 
   constructor(
     monaco: Monaco,
-    yMonaco: YMonaco,
     editor: MonacoEditor.IStandaloneCodeEditor,
     awareness: Awareness,
     path: string,
@@ -42,7 +38,7 @@ export class FileBinding {
     // fills it from the Y.Text, so there is exactly one source of truth.
     this.model = monaco.editor.createModel('', languageFor(monaco, path), uri);
     this.model.setEOL(monaco.editor.EndOfLineSequence.LF);
-    this.binding = new yMonaco.MonacoBinding(ytext, this.model, new Set([bindingEditor(editor)]), cursorAwareness(awareness));
+    this.binding = new MonacoYBinding(monaco, ytext, this.model, editor, awareness);
     this.undoManager = new Y.UndoManager(ytext, {
       trackedOrigins: new Set([this.binding]),
       captureTimeout: UNDO_CAPTURE_MS,

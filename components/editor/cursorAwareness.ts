@@ -1,10 +1,8 @@
 'use client';
-// What y-monaco sees of the room's awareness: every state as published, except that a
-// `selection` it cannot resolve safely is dropped. Awareness comes from other browsers (and the
-// AI peer); y-monaco's remote-cursor renderer dereferences `anchor.item` / `anchor.type` without
-// checks, so one malformed or differently shaped position (a field left out instead of null)
-// would throw on every awareness change in every page. Positions are rebuilt through Yjs's own
-// JSON reader, which yields the exact shape y-monaco expects.
+// A remote caret as the editor binding may read it: awareness comes from other browsers (and the
+// AI peer), and Yjs dereferences `anchor.item` / `anchor.type` without checks, so one malformed or
+// differently shaped position (a field left out instead of null) would throw on every awareness
+// change in every page. Positions are rebuilt through Yjs's own JSON reader, or dropped.
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 
@@ -35,32 +33,4 @@ export function sanitizeCursorState(state: State): State {
   const anchor = position(sel.anchor);
   const head = position(sel.head);
   return { ...state, selection: anchor && head ? { anchor, head } : null };
-}
-
-/**
- * An Awareness look-alike for y-monaco's MonacoBinding: reads go through sanitizeCursorState
- * (cached per state object: awareness replaces the object on every update), writes and events
- * go to the real awareness.
- */
-export function cursorAwareness(awareness: Awareness): Awareness {
-  const cache = new WeakMap<State, State>();
-  const view = {
-    getStates(): Map<number, State> {
-      const out = new Map<number, State>();
-      awareness.getStates().forEach((state, clientId) => {
-        if (clientId === awareness.clientID) {
-          out.set(clientId, state);
-          return;
-        }
-        let safe = cache.get(state);
-        if (!safe) cache.set(state, (safe = sanitizeCursorState(state)));
-        out.set(clientId, safe);
-      });
-      return out;
-    },
-    setLocalStateField: (field: string, value: unknown) => awareness.setLocalStateField(field, value),
-    on: (name: string, fn: (...args: unknown[]) => void) => awareness.on(name, fn),
-    off: (name: string, fn: (...args: unknown[]) => void) => awareness.off(name, fn),
-  };
-  return view as unknown as Awareness;
 }

@@ -69,3 +69,27 @@ export class DecorationDiff {
     this.set([]);
   }
 }
+
+/** Do the decorations `ids` (read back from the model) already show exactly `next`, in order? */
+export function sameDecorations(model: MonacoEditor.ITextModel, ids: string[], next: Deco[]): boolean {
+  if (ids.length !== next.length) return false;
+  for (let i = 0; i < ids.length; i++) {
+    const range = model.getDecorationRange(ids[i]);
+    const options = model.getDecorationOptions(ids[i]);
+    const want = next[i];
+    if (!range || !options) return false;
+    if (
+      range.startLineNumber !== want.range.startLineNumber ||
+      range.startColumn !== want.range.startColumn ||
+      range.endLineNumber !== want.range.endLineNumber ||
+      range.endColumn !== want.range.endColumn
+    ) {
+      return false;
+    }
+    const o = want.options;
+    if ((options.className ?? null) !== (o.className ?? null)) return false;
+    if ((options.afterContentClassName ?? null) !== (o.afterContentClassName ?? null)) return false;
+    if ((options.beforeContentClassName ?? null) !== (o.beforeContentClassName ?? null)) return false;
+  }
+  return true;
+}

@@ -1,14 +1,15 @@
 'use client';
 // Styles for review decorations, ghost lines and hunk bars inside Monaco. Injected once per page
 // from here rather than the global stylesheet so the editor's review look lives with its code.
+// Nothing here animates: a streaming hunk marks every visible line it writes, and an animation per
+// line would make the page paint and composite every frame for as long as the AI writes.
 const CSS = `
 .tdm-ai-ins { background: rgba(52, 211, 153, 0.16); border-radius: 2px; }
 .tdm-ai-line { background: rgba(52, 211, 153, 0.06); }
 .tdm-ai-gutter { border-left: 3px solid #34d399; margin-left: 3px; }
-.tdm-ai-gutter-streaming { border-left: 3px solid #a78bfa; margin-left: 3px; animation: tdm-pulse 1.2s ease-in-out infinite; }
+.tdm-ai-gutter-streaming { border-left: 3px solid #a78bfa; margin-left: 3px; }
 .tdm-human-ins { background: rgba(251, 191, 36, 0.16); border-bottom: 1px dashed rgba(251, 191, 36, 0.8); }
 .tdm-ai-kept-gutter { border-left: 2px solid rgba(139, 92, 246, 0.45); margin-left: 4px; }
-@keyframes tdm-pulse { 50% { opacity: 0.35; } }
 .tdm-hunk { position: absolute; font-family: var(--font-sans, system-ui); pointer-events: none; }
 .tdm-hunk-bar { pointer-events: auto; display: flex; align-items: center; gap: 6px; height: 24px; margin: 1px 0;
   padding: 0 4px 0 8px; width: max-content; max-width: 100%; border-radius: 6px; font-size: 11px; color: #d4d4d8;

@@ -42,15 +42,14 @@ export function FollowBar({ follow, activeAi }: { follow: Follow; activeAi: AiPr
   }
   const runKey = activeAi ? activeAi.runId ?? `ai-${activeAi.clientId}` : null;
   if (!activeAi || runKey === dismissedRun) return null;
+  // No backdrop blur and no endless animation: this sits over the editor while the AI writes, and
+  // either would make the page repaint (blur) or recomposite (ping) on every frame.
   return (
     <div
-      className="absolute right-4 top-3 z-30 flex animate-pop-in items-center gap-2 rounded-lg border border-violet-400/30 bg-[#1b1730]/95 py-1.5 pl-3 pr-1.5 text-xs text-violet-100 shadow-xl shadow-black/40 backdrop-blur"
+      className="absolute right-4 top-3 z-30 flex animate-pop-in items-center gap-2 rounded-lg border border-violet-400/30 bg-[#1b1730] py-1.5 pl-3 pr-1.5 text-xs text-violet-100 shadow-xl shadow-black/40"
       data-testid="follow-ai-offer"
     >
-      <span className="relative flex h-2 w-2">
-        <span className="absolute inline-flex h-full w-full animate-ping rounded-full bg-violet-400 opacity-60" />
-        <span className="relative inline-flex h-2 w-2 rounded-full bg-violet-400" />
-      </span>
+      <span className="inline-flex h-2 w-2 rounded-full bg-violet-400 ring-2 ring-violet-400/30" />
       <span>
         {activeAi.name} is {activeAi.status === 'editing' ? 'editing' : 'thinking'}
         {activeAi.file ? <span className="font-mono text-violet-300"> · {activeAi.file}</span> : null}

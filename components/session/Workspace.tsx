@@ -119,7 +119,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
     {
       id: 'ai',
       label: 'AI',
-      badge: aiPeer?.status === 'thinking' || aiPeer?.status === 'editing' ? <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-violet-400" /> : null,
+      badge: aiPeer?.status === 'thinking' || aiPeer?.status === 'editing' ? <span className="h-1.5 w-1.5 rounded-full bg-violet-400" /> : null,
       content: (
         <AiPanel
           doc={doc}

@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Role } from '@/lib/schema.ts';
 import { batchRemoteUpdates } from './batchedPersistence.ts';
+import { applyUpdatesPerFrame } from './frameUpdates.ts';
 
 export type ConnectionStatus = 'connecting' | 'synced' | 'offline' | 'reconnecting' | 'refused';
 
@@ -46,6 +47,7 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       // tab would otherwise receive edits without the server's checks.
       disableBc: true,
     });
+    const perFrame = applyUpdatesPerFrame(provider);
     // y-websocket applies what the server sends with the provider as the transaction origin.
     const releaseStore = batchRemoteUpdates(doc, persistence, provider);
     let state: Collab = {
@@ -98,6 +100,7 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       provider.off('sync', onSync);
       provider.off('connection-close', refresh);
       provider.off('closed', onClosed);
+      perFrame.release();
       provider.destroy();
       releaseStore();
       void persistence.destroy();
