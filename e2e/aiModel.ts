@@ -17,7 +17,7 @@ export interface Turn {
   id?: string;
   /**
    * Where the model stops and waits, silent with the connection open, until `releaseModel`
-   * (or 60 s): after N output tokens, or right after the first occurrence of a text. This is how
+   * (or PAUSE_MAX_MS): after N output tokens, or right after the first occurrence of a text. This is how
    * a spec acts "while the AI is still writing" without racing the token rate.
    */
   pauseAfterTokens?: number | number[];
@@ -34,8 +34,15 @@ export async function resetModel(request: APIRequestContext): Promise<void> {
   expect(res.status()).toBe(200);
 }
 
+/**
+ * A paused turn waits for the spec, however slow a loaded machine makes the person's action
+ * (the model server's own bound is 60 s); Tandem's stall bound is above this (playwright.config).
+ */
+const PAUSE_MAX_MS = 300_000;
+
 export async function scriptModel(request: APIRequestContext, ...turns: Turn[]): Promise<void> {
-  const res = await request.post(`${MODEL_URL}/__control/script`, { data: { turns } });
+  const data = { turns: turns.map((t) => ({ pauseMaxMs: PAUSE_MAX_MS, ...t })) };
+  const res = await request.post(`${MODEL_URL}/__control/script`, { data });
   expect(res.status(), await res.text()).toBe(200);
 }
 
@@ -83,7 +90,7 @@ export async function waitPaused(request: APIRequestContext, id: string, nth = 1
         const stats = await modelStats(request);
         return stats.pauses.reached >= nth && stats.paused.some((p) => p.turn === id);
       },
-      { message: `the model paused (${id}, pause ${nth})`, timeout: 30_000, intervals: [50] },
+      { message: `the model paused (${id}, pause ${nth})`, intervals: [50] },
     )
     .toBe(true);
   // A pause that ran out its bound would have let the run go on by itself: the spec would no

@@ -39,7 +39,6 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('following the AI opens each file it edits and keeps its caret in view', async ({ request, person }) => {
-  test.setTimeout(90_000);
   // The model holds before its first token (Ben takes the offer to follow), after its line in
   // src/a.ts, and with src/long.ts half written: each check below happens mid-run on any machine.
   const { people: [ada, ben] } = await startSessionWithModel(request, person, { title: 'Follow the AI', files: SEED }, {
@@ -63,16 +62,16 @@ test('following the AI opens each file it edits and keeps its caret in view', as
 
   // The AI edits src/a.ts: Ben's editor is there while it writes.
   await waitPaused(request, 'follow', 2);
-  await expect.poll(() => ben.modelText('src/a.ts').then((t) => (t ?? '').includes('the AI changed this')), { timeout: 20_000 }).toBe(true);
-  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/a.ts');
+  await expect.poll(() => ben.modelText('src/a.ts').then((t) => (t ?? '').includes('the AI changed this'))).toBe(true);
+  await expect.poll(() => ben.activeModelPath(), { intervals: [50] }).toBe('src/a.ts');
   expect(await isPaused(request, 'follow'), 'the AI is still writing src/a.ts').toBe(true);
   await releaseModel(request, 'follow');
 
   // Then src/long.ts: Ben's view switches and scrolls down to the AI's caret, while it writes.
   await waitPaused(request, 'follow', 3);
-  await expect.poll(() => ben.modelText('src/long.ts').then((t) => (t ?? '').includes('added3 =')), { timeout: 20_000 }).toBe(true);
-  await expect.poll(() => ben.activeModelPath(), { timeout: 20_000, intervals: [50] }).toBe('src/long.ts');
-  await expect.poll(() => lineVisible(ben, 281), { timeout: 20_000, intervals: [50] }).toBe(true);
+  await expect.poll(() => ben.modelText('src/long.ts').then((t) => (t ?? '').includes('added3 ='))).toBe(true);
+  await expect.poll(() => ben.activeModelPath(), { intervals: [50] }).toBe('src/long.ts');
+  await expect.poll(() => lineVisible(ben, 281), { intervals: [50] }).toBe(true);
   const midRun = (await ben.modelText('src/long.ts')) ?? '';
   expect(midRun.includes('added1 =') && !midRun.includes('added8 ='), 'src/long.ts is half written').toBe(true);
   expect(await lineVisible(ben, 1)).toBe(false);
@@ -81,7 +80,7 @@ test('following the AI opens each file it edits and keeps its caret in view', as
   await ben.screenshot('follow-ai');
   await releaseModel(request, 'follow');
 
-  await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done');
   // Esc hands the view back.
   await ben.page.keyboard.press('Escape');
   await expect(ben.page.getByTestId('follow-indicator')).toHaveCount(0);

@@ -26,8 +26,8 @@ test('an offline person’s edits survive a reload and merge after reconnect', a
   await expect.poll(() => ada.modelText('log.txt')).toBe('start\nada offline\n');
   await expect.poll(() => bob.modelText('log.txt')).toBe('bob online\nstart\n');
 
-  // Reload while still offline: the edit comes back from IndexedDB.
-  await ada.page.waitForTimeout(500);
+  // Reload while still offline, once the edit is stored: it comes back from IndexedDB.
+  await expect.poll(() => ada.storedLocally('ada offline')).toBe(true);
   await ada.page.reload();
   await ada.waitForEditorReady();
   await expect.poll(() => ada.modelText('log.txt')).toBe('start\nada offline\n');
