@@ -7,6 +7,7 @@ import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { MonacoYBinding } from './MonacoYBinding.ts';
+import { registerTextModel } from '@/components/review/textViews.ts';
 
 /** Keystrokes closer together than this become one undo step. */
 const UNDO_CAPTURE_MS = 500;
@@ -20,6 +21,7 @@ export class FileBinding {
   private readonly binding: MonacoYBinding;
   private readonly editor: MonacoEditor.IStandaloneCodeEditor;
   private readonly onUndoApplied: (event: Y.YTextEvent) => void;
+  private readonly unregister: () => void;
   private destroyed = false;
 
   constructor(
@@ -39,6 +41,7 @@ export class FileBinding {
     this.model = monaco.editor.createModel('', languageFor(monaco, path), uri);
     this.model.setEOL(monaco.editor.EndOfLineSequence.LF);
     this.binding = new MonacoYBinding(monaco, ytext, this.model, editor, awareness);
+    this.unregister = registerTextModel(ytext, this.model);
     this.undoManager = new Y.UndoManager(ytext, {
       trackedOrigins: new Set([this.binding]),
       captureTimeout: UNDO_CAPTURE_MS,
@@ -75,6 +78,7 @@ export class FileBinding {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.unregister();
     this.ytext.unobserve(this.onUndoApplied);
     this.undoManager.destroy();
     this.binding.destroy();

@@ -143,7 +143,7 @@ export class ReviewLayer {
     // While a run writes, its hunks have no range yet: highlight by the characters' author.
     const live = this.cache.liveClients();
     if (live.size > 0) {
-      for (const run of clientRuns(text)) if (live.has(run.client)) markAi(run.start, run.end, true);
+      for (const run of clientRuns(text, live)) markAi(run.start, run.end, true);
     }
     const lines = [...aiLines.keys()].sort((a, b) => a - b);
     for (let i = 0; i < lines.length; ) {

@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import { aiRunOrderOf, aiRunsOf, isFinished, readRun, type AiRunView } from '@/lib/ai/schema.ts';
 import { aiClientsOf, computeHunk, type HunkState } from '@/lib/review/hunks.ts';
 import { docVersions, type DocVersions } from './docVersions.ts';
+import { textViewOf } from './textViews.ts';
 
 interface RunEntry {
   run: AiRunView;
@@ -64,7 +65,7 @@ export class PendingCache {
       for (const h of run.hunks) {
         if (h.status !== 'applied' || h.review !== 'pending') continue;
         const old = previous.get(h.id);
-        let state = old && !stale(h.file) ? old : computeHunk(this.doc, run, h, clients);
+        let state = old && !stale(h.file) ? old : computeHunk(this.doc, run, h, clients, textViewOf);
         if (old && state !== old && sameHunk(old, state)) state = old;
         if (state !== old) changed = true;
         next.push(state);

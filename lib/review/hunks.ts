@@ -66,13 +66,31 @@ export function isPersonTyped(items: AiHunkItems | null, aiClients: Set<number>,
   return !before || clock >= before[1];
 }
 
-function lineAt(content: string, offset: number): number {
-  let line = 1;
-  for (let i = content.indexOf('\n'); i !== -1 && i < offset; i = content.indexOf('\n', i + 1)) line++;
-  return line;
+/**
+ * What computeHunk reads of a file's text besides its items: 1-based line of an offset, and a
+ * slice. By default from the whole text (a copy of the file per call); an editor that already
+ * holds the same text answers both without reading the file (see components/review/pendingCache).
+ */
+export interface TextView {
+  lineAt(offset: number): number;
+  slice(start: number, end: number): string;
 }
 
-export function computeHunk(doc: Y.Doc, run: AiRunView, hunk: AiHunkView, aiClients = aiClientsOf(doc, run)): HunkState {
+function contentView(text: Y.Text): TextView {
+  let content: string | null = null;
+  const get = () => (content ??= text.toString());
+  return {
+    lineAt(offset) {
+      const c = get();
+      let line = 1;
+      for (let i = c.indexOf('\n'); i !== -1 && i < offset; i = c.indexOf('\n', i + 1)) line++;
+      return line;
+    },
+    slice: (start, end) => get().slice(start, end),
+  };
+}
+
+export function computeHunk(doc: Y.Doc, run: AiRunView, hunk: AiHunkView, aiClients = aiClientsOf(doc, run), viewOf?: (text: Y.Text) => TextView | null): HunkState {
   const base: HunkState = {
     runId: run.id, hunkId: hunk.id, file: hunk.file, op: hunk.op, status: hunk.status, review: hunk.review,
     model: run.model, range: null, startLine: null, endLine: null, aiSpans: [], aiChars: 0, personSpans: [],
@@ -87,7 +105,7 @@ export function computeHunk(doc: Y.Doc, run: AiRunView, hunk: AiHunkView, aiClie
   const text = filesOf(doc).get(hunk.file);
   if (!located || !text || located.text !== text) return base;
   const { start, end } = located;
-  const content = text.toString();
+  const view = viewOf?.(text) ?? contentView(text);
   const ai: Span[] = [];
   const person: Span[] = [];
   for (const it of itemsIn(text, start, end)) {
@@ -101,9 +119,9 @@ export function computeHunk(doc: Y.Doc, run: AiRunView, hunk: AiHunkView, aiClie
   }
   const aiSpans = mergeSpans(ai);
   const personSpans = mergeSpans(person);
-  const startLine = lineAt(content, start);
-  const endLine = end > start ? lineAt(content, end - 1) : startLine;
-  const diff = lineDiff(hunk.oldText, content.slice(start, end));
+  const startLine = view.lineAt(start);
+  const endLine = end > start ? view.lineAt(end - 1) : startLine;
+  const diff = lineDiff(hunk.oldText, view.slice(start, end));
   return {
     ...base,
     range: { start, end },

@@ -32,26 +32,39 @@ export function visibleItems(text: Y.Text): VisibleItem[] {
   return out;
 }
 
-/** Runs of visible characters by the same client, merged across item boundaries. */
-export function clientRuns(text: Y.Text): ClientRun[] {
+/**
+ * Runs of visible characters by the same client, merged across item boundaries; with `clients`,
+ * only the runs of those clients. Walks the items without building a list of all of them: called
+ * once per frame while the AI writes.
+ */
+export function clientRuns(text: Y.Text, clients?: ReadonlySet<number>): ClientRun[] {
   const out: ClientRun[] = [];
-  for (const item of visibleItems(text)) {
+  let index = 0;
+  for (let item = text._start; item; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const start = index;
+    index += item.length;
+    const client = item.id.client;
+    if (clients && !clients.has(client)) continue;
     const last = out.at(-1);
-    if (last && last.client === item.client && last.end === item.start) last.end = item.end;
-    else out.push({ client: item.client, start: item.start, end: item.end });
+    if (last && last.client === client && last.end === start) last.end = index;
+    else out.push({ client, start, end: index });
   }
   return out;
 }
 
-/** The visible items of a text overlapping [start, end), clipped to it. */
+/** The visible items of a text overlapping [start, end), clipped to it (the walk stops at `end`). */
 export function itemsIn(text: Y.Text, start: number, end: number): VisibleItem[] {
   const out: VisibleItem[] = [];
-  for (const it of visibleItems(text)) {
-    if (it.end <= start) continue;
-    if (it.start >= end) break;
-    const s = Math.max(start, it.start);
-    const e = Math.min(end, it.end);
-    out.push({ client: it.client, clock: it.clock + (s - it.start), start: s, end: e });
+  let index = 0;
+  for (let item = text._start; item && index < end; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const itStart = index;
+    index += item.length;
+    if (index <= start) continue;
+    const s = Math.max(start, itStart);
+    const e = Math.min(end, index);
+    out.push({ client: item.id.client, clock: item.id.clock + (s - itStart), start: s, end: e });
   }
   return out;
 }
