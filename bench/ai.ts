@@ -70,6 +70,17 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
       const cwd = await app();
       return withServer(() => startTandem({ next: true, cwd, env: model.tandemEnv('websocket') }), fn);
     };
+    // One case failing (a page falling too far behind on a loaded machine) must not cost the
+    // figures of the others; the process still exits non-zero.
+    const attempt = async <T>(name: string, fn: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await fn();
+      } catch (err) {
+        console.error(`  ai ${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        process.exitCode = 1;
+        return [];
+      }
+    };
     if (run.has('stream')) {
       console.log(`\nai: streaming an apply_patch hunk into a file people A and B have open (production build), ${RATES.join(', ')} tok/s`);
       stream = await withPages((server) => runStream(model, server, { quick: options.quick, rates: RATES, log }));
@@ -85,19 +96,19 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
     let watcher: WatcherRun[] = [];
     if (run.has('watcher')) {
       console.log(`\nai: watcher — ${CASE_RATE} tok/s into a ${WATCHER_LINES.join(' / ')}-line file that holds a pending AI hunk, A and B watching`);
-      watcher = await withPages((server) => runWatcher(model, server, { quick: options.quick, rate: CASE_RATE, log }));
+      watcher = await attempt('watcher', () => withPages((server) => runWatcher(model, server, { quick: options.quick, rate: CASE_RATE, log })));
       console.log(`  load ${load()}`);
     }
     let typing: TypingRun[] = [];
     if (run.has('typing')) {
       console.log(`\nai: person A types into the file the AI streams into at ${CASE_RATE} tok/s; A→B against the same typing without the AI`);
-      typing = await withPages((server) => runTyping(model, server, { quick: options.quick, rate: CASE_RATE, log }));
+      typing = await attempt('typing', () => withPages((server) => runTyping(model, server, { quick: options.quick, rate: CASE_RATE, log })));
       console.log(`  load ${load()}`);
     }
     let open: OpenRun[] = [];
     if (run.has('open')) {
       console.log(`\nai: a 100,000-line file opens to editable`);
-      open = await withPages((server) => runOpenLarge(server, { log }));
+      open = await attempt('open', () => withPages((server) => runOpenLarge(server, { log })));
       console.log(`  load ${load()}`);
     }
     const reps = options.reps ?? (options.quick ? 30 : 60);
