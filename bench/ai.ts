@@ -5,23 +5,35 @@
 // text in the remote Monaco model (p50/p99). 3: time to first token through Tandem vs directly
 // from the model server with the same provider code and transport. 4: bytes sent upstream on a
 // follow-up turn with a 100 KB file, chained (WebSocket) vs full input (HTTP, cache miss).
+// Issue 7, the watching page: per-update cost (per remote transaction and per animation frame),
+// the 1k tok/s hunk into a 200- and a 5,000-line file holding a pending hunk, person A typing
+// while the AI streams into the same file, and a 100,000-line file opening to editable.
 import { loadavg } from 'node:os';
 import { startTandem, type ServerChild } from './lib/servers.ts';
 import { snapshotBuild } from './lib/buildSnapshot.ts';
-import { fmt, median, printTable, summarize, type Summary } from './lib/stats.ts';
+import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
 import { startModel } from './ai/modelHandle.ts';
 import { runStream, type StreamRun } from './ai/stream.ts';
 import { runTtft, type TtftSample } from './ai/ttft.ts';
 import { runUpstreamBytes, type BytesResult } from './ai/upstreamBytes.ts';
+import { runWatcher, WATCHER_LINES, type WatcherRun } from './ai/watcher.ts';
+import { runTyping, type TypingRun } from './ai/typing.ts';
+import { runOpenLarge, type OpenRun } from './ai/openLarge.ts';
+import { printOpen, printStreamCases, printTargets, printTyping, watcherCase, type CaseFigures, type Target } from './ai/report.ts';
 
 // BENCH_AI_RATES=1000,20000 measures only those rates (while iterating on one case).
 const RATES = process.env.BENCH_AI_RATES?.trim() ? process.env.BENCH_AI_RATES.split(',').map((r) => Number(r.trim())).filter((r) => r > 0) : [1000, 5000, 10000, 20000];
+/** The rate of the watcher and typing cases: what a fast model streams today. */
+const CASE_RATE = 1000;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const log = (line: string) => console.log(line);
 
 export interface AiResult {
   loadAtStart: number[];
   stream: StreamRun[];
+  watcher: WatcherRun[];
+  typing: TypingRun[];
+  open: OpenRun[];
   ttft: { direct: TtftSample[]; tandem: TtftSample[] };
   bytes: BytesResult[];
 }
@@ -37,12 +49,12 @@ async function withServer<T>(start: () => Promise<ServerChild>, fn: (s: ServerCh
 
 /**
  * BENCH_AI_PHASES (comma-separated) runs part of the benchmark while iterating: `stream` (browsers
- * and the Node peer), `stream-node` (the Node peer only, no build needed), `ttft`, `bytes`.
- * Default: stream, ttft, bytes.
+ * and the Node peer), `stream-node` (the Node peer only, no build needed), `watcher`, `typing`,
+ * `open`, `ttft`, `bytes`. Default: all but stream-node.
  */
 function phases(): Set<string> {
   const raw = process.env.BENCH_AI_PHASES?.trim();
-  return new Set(raw ? raw.split(',').map((p) => p.trim()) : ['stream', 'ttft', 'bytes']);
+  return new Set(raw ? raw.split(',').map((p) => p.trim()) : ['stream', 'watcher', 'typing', 'open', 'ttft', 'bytes']);
 }
 
 export async function runAi(options: { quick: boolean; reps: number | null }): Promise<AiResult> {
@@ -52,13 +64,26 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
   const model = await startModel();
   try {
     let stream: StreamRun[] = [];
+    let appDir: string | undefined;
+    const app = async () => (appDir ??= await snapshotBuild());
+    const withPages = async <T>(fn: (s: ServerChild) => Promise<T>) => {
+      const cwd = await app();
+      return withServer(() => startTandem({ next: true, cwd, env: model.tandemEnv('websocket') }), fn);
+    };
+    // One case failing (a page falling too far behind on a loaded machine) must not cost the
+    // figures of the others; the process still exits non-zero.
+    const attempt = async <T>(name: string, fn: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await fn();
+      } catch (err) {
+        console.error(`  ai ${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        process.exitCode = 1;
+        return [];
+      }
+    };
     if (run.has('stream')) {
-      const appDir = await snapshotBuild();
       console.log(`\nai: streaming an apply_patch hunk into a file people A and B have open (production build), ${RATES.join(', ')} tok/s`);
-      stream = await withServer(
-        () => startTandem({ next: true, cwd: appDir, env: model.tandemEnv('websocket') }),
-        (server) => runStream(model, server, { quick: options.quick, rates: RATES, log }),
-      );
+      stream = await withPages((server) => runStream(model, server, { quick: options.quick, rates: RATES, log }));
       console.log(`  load ${load()}`);
     } else if (run.has('stream-node')) {
       console.log(`\nai: streaming an apply_patch hunk, Node peer only, ${RATES.join(', ')} tok/s`);
@@ -66,6 +91,24 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
         () => startTandem({ next: false, env: model.tandemEnv('websocket') }),
         (server) => runStream(model, server, { quick: options.quick, rates: RATES, log, browsers: false }),
       );
+      console.log(`  load ${load()}`);
+    }
+    let watcher: WatcherRun[] = [];
+    if (run.has('watcher')) {
+      console.log(`\nai: watcher — ${CASE_RATE} tok/s into a ${WATCHER_LINES.join(' / ')}-line file that holds a pending AI hunk, A and B watching`);
+      watcher = await attempt('watcher', () => withPages((server) => runWatcher(model, server, { quick: options.quick, rate: CASE_RATE, log })));
+      console.log(`  load ${load()}`);
+    }
+    let typing: TypingRun[] = [];
+    if (run.has('typing')) {
+      console.log(`\nai: person A types into the file the AI streams into at ${CASE_RATE} tok/s; A→B against the same typing without the AI`);
+      typing = await attempt('typing', () => withPages((server) => runTyping(model, server, { quick: options.quick, rate: CASE_RATE, log })));
+      console.log(`  load ${load()}`);
+    }
+    let open: OpenRun[] = [];
+    if (run.has('open')) {
+      console.log(`\nai: a 100,000-line file opens to editable`);
+      open = await attempt('open', () => withPages((server) => runOpenLarge(server, { log })));
       console.log(`  load ${load()}`);
     }
     const reps = options.reps ?? (options.quick ? 30 : 60);
@@ -85,7 +128,7 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
       );
       console.log(`  load ${load()}`);
     }
-    const result = { loadAtStart, stream, ttft, bytes };
+    const result = { loadAtStart, stream, watcher, typing, open, ttft, bytes };
     printAi(result);
     return result;
   } finally {
@@ -94,51 +137,39 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
 }
 
 function printAi(r: AiResult): void {
-  const throughput: string[][] = [];
-  const latency: string[][] = [];
-  for (const rate of RATES) {
-    const runs = r.stream.filter((s) => s.rate === rate);
-    if (runs.length === 0) continue;
-    // Missing people (a Node-only run) read as NaN.
-    const absent = { appliedRate: Number.NaN, ratio: Number.NaN, changes: Number.NaN, busy: null, latency: [], latencyEol: [] };
-    const person = (who: 'A' | 'B' | 'node') => runs.map((s) => s.people.find((p) => p.who === who) ?? { who, appliedMs: Number.NaN, ...absent });
-    const b = person('B');
-    const a = person('A');
-    throughput.push([
-      String(rate),
-      String(runs.length),
-      String(Math.round(median(runs.map((s) => s.tokens)))),
-      fmt(median(runs.map((s) => s.upstreamRate)), 0),
-      fmt(median(b.map((p) => p.appliedRate)), 0),
-      fmt(median(b.map((p) => p.ratio)), 3),
-      fmt(Math.min(...b.map((p) => p.ratio)), 3),
-      fmt(median(a.map((p) => p.ratio)), 3),
-      fmt(median(person('node').map((p) => p.ratio)), 3),
-      fmt(median(b.map((p) => p.appliedRate)) / rate, 3),
-      fmt(median(b.map((p) => p.changes)), 0),
-      fmt(100 * median(b.map((p) => p.busy ?? Number.NaN)), 0),
-      fmt(median(runs.map((s, i) => ((b[i].cpu?.threadMs ?? Number.NaN) * 1000) / s.tokens)), 1),
-      fmt(median(runs.map((s, i) => ((b[i].cpu?.taskMs ?? Number.NaN) * 1000) / s.tokens)), 1),
-    ]);
-    const lb = summarize(b.flatMap((p) => p.latency));
-    const le = summarize(b.flatMap((p) => p.latencyEol));
-    const la = summarize(a.flatMap((p) => p.latency));
-    const ln = summarize(person('node').flatMap((p) => p.latency));
-    latency.push([String(rate), String(lb.n), fmt(lb.p50), fmt(lb.p95), fmt(lb.p99), fmt(lb.max), fmt(le.p50), fmt(le.p99), fmt(la.p50), fmt(la.p99), fmt(ln.p50), fmt(ln.p99)]);
-  }
-  printTable(
-    'AI streaming throughput (target: B/upstream ≥ 0.95 up to 10k tok/s; ratio = upstream first→last token time / first token→last line in the Monaco model)',
-    ['tok/s', 'runs', 'tokens', 'upstream tok/s', 'B applied tok/s', 'B/upstream', 'B min', 'A/upstream', 'Node/upstream', 'B/nominal', 'B changes', 'B long tasks %', 'B CPU ms/1k tok', 'B task ms/1k tok'],
-    throughput,
-  );
-  printTable(
-    'AI streaming latency per added line, ms: token with the line\'s marker sent by the model server → marker in the Monaco model (target p99 ≤ 25)',
-    ['tok/s', 'lines', 'B p50', 'B p95', 'B p99', 'B max', 'B p50 from line end', 'B p99 from line end', 'A p50', 'A p99', 'Node peer p50', 'Node peer p99'],
-    latency,
-  );
-
+  const cases = RATES.map((rate) => ({ label: `${rate} tok/s`, rate, runs: r.stream.filter((s) => s.rate === rate) }));
+  const watchers = WATCHER_LINES.map((lines) => watcherCase(r.watcher, lines, CASE_RATE));
+  const figures = printStreamCases([...cases, ...watchers]);
+  const typing = r.typing.length > 0 ? printTyping(r.typing, CASE_RATE) : null;
+  const open = r.open.length > 0 ? printOpen(r.open) : null;
+  if (figures.length > 0 || typing || open !== null) printTargets(targets(figures, typing, open));
   if (r.ttft.direct.length > 0) printTtft(r);
   if (r.bytes.length > 0) printBytes(r);
+}
+
+function targets(figures: CaseFigures[], typing: ReturnType<typeof printTyping> | null, open: number | null): Target[] {
+  const out: Target[] = [];
+  const atMost = (limit: number) => (v: number) => v <= limit;
+  for (const f of figures) out.push({ figure: `B applied/upstream, ${f.label}`, value: f.bRatio, digits: 3, target: '≥ 0.95', met: (v) => v >= 0.95 });
+  for (const f of figures.filter((x) => x.rate === 1000 || x.rate === 5000)) {
+    out.push({ figure: `line latency p50 ms, ${f.label}`, value: f.bP50, digits: 1, target: '≤ 50', met: atMost(50) });
+    out.push({ figure: `line latency p99 ms, ${f.label}`, value: f.bP99, digits: 1, target: '≤ 150', met: atMost(150) });
+  }
+  for (const f of figures.filter((x) => x.rate === 1000)) out.push({ figure: `B task ms per 1k tok, ${f.label}`, value: f.bTaskPer1k, digits: 1, target: '≤ 250', met: atMost(250) });
+  const size = (lines: number) => figures.find((f) => f.label === watcherCase([], lines, CASE_RATE).label);
+  const [small, large] = [size(WATCHER_LINES[0]), size(WATCHER_LINES[1])];
+  if (small && large) {
+    out.push({ figure: `B per-update cost (remote tx p50) ${WATCHER_LINES[1]}/${WATCHER_LINES[0]} lines`, value: large.txP50 / small.txP50, digits: 2, target: '≤ 2', met: atMost(2) });
+    out.push({ figure: `  the same per frame (frame work p50) ${WATCHER_LINES[1]}/${WATCHER_LINES[0]} lines`, value: large.frameP50 / small.frameP50, digits: 2, target: '≤ 2', met: atMost(2) });
+  }
+  if (typing) {
+    out.push({ figure: 'keystroke A→B p50 ms, idle', value: typing.idleP50, digits: 2, target: '≤ 5', met: atMost(5) });
+    out.push({ figure: 'keystroke A→B p99 ms, idle', value: typing.idleP99, digits: 2, target: '≤ 20', met: atMost(20) });
+    out.push({ figure: `keystroke A→B p50, streaming ${CASE_RATE} tok/s / idle`, value: typing.ratioP50, digits: 2, target: '≤ 1.5', met: atMost(1.5) });
+    out.push({ figure: `keystroke A→B p99, streaming ${CASE_RATE} tok/s / idle`, value: typing.ratioP99, digits: 2, target: '≤ 1.5', met: atMost(1.5) });
+  }
+  if (open !== null) out.push({ figure: '100k-line file: click → editable, ms (median of 3)', value: open, digits: 0, target: '≤ 1500', met: atMost(1500) });
+  return out;
 }
 
 function printTtft(r: AiResult): void {

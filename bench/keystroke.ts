@@ -17,9 +17,9 @@ const FILE = 'bench.ts';
 // Typed inside a comment so Monaco's suggestions never pop up and swallow a key.
 const SEED = '// keystrokes: \n';
 const CROWD = 20;
-const WARMUP = 30;
+export const WARMUP = 30;
 /** Milliseconds between keystrokes: a fast typist (40 characters per second). */
-const KEY_INTERVAL = 25;
+export const KEY_INTERVAL = 25;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface KeystrokeRow {
@@ -28,7 +28,7 @@ export interface KeystrokeRow {
   latency: Summary;
 }
 
-function keys(count: number): string {
+export function keys(count: number): string {
   const words = ['const', 'value', 'yjs', 'tandem', 'room', 'edit', 'peer', 'sync'];
   let out = '';
   for (let i = 0; out.length < count; i++) out += words[i % words.length] + ' ';

@@ -69,4 +69,5 @@ for (const name of names) {
     console.error(`\n${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
-process.exit(failed ? 1 : 0);
+// A benchmark may report a failed part and still print the rest (process.exitCode).
+process.exit(failed ? 1 : (process.exitCode ?? 0));

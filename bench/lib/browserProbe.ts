@@ -23,9 +23,11 @@ declare global {
  * Init script (after bench/lib/tandemHook.ts): takes window.__tandem when the page assigns it
  * (when the editor is created, before any file is bound) and registers the recorder from
  * onDidCreateModel, so it runs before y-monaco's own listener and A's timestamp is taken before
- * the edit is encoded and sent.
+ * the edit is encoded and sent. With `line`, only changes on that line count: someone else (the
+ * AI) may be writing elsewhere in the same file at the same time.
  */
-export function installProbe(path: string): void {
+export function installProbe(target: string | { path: string; line: number }): void {
+  const { path, line } = typeof target === 'string' ? { path: target, line: 0 } : target;
   const now = () => performance.timeOrigin + performance.now();
   const log = { changes: [] as [number, number][], frames: [] as number[], sends: [] as number[], messages: [] as number[], attachedEarly: false };
   window.__bench = log;
@@ -51,7 +53,13 @@ export function installProbe(path: string): void {
     model.onDidChangeContent((event) => {
       const at = now();
       let inserted = 0;
-      for (const change of event.changes) inserted += change.text.length;
+      let counted = line === 0;
+      for (const change of event.changes) {
+        if (line !== 0 && (change.range.startLineNumber !== line || change.text.includes('\n'))) continue;
+        counted = true;
+        inserted += change.text.length;
+      }
+      if (!counted) return;
       log.changes.push([at, inserted]);
       requestAnimationFrame(() => log.frames.push(now()));
     });
