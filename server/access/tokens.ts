@@ -2,7 +2,7 @@
 // A token names its role so that one check answers both "is it genuine" and "what may it do";
 // the MAC binds the role to one session, so a view token cannot be turned into an edit token
 // and a token of one session opens no other.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { isSessionId } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 
@@ -16,8 +16,23 @@ export function newSessionId(): string {
   return id;
 }
 
+/**
+ * The secret as a key object, made once per secret: createHmac imports a raw Buffer key anew on
+ * every call, which costs several times the MAC itself on every request and upgrade.
+ */
+const keys = new WeakMap<Buffer, KeyObject>();
+
+function keyOf(secret: Buffer): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(secret);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 function mac(secret: Buffer, sessionId: string, role: Role): Buffer {
-  return createHmac('sha256', secret).update(`tandem:v1:${role}:${sessionId}`).digest();
+  return createHmac('sha256', keyOf(secret)).update(`tandem:v1:${role}:${sessionId}`).digest();
 }
 
 export function signToken(secret: Buffer, sessionId: string, role: Role): string {

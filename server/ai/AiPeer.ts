@@ -58,6 +58,8 @@ interface Active extends Queued {
   controller: AbortController;
   applier: EditApplier;
   cancelledBy: string | null;
+  /** Its start is in the thread and in the AI's presence ('thinking'). */
+  announced: boolean;
 }
 
 /** Origin of updates coming from the room into the replica (never relayed back). */
@@ -160,15 +162,25 @@ export class AiPeer {
     }
     const id = `r${Date.now().toString(36)}${uint32().toString(36)}`;
     const queuePosition = this.queue.length + 1;
-    const record = RunRecord.create(this.doc, {
+    const run = {
       id, prompt: request.prompt, file: request.file, selection: request.selection,
       requestedBy: request.requestedBy, createdAt: Date.now(), queuePosition,
-    });
+    };
+    // A run that starts at once is written into the thread together with its start, right
+    // after its request has gone upstream (execute); one that waits is written now.
+    const startsNow = this.active === null && this.pumping === null && this.queue.length === 0;
+    const record = startsNow ? RunRecord.prepare(this.doc, run) : RunRecord.create(this.doc, run);
     this.queue.push({ id, request, record });
-    log.info('ai.queued', { room: this.room.id, run: id, position: queuePosition });
     if (this.active) this.setPresence(this.active.applier.hunkCount > 0 ? 'editing' : 'thinking', this.active.request.file);
-    else this.setPresence('queued', request.file);
+    else if (!startsNow) this.setPresence('queued', request.file);
     this.pumping ??= this.pump();
+    if (startsNow) {
+      // The request could not leave at once (no live connection yet, HTTP): until it has, the
+      // run is in the thread as queued, as every run is by the time its id is handed out.
+      if (!record.written) record.write({});
+      if (this.active?.id === id && !this.active.announced) this.setPresence('queued', request.file);
+    }
+    log.info('ai.queued', { room: this.room.id, run: id, position: queuePosition });
     return { runId: id, queuePosition };
   }
 
@@ -251,7 +263,7 @@ export class AiPeer {
       // Text a rollback restores is written under a clientID of its own, not the run's.
       restoreClientId: () => uint32(),
     });
-    const active: Active = { ...q, controller, applier, cancelledBy: null };
+    const active: Active = { ...q, controller, applier, cancelledBy: null, announced: false };
     this.active = active;
     const started = Date.now();
     let firstTokenAt: number | null = null;
@@ -292,7 +304,6 @@ export class AiPeer {
         budgetTokens: this.settings.contextTokens, lastSeen: this.lastSeen, unseen: this.unseen,
         previousOutcome: session.kind === 'chat' ? this.previousOutcome : null, requestedBy: request.requestedBy.name,
       });
-      if (context.truncated) record.set({ truncated: context.truncated });
       const input: ConversationItem[] = [...this.pendingToolResults, { type: 'message', role: 'user', text: context.text }];
       this.pendingToolResults = [];
       this.historyChars += context.text.length;
@@ -315,17 +326,28 @@ export class AiPeer {
         }
       };
 
-      const turn = startTurn(session.turn({ instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) }, { signal: controller.signal }));
-      await afterSend();
+      let sent = false;
+      const turn = startTurn(session.turn(
+        { instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) },
+        { signal: controller.signal, onSent: () => void (sent = true) },
+      ));
+      // Over a live WebSocket the request has left by now; otherwise it leaves once this turn
+      // of the event loop has run its I/O.
+      if (!sent) await afterSend();
       // The request is upstream; the run's bookkeeping is done while the model starts, in one
-      // transaction, and before any event is read (events wait in the turn meanwhile).
+      // transaction (which also writes the run's thread entry when it started at once), and
+      // before any event is read (events wait in the turn meanwhile).
       // A clientID per run: authorship of every character names the run that wrote it.
       try {
         this.doc.clientID = uint32();
         this.doc.transact(() => {
           identitiesOf(this.doc).set(String(this.doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: q.id, model: target.model });
-          record.set({ status: 'thinking', queuePosition: null, startedAt: started, model: target.model, provider: target.label, aiClientId: this.doc.clientID });
+          record.set({
+            status: 'thinking', queuePosition: null, startedAt: started, model: target.model, provider: target.label, aiClientId: this.doc.clientID,
+            ...(context.truncated ? { truncated: context.truncated } : {}),
+          });
         }, record.origin);
+        active.announced = true;
         this.setPresence('thinking', request.file);
       } catch (err) {
         await turn[Symbol.asyncIterator]().return?.();

@@ -47,26 +47,79 @@ export interface HunkFields {
   items?: AiHunkItems | null;
 }
 
+type RunFields = Partial<{
+  status: AiRunStatus;
+  queuePosition: number | null;
+  startedAt: number;
+  finishedAt: number;
+  model: string;
+  provider: string;
+  metrics: AiMetrics;
+  error: AiError | null;
+  aiClientId: number;
+  truncated: string | null;
+}>;
+
 export class RunRecord {
   readonly id: string;
   readonly origin: RunOrigin;
   private readonly doc: Y.Doc;
   private readonly map: Y.Map<unknown>;
+  /** The run as asked, until its entry is written into the thread (null once written). */
+  private unwritten: NewRun | null;
   private pendingText = '';
   private readonly textBatch = new FrameBatcher(() => this.writeText());
   private hunkCount = 0;
 
-  private constructor(doc: Y.Doc, map: Y.Map<unknown>, id: string) {
+  private constructor(doc: Y.Doc, run: NewRun) {
     this.doc = doc;
-    this.map = map;
-    this.id = id;
-    this.origin = { kind: 'ai', runId: id };
+    this.map = new Y.Map<unknown>();
+    this.id = run.id;
+    this.origin = { kind: 'ai', runId: run.id };
+    this.unwritten = run;
   }
 
   /** Adds a queued run to the thread, dropping the oldest finished runs past MAX_RUNS_KEPT. */
   static create(doc: Y.Doc, run: NewRun): RunRecord {
-    const map = new Y.Map<unknown>();
-    const record = new RunRecord(doc, map, run.id);
+    const record = new RunRecord(doc, run);
+    record.write({});
+    return record;
+  }
+
+  /**
+   * A run whose thread entry is written later, by its first set() (or write()): a run that
+   * starts at once is then written in one transaction together with its start, after its
+   * request has gone upstream, instead of once queued and again started.
+   */
+  static prepare(doc: Y.Doc, run: NewRun): RunRecord {
+    return new RunRecord(doc, run);
+  }
+
+  /** Whether the thread has this run's entry. */
+  get written(): boolean {
+    return this.unwritten === null;
+  }
+
+  /** Writes the thread entry (once): the run as asked, queued, with `fields` already applied. */
+  write(fields: RunFields): void {
+    const run = this.unwritten;
+    if (!run) return;
+    this.unwritten = null;
+    const doc = this.doc;
+    const map = this.map;
+    const initial: Record<string, unknown> = {
+      status: 'queued' satisfies AiRunStatus,
+      queuePosition: run.queuePosition,
+      startedAt: null,
+      finishedAt: null,
+      model: null,
+      provider: null,
+      metrics: null,
+      error: null,
+      aiClientId: null,
+      truncated: null,
+    };
+    for (const [key, value] of Object.entries(fields)) initial[key] = value;
     doc.transact(() => {
       map.set('id', run.id);
       map.set('prompt', run.prompt);
@@ -74,17 +127,17 @@ export class RunRecord {
       map.set('selection', run.selection);
       map.set('requestedBy', run.requestedBy);
       map.set('createdAt', run.createdAt);
-      map.set('status', 'queued' satisfies AiRunStatus);
-      map.set('queuePosition', run.queuePosition);
-      map.set('startedAt', null);
-      map.set('finishedAt', null);
-      map.set('model', null);
-      map.set('provider', null);
+      map.set('status', initial.status);
+      map.set('queuePosition', initial.queuePosition);
+      map.set('startedAt', initial.startedAt);
+      map.set('finishedAt', initial.finishedAt);
+      map.set('model', initial.model);
+      map.set('provider', initial.provider);
       map.set('explanation', new Y.Text());
-      map.set('metrics', null);
-      map.set('error', null);
-      map.set('aiClientId', null);
-      map.set('truncated', null);
+      map.set('metrics', initial.metrics);
+      map.set('error', initial.error);
+      map.set('aiClientId', initial.aiClientId);
+      map.set('truncated', initial.truncated);
       map.set('hunks', new Y.Array<Y.Map<unknown>>());
       aiRunsOf(doc).set(run.id, map);
       const order = aiRunOrderOf(doc);
@@ -94,22 +147,14 @@ export class RunRecord {
         for (const old of order.slice(0, excess)) aiRunsOf(doc).delete(old);
         order.delete(0, excess);
       }
-    }, record.origin);
-    return record;
+    }, this.origin);
   }
 
-  set(fields: Partial<{
-    status: AiRunStatus;
-    queuePosition: number | null;
-    startedAt: number;
-    finishedAt: number;
-    model: string;
-    provider: string;
-    metrics: AiMetrics;
-    error: AiError | null;
-    aiClientId: number;
-    truncated: string | null;
-  }>): void {
+  set(fields: RunFields): void {
+    if (!this.written) {
+      this.write(fields);
+      return;
+    }
     this.flushText();
     this.doc.transact(() => {
       for (const [key, value] of Object.entries(fields)) this.map.set(key, value);
@@ -133,6 +178,7 @@ export class RunRecord {
 
   private writeText(): boolean {
     if (this.pendingText === '') return false;
+    this.write({});
     const text = this.map.get('explanation') as Y.Text;
     const delta = this.pendingText;
     this.pendingText = '';
@@ -144,6 +190,7 @@ export class RunRecord {
   addHunk(file: string, op: AiHunkOp, fields: HunkFields): { id: string; map: Y.Map<unknown> } {
     const id = `${this.id}:${++this.hunkCount}`;
     const hunk = new Y.Map<unknown>();
+    this.write({});
     this.doc.transact(() => {
       hunk.set('id', id);
       hunk.set('file', file);

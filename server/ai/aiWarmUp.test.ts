@@ -2,6 +2,7 @@
 // room's first request chains from it on the same WebSocket, sending only what is new.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { aiRunsOf } from '../../lib/ai/schema.ts';
 import { ask, createSession, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
 
 let stack: AiStack;
@@ -38,6 +39,38 @@ test('a room\'s first connection warms up the model; the first turn chains from 
     assert.match(JSON.stringify(turn.input), /look around/);
     assert.equal(stack.model.stats.wsHandshakes, handshakes, 'same connection');
   } finally {
+    client.destroy();
+  }
+});
+
+test('a run that starts at once on the warm connection enters the thread already started, in one update', async () => {
+  const session = await createSession(stack.server.url, { files: { 'a.ts': 'export const a = 1;\n' } });
+  const before = stack.model.stats.bodies('responses-ws').length;
+  const client = await joined(session);
+  // Every state of every run the person's replica goes through, one entry per transaction.
+  const seen: string[] = [];
+  const handler = () => {
+    for (const [id, run] of aiRunsOf(client.doc)) {
+      const state = `${id}:${String(run.get('status'))}:${run.get('model') === null ? 'no model' : 'model'}`;
+      if (!seen.includes(state)) seen.push(state);
+    }
+  };
+  client.doc.on('afterTransaction', handler);
+  try {
+    await waitFor(() => stack.model.stats.bodies('responses-ws').length > before, 'the warm-up request');
+    stack.model.script({ text: 'Nothing to change.' });
+    const res = await ask(stack.server, session, { prompt: 'anything to do?' });
+    assert.equal(res.status, 202);
+    assert.equal(res.body.queuePosition, 1);
+    assert.equal((res.body as { status?: string }).status, 'thinking', 'the request is upstream by the time the id is handed out');
+    const run = await waitFinished(stack.server, session, res.body.runId!);
+    assert.equal(run.status, 'done', JSON.stringify(run.error));
+    const id = res.body.runId!;
+    const states = seen.filter((s) => s.startsWith(`${id}:`));
+    assert.equal(states[0], `${id}:thinking:model`, `first seen ${states[0]}: never queued, started with its model named`);
+    assert.ok(!states.some((s) => s.includes(':queued:')), states.join(' → '));
+  } finally {
+    client.doc.off('afterTransaction', handler);
     client.destroy();
   }
 });

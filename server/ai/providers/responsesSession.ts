@@ -79,7 +79,7 @@ export class ResponsesSession extends TurnRunner {
     }
   }
 
-  protected async attempt(request: TurnRequest, state: { forceFull: boolean }, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult> {
+  protected async attempt(request: TurnRequest, state: { forceFull: boolean }, control: AttemptControl, emit: Attempt['emit'], sent: () => void): Promise<AttemptResult> {
     const items = this.#convert(request.input);
     const reader = new ResponsesTurnReader(this.label, [this.target.apiKey]);
     const base: Json = { model: this.model, instructions: request.instructions, ...(request.tools ? { tools: request.tools } : {}), store: false, ...request.extra };
@@ -87,12 +87,13 @@ export class ResponsesSession extends TurnRunner {
     let result: AttemptResult;
     let chained = false;
     if (this.#transport === 'websocket') {
-      const socket = await this.#ensureSocket(control, true, request);
+      // A live socket is used without an await, so the request leaves in the caller's own tick.
+      const socket = this.#liveSocket() ?? (await this.#ensureSocket(control, true, request));
       if (control.reason) return { kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: false };
       if (!socket) return { kind: 'error', error: droppedError(this.label), outputStarted: false, transportFailure: true };
       chained = !state.forceFull && socket.chainId !== null && socket.chainKey === key;
       const body = chained ? { ...base, previous_response_id: socket.chainId, input: items } : { ...base, input: [...this.#history, ...items] };
-      result = await this.#wsRequest(socket, body, reader, control, emit);
+      result = await this.#wsRequest(socket, body, reader, control, emit, sent);
       if (result.kind === 'completed') {
         socket.chainId = result.responseId;
         socket.chainKey = key;
@@ -147,6 +148,12 @@ export class ResponsesSession extends TurnRunner {
     return out;
   }
 
+  /** The open socket when it can serve a turn as it is (not due for rotation), else null. */
+  #liveSocket(): ResponsesSocket | null {
+    const socket = this.#socket;
+    return socket && socket.alive && socket.ageMs < this.rotateAfterMs ? socket : null;
+  }
+
   /** The live socket, opening (and after a rotation, warming up) a new one when needed; null = transport failure. */
   async #ensureSocket(control: AttemptControl, warmIfRotated: boolean, request?: TurnRequest): Promise<ResponsesSocket | null> {
     if (this.#socket && this.#socket.alive && this.#socket.ageMs >= this.rotateAfterMs) {
@@ -186,7 +193,7 @@ export class ResponsesSession extends TurnRunner {
     return null;
   }
 
-  #wsRequest(socket: ResponsesSocket, body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult> {
+  #wsRequest(socket: ResponsesSocket, body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit'], sent: () => void = () => {}): Promise<AttemptResult> {
     return new Promise((resolve) => {
       let sawEvent = false;
       let settled = false;
@@ -223,6 +230,7 @@ export class ResponsesSession extends TurnRunner {
       if (control.signal.aborted) return onAbort();
       watchdog.kick();
       socket.send(body);
+      sent();
     });
   }
 

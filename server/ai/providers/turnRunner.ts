@@ -49,7 +49,7 @@ export abstract class TurnRunner implements ModelSession {
   abstract resetHistory(): void;
   abstract close(): void;
   /** One upstream request; emits output events as they arrive. */
-  protected abstract attempt(request: TurnRequest, state: { forceFull: boolean }, control: AttemptControl, emit: Attempt['emit']): Promise<AttemptResult>;
+  protected abstract attempt(request: TurnRequest, state: { forceFull: boolean }, control: AttemptControl, emit: Attempt['emit'], sent: () => void): Promise<AttemptResult>;
   /** Switch transport after a failure before any event; false when there is nothing to switch to. */
   protected onTransportFailure(): boolean {
     return false;
@@ -65,7 +65,13 @@ export abstract class TurnRunner implements ModelSession {
     const control = new AttemptControl(options.signal);
     const pipe = new Pipe<TurnEvent>();
     let finished = false;
-    const run = this.#run(request, control, (e) => pipe.push(e))
+    let told = false;
+    const sent = () => {
+      if (told) return;
+      told = true;
+      options.onSent?.();
+    };
+    const run = this.#run(request, control, (e) => pipe.push(e), sent)
       .catch((err: unknown): TurnEvent => {
         log.error('ai.provider.internal', err, { model: this.model });
         return { type: 'error', error: providerError('server_error', 'Internal error in the model connection.', { retryable: false }) };
@@ -86,11 +92,11 @@ export abstract class TurnRunner implements ModelSession {
     }
   }
 
-  async #run(request: TurnRequest, control: AttemptControl, emit: Attempt['emit']): Promise<TurnEvent> {
+  async #run(request: TurnRequest, control: AttemptControl, emit: Attempt['emit'], sent: () => void): Promise<TurnEvent> {
     const state = { forceFull: false };
     const tries = { rate: 0, server: 0, notFound: 0, limit: 0, transport: 0 };
     for (;;) {
-      const result = await this.attempt(request, state, control, emit);
+      const result = await this.attempt(request, state, control, emit, sent);
       if (result.kind === 'completed') {
         return { type: 'completed', responseId: result.responseId, usage: result.usage, transport: result.transport ?? this.transport, chained: result.chained ?? false };
       }

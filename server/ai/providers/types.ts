@@ -103,6 +103,12 @@ export type TurnEvent =
 
 export interface TurnOptions {
   signal?: AbortSignal;
+  /**
+   * Called once the request has been handed to the upstream connection. A session may call it
+   * before turn()'s first next() returns (a live WebSocket), so the caller can go on without
+   * yielding to the event loop; sessions that cannot tell (HTTP) do not call it.
+   */
+  onSent?: () => void;
 }
 
 /** One per room: owns the upstream connection and the conversation history. */
