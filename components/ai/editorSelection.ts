@@ -1,6 +1,6 @@
 'use client';
 // The local person's selection in the active file, as the AI request wants it (1-based lines and
-// columns). y-monaco already publishes it in awareness as Yjs relative positions, so reading it
+// columns). The editor binding already publishes it in awareness as Yjs relative positions, so reading it
 // from there keeps the editor component untouched and always matches what others see.
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';

@@ -1,5 +1,5 @@
 'use client';
-// y-monaco marks each remote selection with `.yRemoteSelection-<clientID>` and its caret with
+// The editor binding (MonacoYBinding, as y-monaco does) marks each remote selection with `.yRemoteSelection-<clientID>` and its caret with
 // `.yRemoteSelectionHead-<clientID>`; this writes the per-person colour and name label rules.
 // Names and colours come from other browsers: colours are validated hex (see presence.ts) and
 // names are escaped as CSS strings, so awareness cannot inject style rules.
