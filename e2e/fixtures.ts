@@ -104,18 +104,13 @@ export class SessionPage {
     }, path);
   }
 
-  /** Is `text` in an update this page has stored in IndexedDB (what a reload offline starts from)? */
-  storedLocally(text: string): Promise<boolean> {
-    return this.page.evaluate(async (needle) => {
-      // Yjs writes inserted strings as UTF-8 bytes inside an update, so the bytes can be searched.
-      const want = new TextEncoder().encode(needle);
-      const has = (bytes: Uint8Array) => {
-        outer: for (let i = 0; i + want.length <= bytes.length; i++) {
-          for (let j = 0; j < want.length; j++) if (bytes[i + j] !== want[j]) continue outer;
-          return true;
-        }
-        return false;
-      };
+  /**
+   * How many updates this page holds in IndexedDB (what a reload offline starts from). Each of the
+   * person's own edits is stored as one update as soon as IndexedDB takes it.
+   */
+  storedUpdates(): Promise<number> {
+    return this.page.evaluate(async () => {
+      let count = 0;
       for (const { name } of await indexedDB.databases()) {
         if (!name?.startsWith('tandem:')) continue;
         const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -125,18 +120,17 @@ export class SessionPage {
         });
         try {
           if (!db.objectStoreNames.contains('updates')) continue;
-          const all = await new Promise<unknown[]>((resolve, reject) => {
-            const req = db.transaction('updates', 'readonly').objectStore('updates').getAll();
+          count += await new Promise<number>((resolve, reject) => {
+            const req = db.transaction('updates', 'readonly').objectStore('updates').count();
             req.onsuccess = () => resolve(req.result);
             req.onerror = () => reject(req.error);
           });
-          if (all.some((u) => u instanceof Uint8Array && has(u))) return true;
         } finally {
           db.close();
         }
       }
-      return false;
-    }, text);
+      return count;
+    });
   }
 
   activeModelPath(): Promise<string | null> {

@@ -48,6 +48,15 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       disableBc: true,
     });
     const perFrame = applyUpdatesPerFrame(provider);
+    // y-websocket sends every awareness update back to the server, those it just received from it
+    // too: each remote caret move (the AI's, at every batch it writes) would cost every page a
+    // send and the server a frame from every client. Only this page's own changes are sent.
+    const sendAwareness = provider._awarenessUpdateHandler;
+    const sendOwnAwareness = (changes: Parameters<typeof sendAwareness>[0], origin: unknown) => {
+      if (origin !== provider) sendAwareness(changes, origin);
+    };
+    provider.awareness.off('update', sendAwareness);
+    provider.awareness.on('update', sendOwnAwareness);
     // y-websocket applies what the server sends with the provider as the transaction origin.
     const releaseStore = batchRemoteUpdates(doc, persistence, provider);
     let state: Collab = {
@@ -100,6 +109,7 @@ export function useCollab({ serverUrl, room, token, role }: Options): Collab | n
       provider.off('sync', onSync);
       provider.off('connection-close', refresh);
       provider.off('closed', onClosed);
+      provider.awareness.off('update', sendOwnAwareness);
       perFrame.release();
       provider.destroy();
       releaseStore();
