@@ -127,17 +127,8 @@ export class RunRecord {
       map.set('selection', run.selection);
       map.set('requestedBy', run.requestedBy);
       map.set('createdAt', run.createdAt);
-      map.set('status', initial.status);
-      map.set('queuePosition', initial.queuePosition);
-      map.set('startedAt', initial.startedAt);
-      map.set('finishedAt', initial.finishedAt);
-      map.set('model', initial.model);
-      map.set('provider', initial.provider);
+      for (const [key, value] of Object.entries(initial)) map.set(key, value);
       map.set('explanation', new Y.Text());
-      map.set('metrics', initial.metrics);
-      map.set('error', initial.error);
-      map.set('aiClientId', initial.aiClientId);
-      map.set('truncated', initial.truncated);
       map.set('hunks', new Y.Array<Y.Map<unknown>>());
       aiRunsOf(doc).set(run.id, map);
       const order = aiRunOrderOf(doc);
