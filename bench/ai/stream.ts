@@ -159,7 +159,7 @@ export async function measureRun(setup: RunSetup, plan: RunPlan): Promise<Stream
   const loadAtStart = loadavg();
   await Promise.all(people.map((p) => openFile(p, path)));
   // BENCH_AI_PROFILE: where person B's page spends its time during this run (see pageProfile.ts).
-  const profiled = profilingRequested() && browser && people[1] ? people[1] : null;
+  const profiled = profilingRequested() && browser && people.length ? people[people.length - 1] : null;
   const profiler: PageProfiler | null = profiled ? await startPageProfile(browser!, profiled.page, join(ROOT, 'bench/results', `page-profiles-${PROFILE_STAMP}`)) : null;
   const nodeWatch = watchMarkers(node, path);
   await model.reset();
@@ -193,8 +193,9 @@ export async function measureRun(setup: RunSetup, plan: RunPlan): Promise<Stream
   for (const [i, p] of people.entries()) {
     const got = await p.page.evaluate(readMarkers, [path, first, Math.max(...Object.values(nodeWatch.seen), last) + 1000] as [string, number, number]);
     const text = await p.page.evaluate((f) => window.__tandem!.monaco.editor.getModels().find((m) => m.uri.path === `/${f}`)?.getValue() ?? null, path);
-    if (text !== expected) throw new Error(`person ${i ? 'B' : 'A'}: the file is not the expected result after the run (${difference(text ?? '', expected)})`);
-    observed.push({ who: i ? 'B' : 'A', got, cpu: cpu[i], cost: summarizeUpdateCost(costs[i]) });
+    const who = i === people.length - 1 ? 'B' : 'A';
+    if (text !== expected) throw new Error(`person ${who}: the file is not the expected result after the run (${difference(text ?? '', expected)})`);
+    observed.push({ who, got, cpu: cpu[i], cost: summarizeUpdateCost(costs[i]) });
   }
   if (node.doc.getMap<Y.Text>('files').get(path)?.toString() !== expected) throw new Error('the Node client: the file is not the expected result after the run');
   observed.push({ who: 'node', got: nodeWatch });
@@ -257,7 +258,9 @@ export async function runStream(model: ModelHandle, server: ServerChild, options
   try {
     await waitUntil(() => node.provider.synced, 'the Node watcher to sync');
     if (browser) {
-      people.push(await openPerson(browser, 'Person A', link));
+      // BENCH_AI_PAGES=1: person B's page alone on this machine (as on a person's own computer;
+      // the default, two pages, has both browsers share the machine's cores).
+      if (process.env.BENCH_AI_PAGES?.trim() !== '1') people.push(await openPerson(browser, 'Person A', link));
       people.push(await openPerson(browser, 'Person B', link));
     }
     const setup: RunSetup = { model, server, session, people, node, browser };
