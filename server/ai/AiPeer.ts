@@ -294,6 +294,8 @@ export class AiPeer {
       this.modelName = target.model;
 
       const files = readFiles(this.doc);
+      // The model reads the files as they are now: its edits are applied against this state.
+      applier.readAt();
       if (this.historyChars > this.settings.contextTokens * CHARS_PER_TOKEN * 2) {
         session.resetHistory();
         this.lastSeen = null;

@@ -1,6 +1,13 @@
 // Turns a run's parsed edit events (apply_patch or SEARCH/REPLACE) into document changes:
-// each hunk is located in the CURRENT text of its file, refused unless the match is unique,
-// bound to the text by CRDT identity and streamed in through a minimal diff. An apply_patch
+// each hunk is located in the text of its file AS THE MODEL READ IT (readAt: the run's context,
+// with the document's snapshot at that moment), refused unless the match is unique, bound to the
+// text by CRDT identity and streamed in through a minimal diff against what the model read. So
+// the CRDT merges: what people typed since stays where they typed it, lines the hunk quotes as
+// context are never written (a SEARCH/REPLACE block's unchanged lines are the file's own bytes),
+// and where the model changes the very characters a person changed since, the hunk is refused
+// with who and why (HunkWriter's conflict) rather than either side silently winning. A hunk whose
+// old side is not in the text the model read (say a SEARCH block quoting an earlier block's
+// result) is located in the current text instead, as before. An apply_patch
 // hunk is placed early, as soon as the old lines seen so far (with its `@@` context) match one
 // place only, and its new side streams line by line from then on (EarlyHunk); if a later old
 // line or the complete old side disagrees with that place, the hunk is rolled back and placed
@@ -15,6 +22,9 @@ import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import { encodeRelPos, type AiHunkOp } from '../../lib/ai/schema.ts';
 import { HunkWriter } from './HunkWriter.ts';
+import { readState, recordRollback, type ReadState } from './placedText.ts';
+import { UnchangedLines } from './unchangedLines.ts';
+import { authorOf } from '../../lib/review/authorship.ts';
 import type { RunRecord } from './RunRecord.ts';
 import { EarlyHunk, MAX_EARLY_ATTEMPTS } from './earlyHunk.ts';
 
@@ -37,6 +47,18 @@ interface Active {
   created: boolean;
   /** An apply_patch hunk placed before its old side was complete. */
   early: EarlyHunk | null;
+  /** Placed in the text the model read (offsets are that text's), or null: in the live text. */
+  read: ReadState | null;
+  /** End of the matched old side, in the read text (with `read`). */
+  readEnd: number;
+  /** SEARCH/REPLACE: the block's old lines as the model copied them and as the file has them. */
+  lineMap: UnchangedLines | null;
+}
+
+/** The files as the model read them for this run. */
+interface ReadFiles {
+  state: ReadState;
+  files: Map<string, { text: Y.Text; content: string }>;
 }
 
 export interface EditApplierOptions {
@@ -53,6 +75,11 @@ export class EditApplier {
   /** Where the previous hunk in each file ended (preferred start of the next match). */
   private readonly lastEnd = new Map<string, Y.RelativePosition>();
   private skipping = false;
+  /** The current hunk was refused for a conflict: its remaining lines are ignored. */
+  private conflicted = false;
+  private read: ReadFiles | null = null;
+  /** Where the previous hunk in each file ended in the read text. */
+  private readonly lastReadEnd = new Map<string, number>();
   private srPath: string | null = null;
   /** The apply_patch update hunk being received (placed early or not yet). */
   private early: EarlyHunk | null = null;
@@ -71,6 +98,16 @@ export class EditApplier {
     this.options = options;
   }
 
+  /**
+   * Binds this run's edits to the document as it is now: call when the model's context is read
+   * from the document (same tick), before any edit arrives.
+   */
+  readAt(): void {
+    const files = new Map<string, { text: Y.Text; content: string }>();
+    for (const [path, text] of filesOf(this.doc)) files.set(path, { text, content: text.toString() });
+    this.read = { state: readState(this.doc), files };
+  }
+
   get hunkCount(): number {
     return this.hunks;
   }
@@ -87,6 +124,7 @@ export class EditApplier {
     switch (event.type) {
       case 'fileStart': {
         this.skipping = false;
+        this.conflicted = false;
         this.early = null;
         const path = this.checkPath(event.path, event.op);
         if (path === null) {
@@ -101,15 +139,16 @@ export class EditApplier {
         break;
       }
       case 'hunkStart':
+        this.conflicted = false;
         if (!this.skipping && this.srPath !== null) this.early = new EarlyHunk(event.context, event.lineHint);
         break;
       case 'line':
-        if (this.skipping) break;
+        if (this.skipping || this.conflicted) break;
         if (this.active?.created) this.streamLine(event.text);
         else if (this.early && this.srPath !== null) this.earlyLine(this.srPath, event.kind, event.text);
         break;
       case 'hunkEnd':
-        if (!this.skipping && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
+        if (!this.skipping && !this.conflicted && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
         this.early = null;
         break;
       case 'move':
@@ -134,6 +173,7 @@ export class EditApplier {
     switch (event.type) {
       case 'blockStart':
         this.skipping = false;
+        this.conflicted = false;
         this.srPath = this.checkPath(event.path, 'update');
         if (this.srPath === null) this.skipping = true;
         break;
@@ -165,12 +205,35 @@ export class EditApplier {
     if (!a) return;
     this.active = null;
     if (a.early) this.early = null;
-    a.writer.rollback(this.options.restoreClientId?.());
+    this.undoHunk(a);
+    this.run.updateHunk(a.map, { status: 'rolledBack', reason, start: null, end: null, newText: a.newText });
+    if (!quiet) this.note(`${a.file}: a change was rolled back (${reason})`);
+  }
+
+  /** Removes what a hunk wrote; the text it restores counts as read (it is what the model read). */
+  private undoHunk(a: Active): void {
+    // A clientID of its own for the restored copies: they are told apart from the run's text.
+    const restoreAs = this.options.restoreClientId?.() ?? (this.read ? Math.floor(Math.random() * 0xffffffff) : undefined);
+    const deletions = a.writer.rollback(restoreAs);
+    if (this.read && restoreAs !== undefined) recordRollback(this.read.state, this.doc, restoreAs, deletions);
     if (a.created && filesOf(this.doc).get(a.file) === a.text) {
       this.doc.transact(() => filesOf(this.doc).delete(a.file), a.writer.origin);
     }
-    this.run.updateHunk(a.map, { status: 'rolledBack', reason, start: null, end: null, newText: a.newText });
-    if (!quiet) this.note(`${a.file}: a change was rolled back (${reason})`);
+  }
+
+  /** A person changed what this hunk changes since the model read it: refused, nothing kept. */
+  private refuseConflict(a: Active, client: number): void {
+    if (this.active === a) {
+      this.active = null;
+      this.conflicted = true;
+    }
+    if (a.early && this.early === a.early) this.early = null;
+    this.undoHunk(a);
+    const who = client >= 0 ? authorOf(this.doc, client) : null;
+    const name = who && who.kind === 'human' ? who.name : 'Someone';
+    const reason = `${name} changed this text while the AI was writing: the AI's change here was not applied, so that theirs stays`;
+    this.run.updateHunk(a.map, { status: 'refused', reason, start: null, end: null, newText: a.newText });
+    this.note(`${a.file}: a change was NOT applied: ${reason} (read the file again before changing it)`);
   }
 
   // ---- internals -----------------------------------------------------------------------
@@ -229,7 +292,7 @@ export class EditApplier {
     writer.onFlush = (index) => this.onCursor(path, text!, index);
     this.active = {
       writer, diff: new StreamingDiff(''), map, file: path, text, oldText: '', newText: '',
-      lines: 0, leadingLF: false, finalLF: true, created: !existing, early: null,
+      lines: 0, leadingLF: false, finalLF: true, created: !existing, early: null, read: null, readEnd: 0, lineMap: null,
     };
   }
 
@@ -244,42 +307,67 @@ export class EditApplier {
       if (oldLines.length === 0) return this.startAdd(path);
       return this.refuseAndSkip(path, 'update', 'the file does not exist');
     }
-    const match = this.locateIn(path, text, { oldLines });
-    if (!match) {
+    const located = this.locateIn(path, text, { oldLines });
+    if (!located) {
       this.skipping = true;
       return;
     }
-    this.startUpdate(path, text, match, oldLines.length === 0 && match.start === match.end && !match.finalNewline);
+    const { match, read } = located;
+    this.startUpdate(path, text, match, oldLines.length === 0 && match.start === match.end && !match.finalNewline, null, read);
+    // A match that tolerated whitespace: the block's unchanged lines are written as the file has
+    // them, not as the model copied them (they are context, not a change).
+    const fileLines = linesOf(match.matched);
+    if (this.active && fileLines.length === oldLines.length) {
+      const map = new UnchangedLines();
+      oldLines.forEach((l, i) => map.addOld(l, fileLines[i]));
+      this.active.lineMap = map;
+    }
   }
 
-  private locateIn(path: string, text: Y.Text, hunk: Pick<PatchHunk, 'oldLines'> & Partial<PatchHunk>): LocateMatch | null {
-    const current = text.toString();
-    const after = this.afterIn(path);
-    const result = locate(current, { oldLines: hunk.oldLines, context: hunk.context, eof: hunk.eof, hintLine: hunk.lineHint, after });
+  /** The file's text the model read and the snapshot to write against, or the live text. */
+  private baseOf(path: string, text: Y.Text): { content: string; read: ReadState | null } {
+    const seen = this.read?.files.get(path);
+    if (this.read && seen && seen.text === text) return { content: seen.content, read: this.read.state };
+    return { content: text.toString(), read: null };
+  }
+
+  private locateIn(path: string, text: Y.Text, hunk: Pick<PatchHunk, 'oldLines'> & Partial<PatchHunk>): { match: LocateMatch; read: ReadState | null } | null {
+    const query = { oldLines: hunk.oldLines, context: hunk.context, eof: hunk.eof, hintLine: hunk.lineHint };
+    const base = this.baseOf(path, text);
+    if (base.read) {
+      const seen = locate(base.content, { ...query, after: this.lastReadEnd.get(path) });
+      if (seen.ok) return { match: seen, read: base.read };
+    }
+    const result = locate(text.toString(), { ...query, after: this.afterIn(path) });
     if (!result.ok) {
       this.refuse(path, 'update', result.message, hunk.oldLines.join('\n'), hunk.newLines?.join('\n') ?? '');
       return null;
     }
-    return result;
+    return { match: result, read: null };
   }
 
-  private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null = null): void {
+  private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null, read: ReadState | null): void {
     this.hunks++;
     const { id, map } = this.run.addHunk(path, 'update', {
       status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine,
     });
     const origin = { kind: 'ai' as const, runId: this.run.id, hunkId: id };
-    const writer = new HunkWriter(this.doc, text, match.start, origin);
+    const writer = new HunkWriter(this.doc, text, match.start, origin, read ?? undefined);
     writer.onFlush = (index) => this.onCursor(path, text, index);
-    this.active = {
+    const active: Active = {
       writer, diff: early ? null : new StreamingDiff(match.matched), map, file: path, text, oldText: match.matched, newText: '',
-      lines: 0, leadingLF, finalLF: match.finalNewline, created: false, early,
+      lines: 0, leadingLF, finalLF: match.finalNewline, created: false, early, read, readEnd: match.end, lineMap: null,
     };
-    this.onCursor(path, text, match.start);
+    writer.onConflict = (client) => this.refuseConflict(active, client);
+    this.active = active;
+    this.onCursor(path, text, writer.startIndex());
   }
 
-  private streamLine(line: string): void {
-    const a = this.active!;
+  private streamLine(raw: string): void {
+    const a = this.active;
+    if (!a) return;
+    // A block line the model re-sends unchanged is written with the file's own bytes.
+    const line = a.lineMap ? a.lineMap.map(raw) : raw;
     let chunk = a.lines === 0 ? (a.leadingLF ? `\n${line}` : line) : `\n${line}`;
     if (a.created) chunk = a.lines === 0 ? line : `\n${line}`;
     a.lines++;
@@ -325,7 +413,10 @@ export class EditApplier {
       a.writer.push(a.diff!.finish());
     }
     const range = a.writer.finish();
+    if (range === null) return;
     this.lastEnd.set(a.file, range.end);
+    if (a.read) this.lastReadEnd.set(a.file, a.early ? a.early.placedEnd() : a.readEnd);
+    else this.lastReadEnd.delete(a.file);
     // One record for every path (early-placed, whole hunk, SEARCH/REPLACE, added file): the
     // items are what a reject removes and restores.
     this.run.updateHunk(a.map, {
@@ -359,13 +450,14 @@ export class EditApplier {
     const text = filesOf(this.doc).get(path);
     if (!text) return;
     e.attempts++;
-    const current = text.toString();
-    const after = this.afterIn(path);
-    const match = locate(current, { oldLines: e.oldLines, context: e.context, hintLine: e.lineHint, after, strict: true });
+    const base = this.baseOf(path, text);
+    const after = base.read ? this.lastReadEnd.get(path) : this.afterIn(path);
+    const match = locate(base.content, { oldLines: e.oldLines, context: e.context, hintLine: e.lineHint, after, strict: true });
     if (!match.ok) return;
-    this.startUpdate(path, text, match, false, e);
-    const a = this.active!;
-    const replay = e.place(current, match, after);
+    this.startUpdate(path, text, match, false, e, base.read);
+    const a = this.active;
+    if (!a) return;
+    const replay = e.place(base.content, match, after);
     if (!replay.ok) {
       this.rollback(replay.reason, true);
       this.early = e;
@@ -376,14 +468,38 @@ export class EditApplier {
     this.write(a, replay.ops);
   }
 
+  /**
+   * A whole hunk's new side as the file has its lines: context lines, and added lines that
+   * re-send a removed line unchanged, are the file's own (never rewritten).
+   */
+  private newSideOf(hunk: PatchHunk, match: LocateMatch, e: EarlyHunk | null): string[] {
+    const fileLines = linesOf(match.matched);
+    const kinds = e?.kinds();
+    if (!kinds || fileLines.length !== hunk.oldLines.length || kinds.filter((k) => k !== 'add').length !== hunk.oldLines.length) return hunk.newLines;
+    const removed = new UnchangedLines();
+    const out: string[] = [];
+    let k = 0;
+    let n = 0;
+    for (const kind of kinds) {
+      if (kind === 'context') {
+        out.push(fileLines[k++]);
+        n++;
+      } else if (kind === 'remove') {
+        removed.addOld(hunk.oldLines[k], fileLines[k]);
+        k++;
+      } else out.push(removed.map(hunk.newLines[n++]));
+    }
+    return out;
+  }
+
   private endPatchHunk(path: string, hunk: PatchHunk): void {
     const a = this.active;
     const e = this.early;
-    if (!e || a?.early !== e) return this.applyWholeHunk(path, hunk);
+    if (!e || a?.early !== e) return this.applyWholeHunk(path, hunk, e);
     const problem = e.verify(hunk);
     if (problem === null) return this.finishActive();
     this.rollback(`placed early at line ${e.startLine()}, but ${problem}`, true);
-    this.applyWholeHunk(path, hunk);
+    this.applyWholeHunk(path, hunk, e);
   }
 
   private afterIn(path: string): number | undefined {
@@ -391,15 +507,23 @@ export class EditApplier {
     return last ? Y.createAbsolutePositionFromRelativePosition(last, this.doc)?.index : undefined;
   }
 
-  private applyWholeHunk(path: string, hunk: PatchHunk): void {
+  private applyWholeHunk(path: string, hunk: PatchHunk, e: EarlyHunk | null): void {
     const text = filesOf(this.doc).get(path);
     if (!text) return this.refuse(path, 'update', 'the file does not exist', hunk.oldLines.join('\n'), hunk.newLines.join('\n'));
-    const match = this.locateIn(path, text, hunk);
-    if (!match) return;
+    const located = this.locateIn(path, text, hunk);
+    if (!located) return;
+    const { match, read } = located;
+    const newLines = this.newSideOf(hunk, match, e);
     // The whole hunk is known at once here (its old side is complete only at its end), so it
     // streams through the same writer in one batch.
-    this.startUpdate(path, text, match, hunk.oldLines.length === 0 && match.start === match.end && !match.finalNewline);
-    for (const line of hunk.newLines) this.streamLine(line);
+    this.startUpdate(path, text, match, hunk.oldLines.length === 0 && match.start === match.end && !match.finalNewline, null, read);
+    for (const line of newLines) this.streamLine(line);
     if (this.active) this.finishActive();
   }
+}
+
+/** A matched range's lines, without the final LF's empty line. */
+function linesOf(text: string): string[] {
+  if (text === '') return [];
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
 }

@@ -42,7 +42,7 @@ test('the first ops go out at once, the rest of the frame in one transaction; ty
   writer.push([{ type: 'insert', text: 'd' }]);
   writer.push([{ type: 'insert', text: '\n' }]);
   assert.equal(transactions, 3);
-  const range = writer.finish();
+  const range = writer.finish()!;
   assert.equal(aiText.toString(), 'typed top\na\nB\nc\nd\n');
   assert.equal(transactions, 4, 'finish writes the rest of the frame');
   const resolved = hunkRange(ai, { start: encodeRelPos(range.start), end: encodeRelPos(range.end) })!;

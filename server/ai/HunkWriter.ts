@@ -8,11 +8,14 @@
 // scoped to the hunk's own origin), leaving concurrent typing untouched. When the hunk is
 // complete, that same undo manager's stack says which items it inserted and removed: recorded
 // in the hunk (lib/review/record.ts) so that a reject is exact after any edit or restart.
+// With a ReadState, ops are written against the text the model read (the run's context), so a
+// person's change made after that stays; ops that would remove what a person changed are a
+// conflict: nothing more is written and `onConflict` says who (the caller rolls back).
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/schema.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
-import { PlacedText } from './placedText.ts';
+import { PlacedText, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 
 export { BATCH_MS } from './frameBatcher.ts';
@@ -49,18 +52,27 @@ export class HunkWriter {
   inserted = 0;
   /** Called after each flush with the absolute edit point (for the AI's awareness cursor). */
   onFlush: (index: number) => void = () => {};
+  /** Set when ops met a person's change (their clientID, -1 unknown): nothing more is written. */
+  conflict: number | null = null;
+  onConflict: (client: number) => void = () => {};
 
-  constructor(doc: Y.Doc, text: Y.Text, start: number, origin: HunkOrigin) {
+  /** `start` is an index in the text `read` saw, or in the live text without `read`. */
+  constructor(doc: Y.Doc, text: Y.Text, start: number, origin: HunkOrigin, read?: ReadState) {
     this.doc = doc;
     this.text = text;
     this.origin = origin;
     this.undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
-    this.placed = new PlacedText(doc, text, start);
-    this.rangeEnd = Y.createRelativePositionFromTypeIndex(text, start, -1);
+    this.placed = new PlacedText(doc, text, start, read);
+    this.rangeEnd = Y.createRelativePositionFromTypeIndex(text, this.placed.currentIndex(), -1);
+  }
+
+  /** Where the hunk begins in the live text now. */
+  startIndex(): number {
+    return this.placed.currentIndex();
   }
 
   push(ops: readonly DiffOp[]): void {
-    if (this.done || ops.length === 0) return;
+    if (this.done || this.conflict !== null || ops.length === 0) return;
     for (const op of ops) this.queued.push(op);
     this.batch.schedule();
   }
@@ -71,10 +83,16 @@ export class HunkWriter {
   }
 
   private write(): boolean {
-    if (this.queued.length === 0 || this.done) return false;
+    if (this.queued.length === 0 || this.done || this.conflict !== null) return false;
     const ops = this.queued;
     this.queued = [];
     const plan = this.placed.plan(ops, this.rangeStart === null);
+    if (plan.conflict !== null) {
+      this.batch.cancel();
+      this.conflict = plan.conflict;
+      this.onConflict(plan.conflict);
+      return false;
+    }
     let shift = 0;
     let mark: number | null = null;
     this.doc.transact(() => {
@@ -99,9 +117,10 @@ export class HunkWriter {
     return true;
   }
 
-  /** Writes what is left and returns the range the hunk now occupies. */
-  finish(): WrittenRange {
+  /** Writes what is left and returns the range the hunk now occupies (null: a conflict). */
+  finish(): WrittenRange | null {
     this.flush();
+    if (this.conflict !== null) return null;
     this.done = true;
     const endIndex0 = this.absolute(this.rangeEnd);
     const startIndex = this.rangeStart ? Math.min(this.absolute(this.rangeStart), endIndex0) : endIndex0;
@@ -128,11 +147,15 @@ export class HunkWriter {
    * cannot be restored. With `restoreAs`, the copies are written under that clientID instead of
    * the run's, so the restored text is not attributed to the AI run that had removed it.
    */
-  rollback(restoreAs?: number): void {
+  rollback(restoreAs?: number): Map<number, { clock: number; len: number }[]> {
     this.batch.cancel();
     this.queued = [];
-    if (this.done) return;
+    const deletions = new Map<number, { clock: number; len: number }[]>();
+    if (this.done) return deletions;
     this.done = true;
+    for (const item of this.undo.undoStack) {
+      for (const [client, list] of item.deletions.clients) for (const d of list) (deletions.get(client) ?? deletions.set(client, []).get(client)!).push({ clock: d.clock, len: d.len });
+    }
     const own = this.doc.clientID;
     if (restoreAs !== undefined) this.doc.clientID = restoreAs;
     try {
@@ -141,6 +164,7 @@ export class HunkWriter {
       this.doc.clientID = own;
       this.undo.destroy();
     }
+    return deletions;
   }
 
   private absolute(pos: Y.RelativePosition): number {

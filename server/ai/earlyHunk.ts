@@ -9,6 +9,7 @@ import type { PatchHunk } from '../../lib/edits/applyPatchParser.ts';
 import { locate, normalisePunctuation, type LocateMatch } from '../../lib/edits/locator.ts';
 import { PatchHunkDiff } from '../../lib/edits/patchHunkDiff.ts';
 import { pushOp, type DiffOp } from '../../lib/edits/sequenceDiff.ts';
+import { UnchangedLines } from './unchangedLines.ts';
 
 /** Old lines on which an early placement is tried; past them the hunk is placed at its end. */
 export const MAX_EARLY_ATTEMPTS = 12;
@@ -26,6 +27,8 @@ interface Placement {
   oldSeen: number;
   after: number | undefined;
   diff: PatchHunkDiff;
+  /** Removed lines, to write an added line that re-sends one unchanged as the file has it. */
+  removed: UnchangedLines;
 }
 
 const loose = (s: string) => normalisePunctuation(s).trim();
@@ -52,7 +55,7 @@ export class EarlyHunk {
 
   /** Binds the hunk to a match of its old lines so far; replays the lines received. */
   place(text: string, match: LocateMatch, after: number | undefined): { ok: true; ops: DiffOp[]; newText: string } | { ok: false; reason: string } {
-    this.placed = { text, start: match.start, pos: match.start, startLine: match.startLine, oldSeen: 0, after, diff: new PatchHunkDiff() };
+    this.placed = { text, start: match.start, pos: match.start, startLine: match.startLine, oldSeen: 0, after, diff: new PatchHunkDiff(), removed: new UnchangedLines() };
     const ops: DiffOp[] = [];
     let newText = '';
     for (const { kind, text: line } of this.lines) {
@@ -75,7 +78,7 @@ export class EarlyHunk {
   /** Ops for one more line of the placed hunk, or why the placement no longer holds. */
   feed(kind: Kind, line: string): Fed {
     const p = this.placed!;
-    if (kind === 'add') return { ok: true, ops: p.diff.add(line) };
+    if (kind === 'add') return { ok: true, ops: p.diff.add(p.removed.map(line)) };
     p.oldSeen++;
     if (p.pos >= p.text.length) return { ok: false, reason: `its old line ${p.oldSeen} runs past the end of the file` };
     const nl = p.text.indexOf('\n', p.pos);
@@ -84,6 +87,7 @@ export class EarlyHunk {
       return { ok: false, reason: `its old line ${p.oldSeen} differs from line ${p.startLine + p.oldSeen - 1} of the file` };
     }
     p.pos += docLine.length;
+    if (kind === 'remove') p.removed.addOld(line, docLine.endsWith('\n') ? docLine.slice(0, -1) : docLine);
     return { ok: true, ops: kind === 'context' ? p.diff.context(docLine) : p.diff.remove(docLine) };
   }
 
@@ -98,6 +102,16 @@ export class EarlyHunk {
 
   finish(): DiffOp[] {
     return this.placed?.diff.finish() ?? [];
+  }
+
+  /** Each line's kind, in order (context, remove, add). */
+  kinds(): Kind[] {
+    return this.lines.map((l) => l.kind);
+  }
+
+  /** Offset after the last old line consumed, in the text the hunk was placed in. */
+  placedEnd(): number {
+    return this.placed?.pos ?? 0;
   }
 
   placedOldText(): string {
