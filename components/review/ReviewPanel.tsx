@@ -3,12 +3,17 @@
 // line counts, Keep all / Reject all per run and per file, a click to jump to a change, and undo
 // of the last review actions. Review state lives in the document, so everyone sees a keep or a
 // reject at once; viewers see everything but the buttons are disabled, with the reason.
+// Above them, the latest run's changes that were NOT applied because people changed the same
+// text while the AI wrote (conflicts): who, where, the AI's version to compare with theirs, and
+// "Ask AI again", a new run that reads the file as it is now. There is no "apply anyway": that
+// would write the model's stale copy over what a person typed.
 import { useState } from 'react';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { groupByRun } from '@/lib/review/hunks.ts';
 import type { ReviewLogEntry } from '@/lib/review/log.ts';
 import { postReview, SHORTCUTS, VIEWER_REASON, type ReviewRequest, type Reviewer } from './reviewApi.ts';
-import type { ReviewState } from './useReview.ts';
+import type { ConflictInfo, ReviewState } from './useReview.ts';
+import { askAi } from '@/components/ai/aiApi.ts';
 
 interface Props {
   state: ReviewState;
@@ -17,6 +22,38 @@ interface Props {
   canReview: boolean;
   reviewer: Reviewer;
   onJump: (hunk: HunkState) => void;
+}
+
+function ConflictRow({ conflict, canAsk, busy, onAsk }: { conflict: ConflictInfo; canAsk: boolean; busy: boolean; onAsk: () => void }) {
+  return (
+    <li className="rounded-md border border-amber-400/30 bg-amber-400/[0.04] px-2.5 py-2" data-testid="review-conflict" data-file={conflict.file}>
+      <div className="flex items-center gap-2">
+        <span className="text-amber-300" aria-hidden>
+          ⚠
+        </span>
+        <span className="min-w-0 flex-1 truncate font-mono text-[11px] text-zinc-200">{conflict.file}</span>
+        <button
+          type="button"
+          disabled={!canAsk || busy}
+          onClick={onAsk}
+          title={canAsk ? 'A new AI run that reads the file as it is now' : VIEWER_REASON}
+          data-testid="review-conflict-retry"
+          className="shrink-0 rounded border border-amber-400/40 px-2 py-0.5 text-[11px] text-amber-200 enabled:hover:bg-amber-400/10 disabled:cursor-not-allowed disabled:opacity-40"
+        >
+          Ask AI again
+        </button>
+      </div>
+      <p className="mt-1 text-amber-200/90" data-testid="review-conflict-reason">
+        {conflict.reason}
+      </p>
+      <details className="mt-1">
+        <summary className="cursor-pointer text-[11px] text-zinc-400 hover:text-zinc-200">The AI's version</summary>
+        <pre className="mt-1 max-h-48 overflow-auto rounded bg-canvas/80 p-2 font-mono text-[11px] leading-snug text-zinc-300" data-testid="review-conflict-ai">
+          {conflict.newText}
+        </pre>
+      </details>
+    </li>
+  );
 }
 
 function Counts({ added, removed }: { added: number; removed: number }) {
@@ -100,6 +137,19 @@ export function ReviewPanel({ state, sessionId, token, canReview, reviewer, onJu
     }
   };
 
+  const retry = async (c: ConflictInfo) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const prompt = `Your change to ${c.file} was not applied: ${c.reason}. Read ${c.file} as it is now and make the change again, keeping their edit. The request was: ${c.prompt}`;
+      await askAi(sessionId, token, { prompt: prompt.slice(0, 4000), file: c.file, requestedBy: reviewer });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <div className="flex h-full flex-col text-xs" data-testid="review-panel">
       <div className="flex shrink-0 items-center gap-2 border-b border-line px-3 py-2">
@@ -151,7 +201,25 @@ export function ReviewPanel({ state, sessionId, token, canReview, reviewer, onJu
         </p>
       )}
       <div className="min-h-0 flex-1 overflow-y-auto px-2 py-2">
-        {groups.length === 0 && (
+        {state.conflicts.length > 0 && (
+          <section className="mb-3" data-testid="review-conflicts">
+            <h3 className="px-1 pb-1 text-[10px] font-semibold uppercase tracking-wider text-amber-300/80">
+              Not applied · changed by people meanwhile
+            </h3>
+            <ul className="space-y-1.5">
+              {state.conflicts.map((c) => (
+                <ConflictRow
+                  key={c.hunkId}
+                  conflict={c}
+                  canAsk={canReview}
+                  busy={busy}
+                  onAsk={() => void retry(c)}
+                />
+              ))}
+            </ul>
+          </section>
+        )}
+        {groups.length === 0 && state.conflicts.length === 0 && (
           <p className="px-2 py-6 text-center text-zinc-500">
             When the AI edits files, its changes appear here until someone keeps or rejects them.
           </p>

@@ -5,7 +5,7 @@
 // object re-renders the whole page.
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
-import { aiRunsOf, readRun } from '@/lib/ai/schema.ts';
+import { aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { readLog, type ReviewLogEntry } from '@/lib/review/log.ts';
 import { pendingCache } from './pendingCache.ts';
@@ -21,6 +21,36 @@ export interface ReviewState {
   pending: HunkState[];
   log: ReviewLogEntry[];
   runs: Map<string, RunInfo>;
+  /** The latest run's changes refused because people changed the same text meanwhile. */
+  conflicts: ConflictInfo[];
+}
+
+export interface ConflictInfo {
+  runId: string;
+  hunkId: string;
+  file: string;
+  reason: string;
+  /** The model's copy of the lines and what it wanted instead. */
+  oldText: string;
+  newText: string;
+  prompt: string;
+}
+
+/** Conflicts of the most recent run (a later run has read the file again: older ones are moot). */
+function latestConflicts(maps: Y.Map<Y.Map<unknown>>): ConflictInfo[] {
+  // Only the latest run is read whole (a run's hunks carry their texts).
+  let latest: Y.Map<unknown> | null = null;
+  let at = -1;
+  for (const map of maps.values()) {
+    const created = map.get('createdAt');
+    const t = typeof created === 'number' ? created : 0;
+    if (t > at) [latest, at] = [map, t];
+  }
+  if (!latest) return [];
+  const run: AiRunView = readRun(latest);
+  return run.hunks
+    .filter((h) => h.conflict && h.status === 'refused')
+    .map((h) => ({ runId: run.id, hunkId: h.id, file: h.file, reason: h.reason ?? '', oldText: h.oldText, newText: h.newText, prompt: run.prompt }));
 }
 
 function read(doc: Y.Doc): ReviewState {
@@ -34,7 +64,7 @@ function read(doc: Y.Doc): ReviewState {
     const run = readRun(map);
     runs.set(h.runId, { prompt: run.prompt, requestedBy: run.requestedBy.name, model: run.model, status: run.status });
   }
-  return { pending, log: readLog(doc), runs };
+  return { pending, log: readLog(doc), runs, conflicts: latestConflicts(maps) };
 }
 
 export function useReview(doc: Y.Doc): ReviewState {

@@ -22,6 +22,9 @@
 //   review ('pending' | 'kept' | 'rejected'): review state, written by the review server (issue 4),
 //   items (AiHunkItems | null): the Yjs items the hunk wrote and removed, recorded by the writer
 //     when the hunk completes (lib/review/record.ts); what makes reject exact after any edit.
+//   conflict (boolean, absent = false): refused because a person changed the same characters
+//     after the model read the file; oldText/newText are then the model's whole hunk (its copy
+//     of the old lines and what it wanted instead), for people to compare with theirs.
 // Reject = remove the characters between start and end written by aiClientId, then insert
 // oldText at start; everything a reject needs is in the document, so it survives restarts.
 import * as Y from 'yjs';
@@ -87,6 +90,7 @@ export interface AiHunkView {
   startLine: number | null;
   review: AiReview;
   items: AiHunkItems | null;
+  conflict: boolean;
 }
 
 export interface AiRunView {
@@ -190,6 +194,7 @@ export function readHunk(map: Y.Map<unknown>): AiHunkView {
     startLine: num(map.get('startLine')),
     review: (str(map.get('review')) ?? 'pending') as AiReview,
     items: readItems(map.get('items')),
+    conflict: map.get('conflict') === true,
   };
 }
 

@@ -77,6 +77,8 @@ export class EditApplier {
   private skipping = false;
   /** The current hunk was refused for a conflict: its remaining lines are ignored. */
   private conflicted = false;
+  /** That hunk's record, completed with the model's whole hunk when its end arrives. */
+  private conflictMap: Y.Map<unknown> | null = null;
   private read: ReadFiles | null = null;
   /** Where the previous hunk in each file ended in the read text. */
   private readonly lastReadEnd = new Map<string, number>();
@@ -125,6 +127,7 @@ export class EditApplier {
       case 'fileStart': {
         this.skipping = false;
         this.conflicted = false;
+        this.conflictMap = null;
         this.early = null;
         const path = this.checkPath(event.path, event.op);
         if (path === null) {
@@ -140,6 +143,7 @@ export class EditApplier {
       }
       case 'hunkStart':
         this.conflicted = false;
+        this.conflictMap = null;
         if (!this.skipping && this.srPath !== null) this.early = new EarlyHunk(event.context, event.lineHint);
         break;
       case 'line':
@@ -148,7 +152,8 @@ export class EditApplier {
         else if (this.early && this.srPath !== null) this.earlyLine(this.srPath, event.kind, event.text);
         break;
       case 'hunkEnd':
-        if (!this.skipping && !this.conflicted && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
+        if (this.conflicted) this.completeConflict(event.hunk.oldLines, event.hunk.newLines);
+        else if (!this.skipping && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
         this.early = null;
         break;
       case 'move':
@@ -174,6 +179,7 @@ export class EditApplier {
       case 'blockStart':
         this.skipping = false;
         this.conflicted = false;
+        this.conflictMap = null;
         this.srPath = this.checkPath(event.path, 'update');
         if (this.srPath === null) this.skipping = true;
         break;
@@ -184,7 +190,8 @@ export class EditApplier {
         if (!this.skipping && this.active) this.streamLine(event.text);
         break;
       case 'blockEnd':
-        if (!this.skipping && this.active) this.finishActive();
+        if (this.conflicted) this.completeConflict(event.oldLines, event.newLines);
+        else if (!this.skipping && this.active) this.finishActive();
         break;
       case 'error':
         this.failParse(event.line, event.message);
@@ -221,18 +228,29 @@ export class EditApplier {
     }
   }
 
+  /** The model's whole hunk, for people to compare with what they wrote. */
+  private completeConflict(oldLines: string[], newLines: string[]): void {
+    const map = this.conflictMap;
+    this.conflicted = false;
+    this.conflictMap = null;
+    if (!map) return;
+    const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
+    this.run.updateHunk(map, { oldText: text(oldLines).slice(0, 20_000), newText: text(newLines).slice(0, 20_000) });
+  }
+
   /** A person changed what this hunk changes since the model read it: refused, nothing kept. */
   private refuseConflict(a: Active, client: number): void {
     if (this.active === a) {
       this.active = null;
       this.conflicted = true;
+      this.conflictMap = a.map;
     }
     if (a.early && this.early === a.early) this.early = null;
     this.undoHunk(a);
     const who = client >= 0 ? authorOf(this.doc, client) : null;
     const name = who && who.kind === 'human' ? who.name : 'Someone';
     const reason = `${name} changed this text while the AI was writing: the AI's change here was not applied, so that theirs stays`;
-    this.run.updateHunk(a.map, { status: 'refused', reason, start: null, end: null, newText: a.newText });
+    this.run.updateHunk(a.map, { status: 'refused', reason, conflict: true, start: null, end: null, newText: a.newText, items: null });
     this.note(`${a.file}: a change was NOT applied: ${reason} (read the file again before changing it)`);
   }
 

@@ -45,6 +45,7 @@ export interface HunkFields {
   startLine?: number | null;
   /** Null for a delete hunk: its oldText is what a reject restores (the file's items went with it). */
   items?: AiHunkItems | null;
+  conflict?: boolean;
 }
 
 type RunFields = Partial<{

@@ -60,6 +60,9 @@ async function runCase(stack: AiStack, c: ConcurrentCase, format: 'patch' | 'sr'
       const who = c.person?.replace === '' ? 'Someone' : PERSON;
       assert.match(refused.reason ?? '', new RegExp(`^${who} changed this text while the AI was writing`));
       assert.ok(!hunks.some((h) => h.status === 'applied'), 'nothing applied');
+      // The model's whole hunk stays in the record, for people to compare with theirs.
+      assert.equal(refused.conflict, true);
+      assert.equal(refused.newText, `${c.hunk.filter((l) => !l.startsWith('-')).map((l) => l.slice(1)).join('\n')}\n`);
       return;
     }
     assert.deepEqual(hunks.map((h) => [h.status, h.reason]), hunks.map(() => ['applied', null]), 'every hunk applied');
