@@ -294,8 +294,6 @@ export class AiPeer {
       this.modelName = target.model;
 
       const files = readFiles(this.doc);
-      // The model reads the files as they are now: its edits are applied against this state.
-      applier.readAt();
       if (this.historyChars > this.settings.contextTokens * CHARS_PER_TOKEN * 2) {
         session.resetHistory();
         this.lastSeen = null;
@@ -333,6 +331,10 @@ export class AiPeer {
         { instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) },
         { signal: controller.signal, onSent: () => void (sent = true) },
       ));
+      // The model reads the files as they are now (same tick as readFiles above, and after the
+      // request left, so the snapshot costs nothing on the first token): its edits apply
+      // against this state.
+      applier.readAt(files);
       // Over a live WebSocket the request has left by now; otherwise it leaves once this turn
       // of the event loop has run its I/O.
       if (!sent) await afterSend();

@@ -102,11 +102,11 @@ export class EditApplier {
 
   /**
    * Binds this run's edits to the document as it is now: call when the model's context is read
-   * from the document (same tick), before any edit arrives.
+   * from the document (same tick: `contents` are the texts it read), before any edit arrives.
    */
-  readAt(): void {
+  readAt(contents?: Record<string, string>): void {
     const files = new Map<string, { text: Y.Text; content: string }>();
-    for (const [path, text] of filesOf(this.doc)) files.set(path, { text, content: text.toString() });
+    for (const [path, text] of filesOf(this.doc)) files.set(path, { text, content: contents?.[path] ?? text.toString() });
     this.read = { state: readState(this.doc), files };
   }
 
