@@ -29,6 +29,12 @@ export const CLOSE = {
   goingAway: { code: 1001, reason: 'server going away' },
   /** Internal error while handling the frame. */
   internal: { code: 1011, reason: 'internal error' },
+  /** An update that depends on changes the document does not have (it would wait, unbounded). */
+  missingDependencies: { code: 4409, reason: 'update depends on unknown changes' },
+  /** An awareness state, or the room's awareness as a whole, past the configured size. */
+  awarenessTooLarge: { code: 4414, reason: 'awareness too large' },
+  /** A file key in the document that is not a workspace path (`lib/schema.ts` normalisePath). */
+  invalidPath: { code: 4422, reason: 'invalid file path' },
 } as const;
 
 /** Session ids: 128 random bits, base64url, 22 characters. */

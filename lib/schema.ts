@@ -51,7 +51,8 @@ export function toLF(text: string): string {
 
 /**
  * A workspace path: relative, `/`-separated, no empty, `.` or `..` segments, no control
- * characters, at most 512 characters. Returns the normalised path or null.
+ * characters, no drive letter (`C:`), at most 512 characters. Returns the normalised path or
+ * null. The one rule for every file key that enters or leaves the document (isFileKey).
  */
 export function normalisePath(input: string): string | null {
   const trimmed = input.trim().replace(/\\/g, '/').replace(/^\/+/, '').replace(/\/+$/, '');
@@ -60,7 +61,13 @@ export function normalisePath(input: string): string | null {
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) return null;
   const parts = trimmed.split('/');
   if (parts.some((p) => p === '' || p === '.' || p === '..')) return null;
+  if (/^[A-Za-z]:$/.test(parts[0])) return null;
   return parts.join('/');
+}
+
+/** A key of the files map as it must be: a path already in normal form. */
+export function isFileKey(key: string): boolean {
+  return normalisePath(key) === key;
 }
 
 /** Writes seed files into a fresh document (server side only: seeding on clients doubles text). */
@@ -79,9 +86,9 @@ export function seedDocument(doc: Y.Doc, title: string, files: Record<string, st
   }, origin);
 }
 
-/** Reads every file of a document as plain strings. */
+/** Reads every file of a document as plain strings (keys that are not paths are left out). */
 export function readFiles(doc: Y.Doc): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [path, text] of filesOf(doc)) out[path] = text.toString();
+  for (const [path, text] of filesOf(doc)) if (isFileKey(path) && text instanceof Y.Text) out[path] = text.toString();
   return out;
 }

@@ -17,6 +17,10 @@ export interface Limits {
   maxRooms: number;
   /** Open WebSocket connections per process; one more is refused with 503. */
   maxConnections: number;
+  /** Largest awareness (presence) state of one client, as JSON; past it the socket closes 4414. */
+  maxAwarenessStateBytes: number;
+  /** All presence states of one room together; a state that would pass it closes its socket 4414. */
+  maxRoomAwarenessBytes: number;
 }
 
 export interface Config {
@@ -125,6 +129,8 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
       maxBodyBytes: intVar(env, 'MAX_BODY_BYTES', 16 * MiB, 1024, 1024 * MiB),
       maxRooms: intVar(env, 'MAX_ROOMS', 1000, 1, 1_000_000),
       maxConnections: intVar(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      maxAwarenessStateBytes: intVar(env, 'MAX_AWARENESS_STATE_BYTES', 16 * 1024, 256, 16 * MiB),
+      maxRoomAwarenessBytes: intVar(env, 'MAX_ROOM_AWARENESS_BYTES', MiB, 1024, 1024 * MiB),
     },
     roomIdleMs: intVar(env, 'ROOM_IDLE_MS', 30_000, 0, 24 * 3600_000),
     compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),

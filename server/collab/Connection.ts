@@ -3,13 +3,12 @@
 // order. Each frame is handled alone inside try/catch: a bad frame closes this connection with a
 // named code and never touches the room or the process.
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
-import { decodeAwarenessUpdate, encodeAwarenessUpdate, forceRole } from './awarenessRole.ts';
+import { decodeAwarenessUpdate } from './awarenessRole.ts';
 import { FrameError, malformed } from './errors.ts';
 import type { Room, RoomPeer } from './Room.ts';
 import { binaryFrame } from './wireFrame.ts';
@@ -17,8 +16,6 @@ import { log } from '../log.ts';
 
 type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
 
-/** Awareness client ids one connection may speak for (a tab has one; this bounds strangers). */
-const MAX_AWARENESS_CLIENTS = 16;
 /** A peer that lets this much pile up unsent is too slow to keep; it reconnects and resyncs. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
@@ -51,6 +48,13 @@ export class Connection implements RoomPeer {
   private bufferedBytes = 0;
   private readonly maxBufferedBeforeLoad: number;
   private closed = false;
+  /**
+   * Sync step 1 answers (each a full diff of the document) go one at a time, the next only once
+   * the previous has left the socket's buffer; step 1 frames arriving meanwhile collapse into
+   * the latest. A flood of 4-byte frames then costs one encode per drained answer, not one each.
+   */
+  private step1Busy = false;
+  private step1Next: Uint8Array | null = null;
   onClose: (conn: Connection) => void = () => {};
 
   constructor(ws: WebSocket, socket: Duplex, sessionId: string, role: Role, maxFrameBytes: number) {
@@ -137,6 +141,42 @@ export class Connection implements RoomPeer {
     this.socket.write(wire);
   }
 
+  answerSyncStep1(room: Room, stateVector: Uint8Array): void {
+    if (this.step1Busy) {
+      this.step1Next = stateVector;
+      return;
+    }
+    this.step1Busy = true;
+    room.syncStep2For(stateVector)
+      .then((frame) => {
+        this.send(frame);
+        return this.drained();
+      })
+      .then(
+        () => {
+          this.step1Busy = false;
+          const next = this.step1Next;
+          this.step1Next = null;
+          if (next && !this.closed) this.answerSyncStep1(room, next);
+        },
+        (err) => this.fail(err),
+      );
+  }
+
+  /** Resolves once everything written so far has left for the network (or the socket closed). */
+  private drained(): Promise<void> {
+    if (this.closed || this.socket.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
   close(spec: CloseSpec): void {
     if (this.closed) return;
     this.ws.close(spec.code, spec.reason);
@@ -168,11 +208,7 @@ function handleSync(conn: Connection, room: Room, decoder: decoding.Decoder): vo
   const kind = decoding.readVarUint(decoder);
   switch (kind) {
     case syncProtocol.messageYjsSyncStep1: {
-      const stateVector = decoding.readVarUint8Array(decoder);
-      room.syncStep2For(stateVector).then(
-        (frame) => conn.send(frame),
-        (err) => conn.fail(err),
-      );
+      conn.answerSyncStep1(room, decoding.readVarUint8Array(decoder));
       return;
     }
     case syncProtocol.messageYjsSyncStep2:
@@ -196,17 +232,9 @@ function handleAwareness(conn: Connection, room: Room, decoder: decoding.Decoder
   } catch (err) {
     throw malformed(`undecodable awareness update: ${(err as Error).message}`);
   }
-  let owned = 0;
-  for (const owner of room.awarenessOwner.values()) if (owner === conn) owned++;
-  const accepted = entries.filter((e) => {
-    if (room.awarenessOwner.get(e.clientId) === conn) return true;
-    if (owned >= MAX_AWARENESS_CLIENTS) return false;
-    owned++;
-    return true;
-  });
-  if (accepted.length === 0) return;
-  // The browser's claim about its role is never trusted: the server writes the real one.
-  awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwarenessUpdate(forceRole(accepted, conn.role)), conn);
+  // Only its own client ids, bounded sizes; role and kind are the server's (Room).
+  const dropped = room.applyPeerAwareness(entries, conn, conn.role);
+  if (dropped > 0) log.warn('conn.awareness_dropped', { conn: conn.id, room: conn.sessionId, entries: dropped });
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -8,9 +8,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
+import { DOC_KEYS, isFileKey, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
-import { documentTooLarge, malformed } from './errors.ts';
+import { awarenessTooLarge, documentTooLarge, invalidPath, malformed, missingDependencies } from './errors.ts';
+import { encodeAwarenessUpdate, forceRole, type AwarenessEntry } from './awarenessRole.ts';
 import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
 
@@ -27,6 +29,10 @@ export interface RoomPeer {
 
 export interface RoomOptions {
   maxDocBytes: number;
+  /** Largest awareness state one client may publish (its JSON); past it the socket closes. */
+  maxAwarenessStateBytes?: number;
+  /** All awareness states of the room together; a state that would pass it closes its socket. */
+  maxRoomAwarenessBytes?: number;
   /**
    * Log length (updates) from which the room compacts once the log has grown as large as the
    * snapshot; at LOG_CAP_FACTOR times this it compacts whatever the sizes.
@@ -42,6 +48,11 @@ export interface RoomOptions {
  */
 const LOG_CAP_FACTOR = 4;
 
+/** Awareness client ids one connection may speak for (a tab has one; this bounds strangers). */
+const MAX_AWARENESS_CLIENTS = 16;
+export const DEFAULT_AWARENESS_STATE_BYTES = 16 * 1024;
+export const DEFAULT_ROOM_AWARENESS_BYTES = 1024 * 1024;
+
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
 
@@ -55,6 +66,9 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   /** Which peer last set each awareness clientID: its states are removed when it leaves. */
   readonly awarenessOwner = new Map<number, RoomPeer>();
+  /** JSON size of each awareness state, and their sum (bounded by maxRoomAwarenessBytes). */
+  private readonly awarenessBytes = new Map<number, number>();
+  private awarenessTotal = 0;
   /** In-process users (e.g. the AI peer) that keep the room loaded without a connection. */
   holds = 0;
 
@@ -137,30 +151,121 @@ export class Room {
     origin: unknown,
   ): void => {
     const peer = this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null;
-    for (const id of changes.added) {
+    for (const id of [...changes.added, ...changes.updated]) {
       this.pendingAwareness.add(id);
       if (peer) this.awarenessOwner.set(id, peer);
-    }
-    for (const id of changes.updated) {
-      this.pendingAwareness.add(id);
-      if (peer) this.awarenessOwner.set(id, peer);
+      const state = this.awareness.getStates().get(id);
+      this.setAwarenessBytes(id, state ? JSON.stringify(state).length : 0);
     }
     for (const id of changes.removed) {
       this.pendingAwareness.add(id);
       this.awarenessOwner.delete(id);
+      this.setAwarenessBytes(id, 0);
     }
     this.scheduleFlush();
   };
 
-  /** Applies an editor's update; throws FrameError for oversized or undecodable updates. */
+  private setAwarenessBytes(id: number, bytes: number): void {
+    this.awarenessTotal += bytes - (this.awarenessBytes.get(id) ?? 0);
+    if (bytes > 0) this.awarenessBytes.set(id, bytes);
+    else this.awarenessBytes.delete(id);
+  }
+
+  /**
+   * Applies awareness a connection sent. It may speak only for client ids it introduced (at
+   * most 16): entries for ids another peer owns (a person's, the AI's) are dropped, so presence
+   * cannot be forged and a forger leaving removes nothing but its own. `role` and `kind` are
+   * the server's. A state past maxAwarenessStateBytes, or one that would take the room past
+   * maxRoomAwarenessBytes, throws (the connection closes with 4414). Returns the entries dropped.
+   */
+  applyPeerAwareness(entries: readonly AwarenessEntry[], peer: RoomPeer, role: Role): number {
+    const maxState = this.options.maxAwarenessStateBytes ?? DEFAULT_AWARENESS_STATE_BYTES;
+    const maxRoom = this.options.maxRoomAwarenessBytes ?? DEFAULT_ROOM_AWARENESS_BYTES;
+    let owned = 0;
+    for (const owner of this.awarenessOwner.values()) if (owner === peer) owned++;
+    const states = this.awareness.getStates();
+    const accepted: AwarenessEntry[] = [];
+    let dropped = 0;
+    let total = this.awarenessTotal;
+    for (const e of entries) {
+      const owner = this.awarenessOwner.get(e.clientId);
+      if (owner !== undefined && owner !== peer) {
+        dropped++;
+        continue;
+      }
+      if (owner === undefined) {
+        // An id someone else holds without a connection (none today), or a removal of an id this
+        // connection never had: nothing to do.
+        if (states.has(e.clientId) || e.state === null) {
+          if (e.state !== null) dropped++;
+          continue;
+        }
+        if (owned >= MAX_AWARENESS_CLIENTS) {
+          dropped++;
+          continue;
+        }
+        owned++;
+      }
+      if (e.state !== null && e.bytes > maxState) {
+        throw awarenessTooLarge(`an awareness state of ${e.bytes} bytes (limit ${maxState})`);
+      }
+      total += (e.state === null ? 0 : e.bytes) - (this.awarenessBytes.get(e.clientId) ?? 0);
+      accepted.push(e);
+    }
+    if (total > maxRoom) throw awarenessTooLarge(`the room's awareness would reach ${total} bytes (limit ${maxRoom})`);
+    if (accepted.length > 0) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(forceRole(accepted, role)), peer);
+    }
+    return dropped;
+  }
+
+  /**
+   * Applies an editor's update; throws FrameError for oversized or undecodable updates, for
+   * updates that depend on changes this document does not have (Yjs would keep them pending,
+   * unbounded and re-merged on every later update), and for file keys that are not paths.
+   */
   applyClientUpdate(update: Uint8Array, origin: RoomPeer): void {
     if (this.bytes + update.byteLength > this.options.maxDocBytes) {
       throw documentTooLarge(`room ${this.id} would exceed ${this.options.maxDocBytes} bytes`);
     }
+    this.vetUpdate(update);
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (err) {
       throw malformed(`undecodable update: ${(err as Error).message}`);
+    } finally {
+      // What the update could not integrate (it refers to items from other clients that this
+      // document has not seen, or deletes such items) is dropped, not kept waiting.
+      const store = this.doc.store;
+      if (store.pendingStructs !== null || store.pendingDs !== null) {
+        store.pendingStructs = null;
+        store.pendingDs = null;
+        // eslint-disable-next-line no-unsafe-finally
+        throw missingDependencies('the update refers to changes this document does not have');
+      }
+    }
+  }
+
+  /** The checks that can be made before applying: one decode of the update. */
+  private vetUpdate(update: Uint8Array): void {
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
+    try {
+      decoded = Y.decodeUpdate(update);
+    } catch (err) {
+      throw malformed(`undecodable update: ${(err as Error).message}`);
+    }
+    const first = new Map<number, number>();
+    for (const struct of decoded.structs) {
+      if (struct instanceof Y.Skip) throw missingDependencies('the update has gaps');
+      if (!first.has(struct.id.client)) first.set(struct.id.client, struct.id.clock);
+      // A new key of the files map names its map and key (later writes to the key inherit it);
+      // in a decoded update a root parent is its name.
+      if (struct instanceof Y.Item && (struct.parent as unknown) === DOC_KEYS.files && typeof struct.parentSub === 'string' && !isFileKey(struct.parentSub)) {
+        throw invalidPath(`file key ${JSON.stringify(struct.parentSub.slice(0, 100))} is not a workspace path`);
+      }
+    }
+    for (const [client, clock] of first) {
+      if (clock > Y.getState(this.doc.store, client)) throw missingDependencies(`changes of client ${client} from clock ${clock} without the ones before`);
     }
   }
 

@@ -17,6 +17,8 @@ export interface RoomManagerOptions {
   maxConnections: number;
   maxFrameBytes: number;
   maxDocBytes: number;
+  maxAwarenessStateBytes?: number;
+  maxRoomAwarenessBytes?: number;
   roomIdleMs: number;
   compactEvery: number;
   pingIntervalMs: number;
@@ -175,6 +177,8 @@ export class RoomManager {
     const stored = await this.storage.loadRoom(id);
     const room = new Room(id, stored, this.storage, {
       maxDocBytes: this.options.maxDocBytes,
+      maxAwarenessStateBytes: this.options.maxAwarenessStateBytes,
+      maxRoomAwarenessBytes: this.options.maxRoomAwarenessBytes,
       compactEvery: this.options.compactEvery,
     });
     room.onFailure = () => void this.unload(room);

@@ -4,10 +4,10 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, forceRole } from './awarenessRole.ts';
 
-test('the role a browser claims is replaced by its connection role; removals stay null', () => {
+test('the role and kind a browser claims are replaced by the server\'s; removals stay null', () => {
   const doc = new Y.Doc();
   const source = new awarenessProtocol.Awareness(doc);
-  source.setLocalState({ user: { name: 'Vic', color: '#f00' }, role: 'edit', cursor: { anchor: 1 } });
+  source.setLocalState({ user: { name: 'Vic', color: '#f00' }, role: 'edit', kind: 'ai', cursor: { anchor: 1 } });
   const update = awarenessProtocol.encodeAwarenessUpdate(source, [doc.clientID]);
 
   const rewritten = encodeAwarenessUpdate(forceRole(decodeAwarenessUpdate(update), 'view'));
@@ -16,6 +16,7 @@ test('the role a browser claims is replaced by its connection role; removals sta
   assert.deepEqual(target.getStates().get(doc.clientID), {
     user: { name: 'Vic', color: '#f00' },
     role: 'view',
+    kind: 'human',
     cursor: { anchor: 1 },
   });
 
@@ -30,12 +31,13 @@ test('the role a browser claims is replaced by its connection role; removals sta
 });
 
 test('a state without a role gets one', () => {
-  const entries = forceRole([{ clientId: 7, clock: 3, state: { name: 'x' } }], 'edit');
-  assert.deepEqual(decodeAwarenessUpdate(encodeAwarenessUpdate(entries)), [{ clientId: 7, clock: 3, state: { name: 'x', role: 'edit' } }]);
+  const entries = forceRole([{ clientId: 7, clock: 3, state: { name: 'x' }, bytes: 10 }], 'edit');
+  const json = JSON.stringify({ name: 'x', role: 'edit', kind: 'human' });
+  assert.deepEqual(decodeAwarenessUpdate(encodeAwarenessUpdate(entries)), [{ clientId: 7, clock: 3, state: { name: 'x', role: 'edit', kind: 'human' }, bytes: json.length }]);
 });
 
 test('malformed awareness updates throw', () => {
-  const good = encodeAwarenessUpdate([{ clientId: 1, clock: 1, state: { a: 1 } }]);
+  const good = encodeAwarenessUpdate([{ clientId: 1, clock: 1, state: { a: 1 }, bytes: 7 }]);
   assert.throws(() => decodeAwarenessUpdate(good.subarray(0, good.length - 2)));
   assert.throws(() => decodeAwarenessUpdate(Uint8Array.of(...good, 0)), /trailing/);
   const notObject = new TextEncoder().encode('[1]');

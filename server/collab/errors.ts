@@ -18,3 +18,15 @@ export function malformed(message: string): FrameError {
 export function documentTooLarge(message: string): FrameError {
   return new FrameError(CLOSE.documentTooLarge, message);
 }
+
+export function missingDependencies(message: string): FrameError {
+  return new FrameError(CLOSE.missingDependencies, message);
+}
+
+export function invalidPath(message: string): FrameError {
+  return new FrameError(CLOSE.invalidPath, message);
+}
+
+export function awarenessTooLarge(message: string): FrameError {
+  return new FrameError(CLOSE.awarenessTooLarge, message);
+}
