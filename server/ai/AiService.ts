@@ -65,7 +65,11 @@ export class AiService {
     this.rooms = rooms;
     this.connector = connector;
     this.settings = settings;
-    rooms.onJoined((id) => this.warmUp(id));
+    // Only editors can ask: a viewer joining costs nothing upstream (the warm-up sends the
+    // workspace to the model on the operator's key).
+    rooms.onJoined((id, role) => {
+      if (role === 'edit') this.warmUp(id);
+    });
     this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
     this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
   }

@@ -74,3 +74,27 @@ test('a run that starts at once on the warm connection enters the thread already
     client.destroy();
   }
 });
+
+test('viewers joining send nothing upstream: no warm-up, no connection to the model', async () => {
+  const session = await createSession(stack.server.url, { files: { 'a.ts': 'export const v = 1;\n' } });
+  const requests = stack.model.stats.requests.all().length;
+  const handshakes = stack.model.stats.wsHandshakes;
+  const viewers = await Promise.all(Array.from({ length: 5 }, () => joined(session, 'view')));
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(stack.model.stats.requests.all().length, requests, 'nothing upstream for viewers');
+    assert.equal(stack.model.stats.wsHandshakes, handshakes, 'no model connection for viewers');
+    // An editor joining afterwards warms up: the viewers' joins had their chance to do so first.
+    const editor = await joined(session);
+    try {
+      await waitFor(() => stack.model.stats.requests.all().length > requests, 'the editor\'s warm-up');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(stack.model.stats.requests.all().length, requests + 1, 'one warm-up, the editor\'s');
+      assert.ok(stack.model.stats.wsHandshakes <= handshakes + 1);
+    } finally {
+      editor.destroy();
+    }
+  } finally {
+    for (const v of viewers) v.destroy();
+  }
+});

@@ -33,7 +33,7 @@ export class RoomManager {
   readonly connections = new Set<Connection>();
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
-  private readonly joinListeners = new Set<(id: string) => void>();
+  private readonly joinListeners = new Set<(id: string, role: Role) => void>();
 
   private readonly storage: Storage;
   private readonly options: RoomManagerOptions;
@@ -51,7 +51,7 @@ export class RoomManager {
    * Calls `listener(roomId)` whenever a connection has joined a room, so that other parts of
    * the server (the AI's warm-up) can react without the room code knowing them.
    */
-  onJoined(listener: (id: string) => void): () => void {
+  onJoined(listener: (id: string, role: Role) => void): () => void {
     this.joinListeners.add(listener);
     return () => this.joinListeners.delete(listener);
   }
@@ -100,7 +100,7 @@ export class RoomManager {
           return;
         }
         conn.attach(room);
-        for (const listener of this.joinListeners) listener(id);
+        for (const listener of this.joinListeners) listener(id, role);
       },
       (err) => {
         log.error('room.load_failed', err, { room: id });
