@@ -21,6 +21,8 @@ export interface Limits {
   maxAwarenessStateBytes: number;
   /** All presence states of one room together; a state that would pass it closes its socket 4414. */
   maxRoomAwarenessBytes: number;
+  /** Sessions one address may create per minute (429 with Retry-After past it). */
+  sessionsPerAddressPerMinute: number;
 }
 
 export interface Config {
@@ -131,6 +133,7 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
       maxConnections: intVar(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
       maxAwarenessStateBytes: intVar(env, 'MAX_AWARENESS_STATE_BYTES', 16 * 1024, 256, 16 * MiB),
       maxRoomAwarenessBytes: intVar(env, 'MAX_ROOM_AWARENESS_BYTES', MiB, 1024, 1024 * MiB),
+      sessionsPerAddressPerMinute: intVar(env, 'SESSIONS_PER_ADDRESS_PER_MINUTE', 60, 1, 1_000_000),
     },
     roomIdleMs: intVar(env, 'ROOM_IDLE_MS', 30_000, 0, 24 * 3600_000),
     compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),

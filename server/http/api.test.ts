@@ -139,3 +139,17 @@ describe('HTTP API', () => {
     assert.equal((await fetch(`${server.url}/`)).status, 404, 'no Next in API-only mode');
   });
 });
+
+test('session creation is limited per address: 429 with Retry-After past the limit, other routes unaffected', async () => {
+  const server = await startTestServer({ SESSIONS_PER_ADDRESS_PER_MINUTE: '5' });
+  try {
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${server.url}/api/sessions`, { method: 'POST' })).status, 201);
+    const limited = await fetch(`${server.url}/api/sessions`, { method: 'POST' });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(((await limited.json()) as { error: { code: string } }).error.code, 'rate_limited');
+    assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+  } finally {
+    await server.dispose();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
@@ -133,6 +133,23 @@ test('a database from before the clustered log keeps its updates and numbering',
     assert.deepEqual((await storage.loadRoom('other')).updates, [updates[1], updates[3]]);
     assert.equal(await storage.appendUpdate('other', updates[0]), 5, 'numbering continues after the moved rows');
   } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the database and its WAL are owner-only (0600), whatever the umask', async () => {
+  const dir = tempDataDir();
+  const umask = process.umask(0o022);
+  const storage = SqliteStorage.open(dir);
+  try {
+    await storage.createSession({ id: 's1', title: 'One', createdAt: 1 }, Y.encodeStateAsUpdate(new Y.Doc()));
+    for (const name of ['tandem.sqlite', 'tandem.sqlite-wal']) {
+      const mode = statSync(join(dir, name)).mode & 0o777;
+      assert.equal(mode.toString(8), '600', name);
+    }
+  } finally {
+    process.umask(umask);
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }

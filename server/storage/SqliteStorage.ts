@@ -1,6 +1,7 @@
 // Embedded default storage: one SQLite file in DATA_DIR, WAL mode. Each room is a snapshot plus an
 // append-only log of updates; compaction folds the log into the snapshot in one transaction.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
 
@@ -57,6 +58,9 @@ export class SqliteStorage implements Storage {
 
   constructor(file: string) {
     this.db = new DatabaseSync(file);
+    // Sessions are private data: owner-only, like the secret. SQLite gives its WAL and shared
+    // memory files the database file's permissions; existing ones are fixed too.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     // WAL + synchronous=NORMAL: a committed row survives a killed process (the WAL is in the
     // OS page cache); only a power loss can drop the last commits, which we accept for speed.
     // Exclusive locking: this process is the database's only user, so it takes the lock once
