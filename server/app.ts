@@ -67,7 +67,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       sendError(res, 404, 'not_found', 'this server only serves /api and /collab');
     }
   });
-  const upgrade = createUpgradeHandler({ storage, secret: config.secret, rooms, maxFrameBytes: config.limits.maxFrameBytes });
+  const upgrade = createUpgradeHandler({ storage, secret: config.secret, rooms, maxFrameBytes: config.limits.maxFrameBytes, allowedOrigins: config.allowedOrigins });
   // Registered before Next adds its own listener: ours answers only /collab/ and ignores the rest.
   server.on('upgrade', upgrade);
 

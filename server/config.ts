@@ -42,6 +42,8 @@ export interface Config {
   pingIntervalMs: number;
   /** The AI peer: provider (OPENAI_API_KEY, OPENAI_BASE_URL, TANDEM_AI_*), rate limits, queue. */
   ai: AiSettings;
+  /** ALLOWED_ORIGINS (comma-separated `scheme://host[:port]`): browsers from elsewhere cannot open a WebSocket. */
+  allowedOrigins: string[] | null;
 }
 
 export class ConfigError extends Error {}
@@ -139,7 +141,23 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
     pingIntervalMs: intVar(env, 'PING_INTERVAL_MS', 30_000, 100, 3600_000),
     ai: aiSettingsFromEnv(env),
+    allowedOrigins: allowedOriginsVar(env),
   };
+}
+
+function allowedOriginsVar(env: Env): string[] | null {
+  const raw = env.ALLOWED_ORIGINS?.trim();
+  if (!raw) return null;
+  return raw.split(',').map((o) => o.trim()).filter(Boolean).map((o) => {
+    let url: URL;
+    try {
+      url = new URL(o);
+    } catch {
+      throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://tandem.example.com (got "${o}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`ALLOWED_ORIGINS entries must be http(s) origins (got "${o}")`);
+    return url.origin;
+  });
 }
 
 function aiSettingsFromEnv(env: Env): AiSettings {

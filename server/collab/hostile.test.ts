@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
+import { WebSocket } from 'ws';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import { filesOf } from '../../lib/schema.ts';
 import { signToken } from '../access/tokens.ts';
@@ -146,6 +147,36 @@ describe('capacity', () => {
       assert.equal(server.rooms.roomCount, 1);
       first.terminate();
       second.terminate();
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
+describe('origin policy', () => {
+  test('with ALLOWED_ORIGINS, a browser upgrade from another origin is refused with 403; the allowed origin and Origin-less clients join', async () => {
+    const server = await startTestServer({ ALLOWED_ORIGINS: 'https://tandem.example.com, http://localhost:3000' });
+    try {
+      const session = await createSession(server.url, { files: { 'a.txt': 'a' } });
+      const url = wsUrl(session, session.collab.editParams.token);
+      const withOrigin = (origin: string) =>
+        new Promise<number>((resolve) => {
+          const ws = new WebSocket(url, { headers: { origin } });
+          ws.once('open', () => {
+            ws.terminate();
+            resolve(101);
+          });
+          ws.once('unexpected-response', (_req, res) => {
+            resolve(res.statusCode ?? -1);
+            ws.terminate();
+          });
+          ws.once('error', () => resolve(-1));
+        });
+      assert.equal(await withOrigin('https://evil.example.net'), 403);
+      assert.equal(await withOrigin('https://tandem.example.com'), 101);
+      assert.equal(await withOrigin('http://localhost:3000'), 101);
+      const plain = await rawSocket(url);
+      plain.terminate();
     } finally {
       await server.dispose();
     }

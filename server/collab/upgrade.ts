@@ -16,6 +16,12 @@ export interface UpgradeDeps {
   secret: Buffer;
   rooms: RoomManager;
   maxFrameBytes: number;
+  /**
+   * ALLOWED_ORIGINS: when set, a browser's upgrade (it always sends `Origin`) from any other
+   * origin is refused with 403 before the token is even checked. Clients that send no Origin
+   * (scripts, other servers) are not browsers and are judged by their token alone.
+   */
+  allowedOrigins?: readonly string[] | null;
 }
 
 export type UpgradeHandler = ((req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) & {
@@ -39,6 +45,11 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     socket.on('error', () => {});
     const sessionId = url.pathname.slice(COLLAB_PREFIX.length);
     const token = url.searchParams.get('token');
+    const origin = req.headers.origin;
+    if (deps.allowedOrigins && origin !== undefined && !deps.allowedOrigins.includes(origin)) {
+      refuse(socket, 403, 'origin_not_allowed', `origin ${origin.slice(0, 200)} is not in ALLOWED_ORIGINS`);
+      return true;
+    }
     void (async () => {
       const access = await authorize(deps.storage, deps.secret, sessionId, token);
       if (!access.ok) return refuse(socket, access.status, access.code, access.message);
