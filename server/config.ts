@@ -175,6 +175,7 @@ function aiSettingsFromEnv(env: Env): AiSettings {
     rateWindowMs: intVar(env, 'TANDEM_AI_RATE_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
     maxQueued: intVar(env, 'TANDEM_AI_MAX_QUEUE', 10, 1, 1000),
     peerIdleMs: intVar(env, 'TANDEM_AI_IDLE_MS', 5 * 60_000, 0, 24 * 3600_000),
+    maxRunning: intVar(env, 'TANDEM_AI_MAX_RUNNING', 16, 1, 10_000),
   };
 }
 

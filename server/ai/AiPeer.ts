@@ -15,6 +15,7 @@ import type { Room } from '../collab/Room.ts';
 import type { ConversationItem, ModelSession, ProviderError, ProviderTarget, Usage } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import { buildContext, CHARS_PER_TOKEN } from './context.ts';
+import type { RunSlots, SlotWait } from './runSlots.ts';
 import { EditApplier } from './EditApplier.ts';
 import { instructionsFor, toolsFor } from './instructions.ts';
 import { RunRecord } from './RunRecord.ts';
@@ -44,6 +45,8 @@ export interface WarmSession {
 export interface AiPeerSettings {
   contextTokens: number;
   maxQueued: number;
+  /** The server-wide cap on runs executing at once (none: unlimited). */
+  slots?: RunSlots;
   /** The room's document size limit: the AI's writes stop before it (default: none). */
   maxDocBytes?: number;
 }
@@ -74,6 +77,10 @@ export class AiPeer {
   private readonly queue: Queued[] = [];
   private active: Active | null = null;
   private pumping: Promise<void> | null = null;
+  /** The wait for a server-wide run slot, while the queue's head waits for one. */
+  private slotWait: SlotWait | null = null;
+  /** The queue head's place in the server's line for a slot (1 when it is next or not waiting). */
+  private line = 1;
   private relaying = false;
   private destroyed = false;
   private destroying: Promise<void> | null = null;
@@ -168,7 +175,7 @@ export class AiPeer {
     };
     // A run that starts at once is written into the thread together with its start, right
     // after its request has gone upstream (execute); one that waits is written now.
-    const startsNow = this.active === null && this.pumping === null && this.queue.length === 0;
+    const startsNow = this.active === null && this.pumping === null && this.queue.length === 0 && (this.settings.slots?.free ?? true);
     const record = startsNow ? RunRecord.prepare(this.doc, run) : RunRecord.create(this.doc, run);
     this.queue.push({ id, request, record });
     if (this.active) this.setPresence(this.active.applier.hunkCount > 0 ? 'editing' : 'thinking', this.active.request.file);
@@ -190,6 +197,8 @@ export class AiPeer {
     if (queued >= 0) {
       const [q] = this.queue.splice(queued, 1);
       q.record.set({ status: 'cancelled', queuePosition: null, finishedAt: Date.now(), error: { code: 'cancelled', message: `cancelled by ${by} before it started` } });
+      // Nothing left to wait for: leave the server's line for a run slot.
+      if (this.queue.length === 0) this.slotWait?.cancel();
       this.renumber();
       return 'cancelled';
     }
@@ -212,15 +221,30 @@ export class AiPeer {
   }
 
   private renumber(): void {
-    this.queue.forEach((q, i) => q.record.set({ queuePosition: i + 1 }));
+    this.queue.forEach((q, i) => q.record.set({ queuePosition: this.line + i }));
   }
 
   private async pump(): Promise<void> {
     try {
-      while (this.queue.length > 0 && !this.destroyed) {
-        const next = this.queue.shift()!;
-        this.renumber();
-        await this.execute(next);
+      while (this.queue.length > 0 && !this.destroyed && !this.destroying) {
+        // A server-wide slot first: while other sessions' runs hold them all, this room's
+        // queue shows its place in the server's line (1 = next), the rest of the room after it.
+        const wait = this.settings.slots?.acquire((position) => {
+          this.line = position;
+          this.renumber();
+        });
+        this.slotWait = wait ?? null;
+        const release = !wait ? () => {} : (wait.now ?? (await wait.granted));
+        this.slotWait = null;
+        this.line = 1;
+        try {
+          if (this.queue.length === 0 || this.destroyed || this.destroying) break;
+          const next = this.queue.shift()!;
+          this.renumber();
+          await this.execute(next);
+        } finally {
+          release();
+        }
       }
     } finally {
       this.pumping = null;
@@ -475,6 +499,7 @@ export class AiPeer {
   }
 
   private async teardown(): Promise<void> {
+    this.slotWait?.cancel();
     for (const q of this.queue.splice(0)) {
       q.record.set({ status: 'cancelled', queuePosition: null, finishedAt: Date.now(), error: { code: 'cancelled', message: 'the server stopped' } });
     }

@@ -9,6 +9,7 @@ import { buildContext } from './context.ts';
 import { instructionsFor, toolsFor } from './instructions.ts';
 import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
+import { RunSlots } from './runSlots.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { log } from '../log.ts';
 import type { AiProviderStatus } from '../../lib/api.ts';
@@ -24,6 +25,8 @@ export interface AiSettings {
   maxQueued: number;
   /** How long an idle AI peer stays in its room before leaving. */
   peerIdleMs: number;
+  /** Runs executing at once across every session (TANDEM_AI_MAX_RUNNING); more wait in line. */
+  maxRunning: number;
 }
 
 export class AiRequestError extends Error {
@@ -58,6 +61,7 @@ export class AiService {
   private readonly perPerson: RateLimiter;
   private readonly perRoom: RateLimiter;
   private closed = false;
+  private readonly slots: RunSlots;
   /** Sessions warmed up when a room opened, waiting for the room's first request. */
   private readonly warm = new Map<string, Promise<WarmSession | null>>();
 
@@ -72,6 +76,7 @@ export class AiService {
     });
     this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
     this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
+    this.slots = new RunSlots(settings.maxRunning);
   }
 
   async status(): Promise<ProviderStatus> {
@@ -183,7 +188,7 @@ export class AiService {
         const warming = this.warm.get(sessionId);
         this.warm.delete(sessionId);
         const warm = warming ? await warming : null;
-        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes });
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots });
         if (warm) peer.adopt(warm);
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };
         peer.onIdle = () => this.scheduleIdle(sessionId, e);
