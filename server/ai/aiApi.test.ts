@@ -66,29 +66,59 @@ test('runs queue one at a time with visible positions; a queued run can be cance
   }
 });
 
+/** An editor connected to the session, present as `name` (what the server keys limits on). */
+async function present(session: Awaited<ReturnType<typeof createSession>>, name: string) {
+  const client = await joined(session);
+  client.provider.awareness.setLocalState({ user: { name, color: '#888' } });
+  const room = (await stack.server.rooms.peek(session.id))!;
+  await waitFor(() => room.awareness.getStates().has(client.doc.clientID), `${name}'s presence on the server`);
+  return client;
+}
+
 test('rate limits per person and per room answer 429 with a clear message and Retry-After', async () => {
   const session = await createSession(stack.server.url, { files: { 'a.ts': FILE } });
-  for (let i = 0; i < 3; i++) {
-    stack.model.script({ text: 'ok' });
-    const res = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Zed', clientId: 7 } });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    await waitFinished(stack.server, session, res.body.runId!);
+  const zed = await present(session, 'Zed');
+  const others = [await present(session, 'Other 1'), await present(session, 'Other 2')];
+  try {
+    for (let i = 0; i < 3; i++) {
+      stack.model.script({ text: 'ok' });
+      const res = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Zed', clientId: zed.doc.clientID } });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      await waitFinished(stack.server, session, res.body.runId!);
+    }
+    const limited = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Zed', clientId: zed.doc.clientID } });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.error?.code, 'rate_limited');
+    assert.match(limited.body.error!.message, /you have asked the AI 3 times/);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    // Someone else in the room (their own connection) may still ask, until the room's limit.
+    for (const other of others) {
+      stack.model.script({ text: 'ok' });
+      const res = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'claimed name', clientId: other.doc.clientID } });
+      assert.equal(res.status, 202);
+      const run = await waitFinished(stack.server, session, res.body.runId!);
+      assert.match(run.requestedBy.name, /^Other \d$/, 'the name is the one everyone sees in presence, not the body\'s');
+    }
+    const roomLimited = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Third', clientId: 20 } });
+    assert.equal(roomLimited.status, 429);
+    assert.match(roomLimited.body.error!.message, /this session has asked the AI 5 times/);
+  } finally {
+    zed.destroy();
+    for (const o of others) o.destroy();
   }
-  const limited = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Zed', clientId: 7 } });
-  assert.equal(limited.status, 429);
-  assert.equal(limited.body.error?.code, 'rate_limited');
-  assert.match(limited.body.error!.message, /you have asked the AI 3 times/);
-  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
-  // Someone else in the room may still ask, until the room's limit.
-  for (let i = 0; i < 2; i++) {
+});
+
+test('varying the request body (clientId, name) does not raise a person\'s allowance', async () => {
+  const session = await createSession(stack.server.url, { files: { 'a.ts': FILE } });
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) {
     stack.model.script({ text: 'ok' });
-    const res = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Other', clientId: 8 + i } });
-    assert.equal(res.status, 202);
-    await waitFinished(stack.server, session, res.body.runId!);
+    const res = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: `Alias ${i}`, clientId: 1000 + i } });
+    statuses.push(res.status);
+    if (res.status === 202) await waitFinished(stack.server, session, res.body.runId!);
   }
-  const roomLimited = await ask(stack.server, session, { prompt: 'x', requestedBy: { name: 'Third', clientId: 20 } });
-  assert.equal(roomLimited.status, 429);
-  assert.match(roomLimited.body.error!.message, /this session has asked the AI 5 times/);
+  stack.model.clearScript();
+  assert.deepEqual(statuses, [202, 202, 202, 429, 429], 'one allowance (3) for one address without a connection');
 });
 
 test('the AI is present in the room: name, kind, status and a cursor at its edit point', async () => {

@@ -38,6 +38,8 @@ export class Connection implements RoomPeer {
   readonly id = nextConnectionId++;
   readonly role: Role;
   readonly sessionId: string;
+  /** The peer's address as the server sees it (for limits keyed on what the server knows). */
+  readonly remoteAddress: string;
   /** Cleared on every ping; a socket that has not answered the previous ping is terminated. */
   alive = true;
   private readonly ws: WebSocket;
@@ -62,6 +64,7 @@ export class Connection implements RoomPeer {
     this.socket = socket;
     this.sessionId = sessionId;
     this.role = role;
+    this.remoteAddress = (socket as { remoteAddress?: string }).remoteAddress ?? '';
     this.maxBufferedBeforeLoad = maxFrameBytes * 2;
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));

@@ -146,6 +146,21 @@ export class RoomManager {
     };
   }
 
+  /**
+   * The live editor connection that publishes awareness as `clientId` in this session, from
+   * `address`: who is asking, as the server knows it (its connection and the name everyone
+   * sees), rather than as a request body claims. Null when there is none.
+   */
+  requester(id: string, clientId: number | undefined, address: string): { key: string; name: string | null } | null {
+    if (clientId === undefined) return null;
+    const room = this.loaded.get(id);
+    const owner = room?.awarenessOwner.get(clientId);
+    if (!(owner instanceof Connection) || owner.isClosed || owner.role !== 'edit' || owner.remoteAddress !== address) return null;
+    const state = room!.awareness.getStates().get(clientId) as { user?: { name?: unknown } } | undefined;
+    const name = typeof state?.user?.name === 'string' && state.user.name.trim() ? state.user.name.trim().slice(0, 80) : null;
+    return { key: `conn${owner.id}`, name };
+  }
+
   /** The room if it is loaded or loading, without loading it. */
   peek(id: string): Promise<Room> | undefined {
     return this.rooms.get(id);

@@ -78,15 +78,20 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
   } else if (body.selection) {
     throw new HttpError(400, 'invalid_body', 'a selection needs a file');
   }
-  const name = body.requestedBy?.name || 'someone';
-  const personKey = body.requestedBy?.clientId !== undefined ? `c${body.requestedBy.clientId}` : body.requestedBy?.name ? `n${name}` : `a${req.socket.remoteAddress ?? ''}`;
+  // Who asks, as the server knows it: the editor's live connection when the body's clientId is
+  // one that connection publishes (same address), else the address. Varying the body's fields
+  // never buys another allowance, and the name shown is the one everyone sees in presence.
+  const address = req.socket.remoteAddress ?? '';
+  const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
+  const name = requester?.name ?? (body.requestedBy?.name || 'someone');
+  const personKey = requester?.key ?? `addr${address}`;
   if (!deps.ai) throw new HttpError(503, 'ai_unavailable', 'the AI is not available on this server');
   try {
     const queued = await deps.ai.request(id, personKey, {
       prompt: body.prompt,
       file,
       selection,
-      requestedBy: { name, ...(body.requestedBy?.clientId !== undefined ? { clientId: body.requestedBy.clientId } : {}) },
+      requestedBy: { name, ...(requester && body.requestedBy?.clientId !== undefined ? { clientId: body.requestedBy.clientId } : {}) },
     });
     sendJson(res, 202, queued);
   } catch (err) {
