@@ -8,7 +8,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
-import { DOC_KEYS, isFileKey, type Role } from '../../lib/schema.ts';
+import { DOC_KEYS, identitiesOf, isFileKey, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
 import { awarenessTooLarge, documentTooLarge, invalidPath, malformed, missingDependencies } from './errors.ts';
@@ -55,6 +55,9 @@ export const DEFAULT_ROOM_AWARENESS_BYTES = 1024 * 1024;
 
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
+
+/** Origin of the server's removal of unused identities (stored and relayed like any write). */
+const PRUNE_ORIGIN = { kind: 'identity-prune' } as const;
 
 /** Origin of the server's own writes while loading stored state (never persisted again). */
 const LOAD_ORIGIN = { kind: 'storage-load' } as const;
@@ -124,6 +127,7 @@ export class Room {
     this.scheduleFlush();
     const logged = ++this.updatesSinceCompact;
     if (
+      origin !== PRUNE_ORIGIN &&
       logged >= this.options.compactEvery &&
       (this.logBytes >= this.snapshotBytes || logged >= this.options.compactEvery * LOG_CAP_FACTOR)
     ) {
@@ -372,11 +376,31 @@ export class Room {
     }
   }
 
+  /**
+   * Drops the identity of every client that wrote nothing but that identity and is not present:
+   * each page load names its clientID, and without this the map grows by one per visit forever.
+   * Identities that authorship needs (a client with any other item) stay.
+   */
+  pruneIdentities(): number {
+    const identities = identitiesOf(this.doc);
+    const present = new Set(this.awareness.getStates().keys());
+    const stale: string[] = [];
+    for (const key of identities.keys()) {
+      const client = Number(key);
+      if (!Number.isSafeInteger(client) || present.has(client)) continue;
+      const structs = this.doc.store.clients.get(client) ?? [];
+      if (structs.every((s) => s instanceof Y.GC || (s instanceof Y.Item && s.parent === identities))) stale.push(key);
+    }
+    if (stale.length > 0) this.doc.transact(() => stale.forEach((k) => identities.delete(k)), PRUNE_ORIGIN);
+    return stale.length;
+  }
+
   /** Folds the update log into a snapshot. Safe to call at any time; runs one at a time. */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
       try {
+        if (!this.failed) this.pruneIdentities();
         await this.persist();
         if (this.failed) return;
         const snapshot = Y.encodeStateAsUpdate(this.doc);

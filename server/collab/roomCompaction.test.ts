@@ -1,12 +1,14 @@
 // When a room folds its log into a snapshot: not before `compactEvery` updates, then once the
-// log is as large as the snapshot, and at 4 × `compactEvery` whatever the sizes.
+// log is as large as the snapshot, and at 4 × `compactEvery` whatever the sizes; and what it
+// drops then (identities of visits that wrote nothing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as Y from 'yjs';
 import { Room, type RoomPeer } from './Room.ts';
 import { SqliteStorage } from '../storage/SqliteStorage.ts';
-import { tempDataDir } from '../testing/harness.ts';
+import { connect, createSession, startTestServer, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
+import { filesOf, identitiesOf } from '../../lib/schema.ts';
 
 const peer: RoomPeer = { id: 1, send() {}, close() {} };
 const turn = () => new Promise((r) => setImmediate(r));
@@ -53,4 +55,40 @@ test('a large snapshot waits for the log to reach its size, up to 4 × compactEv
   const big = 'y'.repeat(20_000);
   assert.equal(await logRowsAfter(big, 25, 10), 25, 'the log is far smaller than the snapshot');
   assert.equal(await logRowsAfter(big, 45, 10), 5, 'compacted at 40 updates by the cap');
+});
+
+test('identities of visits that wrote nothing are pruned at compaction; writers and present people keep theirs', async () => {
+  const server = await startTestServer();
+  try {
+    const session = await createSession(server.url, { files: { 'a.txt': 'start' } });
+    const name = (c: Client, n: string) => identitiesOf(c.doc).set(String(c.doc.clientID), { kind: 'human', name: n, color: '#123456' });
+    // 20 page loads that only looked (each names its clientID, as the page does), then left.
+    for (let i = 0; i < 20; i++) {
+      const visitor = connect(session, 'edit');
+      await synced(visitor);
+      name(visitor, `Visitor ${i}`);
+      await waitFor(() => visitor.provider.wsconnected, 'connected');
+      const room = (await server.rooms.peek(session.id))!;
+      await waitFor(() => identitiesOf(room.doc).has(String(visitor.doc.clientID)), 'identity stored');
+      visitor.destroy();
+    }
+    const writer = connect(session, 'edit');
+    const present = connect(session, 'edit');
+    await Promise.all([synced(writer), synced(present)]);
+    name(writer, 'Writer');
+    filesOf(writer.doc).get('a.txt')!.insert(5, ' typed');
+    name(present, 'Present');
+    present.provider.awareness.setLocalState({ user: { name: 'Present' } });
+    const room = (await server.rooms.peek(session.id))!;
+    await waitFor(() => identitiesOf(room.doc).size === 22 && room.awareness.getStates().has(present.doc.clientID), 'all identities and presence on the server');
+    await room.compact();
+    assert.deepEqual([...identitiesOf(room.doc).values()].map((i) => i.name).sort(), ['Present', 'Writer']);
+    // The removal reached the clients too, and authorship still names the writer.
+    await waitFor(() => identitiesOf(writer.doc).size === 2, 'pruned on the clients');
+    assert.equal(filesOf(room.doc).get('a.txt')!.toString(), 'start typed');
+    writer.destroy();
+    present.destroy();
+  } finally {
+    await server.dispose();
+  }
 });
