@@ -10,7 +10,7 @@ import { instructionsFor, toolsFor } from './instructions.ts';
 import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RunSlots } from './runSlots.ts';
-import { RateLimiter } from './rateLimit.ts';
+import { RateLimiter } from '../access/rateLimit.ts';
 import { log } from '../log.ts';
 import type { AiProviderStatus } from '../../lib/api.ts';
 

@@ -16,7 +16,7 @@ import type { Storage } from '../storage/Storage.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
 import { log } from '../log.ts';
-import { RateLimiter } from '../ai/rateLimit.ts';
+import { RateLimiter } from '../access/rateLimit.ts';
 
 export interface ApiDeps {
   config: Config;

@@ -1,5 +1,6 @@
-// Sliding-window request counters (per person and per room). Keys are bounded: entries whose
-// window has passed are swept, and the number of keys tracked at once is capped.
+// Sliding-window request counters (AI asks per person and per room, session creation per
+// address). Keys are bounded: entries whose window has passed are swept, and the number of keys
+// tracked at once is capped.
 export interface RateDecision {
   ok: boolean;
   /** When refused: milliseconds until one more request would be allowed. */
