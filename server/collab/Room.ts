@@ -8,10 +8,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
-import { DOC_KEYS, identitiesOf, isFileKey, type Role } from '../../lib/schema.ts';
+import { identitiesOf, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
-import { awarenessTooLarge, documentTooLarge, invalidPath, malformed, missingDependencies } from './errors.ts';
+import { awarenessTooLarge, documentTooLarge, malformed, missingDependencies } from './errors.ts';
+import { staleIdentities, vetUpdate } from './docPolicy.ts';
 import { encodeAwarenessUpdate, forceRole, type AwarenessEntry } from './awarenessRole.ts';
 import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
@@ -232,7 +233,7 @@ export class Room {
     if (this.bytes + update.byteLength > this.options.maxDocBytes) {
       throw documentTooLarge(`room ${this.id} would exceed ${this.options.maxDocBytes} bytes`);
     }
-    this.vetUpdate(update);
+    vetUpdate(this.doc, update);
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (err) {
@@ -250,28 +251,6 @@ export class Room {
     }
   }
 
-  /** The checks that can be made before applying: one decode of the update. */
-  private vetUpdate(update: Uint8Array): void {
-    let decoded: ReturnType<typeof Y.decodeUpdate>;
-    try {
-      decoded = Y.decodeUpdate(update);
-    } catch (err) {
-      throw malformed(`undecodable update: ${(err as Error).message}`);
-    }
-    const first = new Map<number, number>();
-    for (const struct of decoded.structs) {
-      if (struct instanceof Y.Skip) throw missingDependencies('the update has gaps');
-      if (!first.has(struct.id.client)) first.set(struct.id.client, struct.id.clock);
-      // A new key of the files map names its map and key (later writes to the key inherit it);
-      // in a decoded update a root parent is its name.
-      if (struct instanceof Y.Item && (struct.parent as unknown) === DOC_KEYS.files && typeof struct.parentSub === 'string' && !isFileKey(struct.parentSub)) {
-        throw invalidPath(`file key ${JSON.stringify(struct.parentSub.slice(0, 100))} is not a workspace path`);
-      }
-    }
-    for (const [client, clock] of first) {
-      if (clock > Y.getState(this.doc.store, client)) throw missingDependencies(`changes of client ${client} from clock ${clock} without the ones before`);
-    }
-  }
 
   /** Sync step 2 for a peer's state vector, sent only once everything in it is stored. */
   async syncStep2For(stateVector: Uint8Array): Promise<Uint8Array> {
@@ -376,21 +355,10 @@ export class Room {
     }
   }
 
-  /**
-   * Drops the identity of every client that wrote nothing but that identity and is not present:
-   * each page load names its clientID, and without this the map grows by one per visit forever.
-   * Identities that authorship needs (a client with any other item) stay.
-   */
+  /** See staleIdentities: identities of visits that wrote nothing are dropped at compaction. */
   pruneIdentities(): number {
+    const stale = staleIdentities(this.doc, new Set(this.awareness.getStates().keys()));
     const identities = identitiesOf(this.doc);
-    const present = new Set(this.awareness.getStates().keys());
-    const stale: string[] = [];
-    for (const key of identities.keys()) {
-      const client = Number(key);
-      if (!Number.isSafeInteger(client) || present.has(client)) continue;
-      const structs = this.doc.store.clients.get(client) ?? [];
-      if (structs.every((s) => s instanceof Y.GC || (s instanceof Y.Item && s.parent === identities))) stale.push(key);
-    }
     if (stale.length > 0) this.doc.transact(() => stale.forEach((k) => identities.delete(k)), PRUNE_ORIGIN);
     return stale.length;
   }
