@@ -23,7 +23,7 @@ import { filesOf, normalisePath } from '../../lib/schema.ts';
 import { encodeRelPos, type AiHunkOp } from '../../lib/ai/schema.ts';
 import { HunkWriter } from './HunkWriter.ts';
 import { readState, recordRollback, type ReadState } from './placedText.ts';
-import { UnchangedLines } from './unchangedLines.ts';
+import { UnchangedLines, linesOf, newSideAsFile } from './unchangedLines.ts';
 import { authorOf } from '../../lib/review/authorship.ts';
 import type { RunRecord } from './RunRecord.ts';
 import { EarlyHunk, MAX_EARLY_ATTEMPTS } from './earlyHunk.ts';
@@ -486,29 +486,6 @@ export class EditApplier {
     this.write(a, replay.ops);
   }
 
-  /**
-   * A whole hunk's new side as the file has its lines: context lines, and added lines that
-   * re-send a removed line unchanged, are the file's own (never rewritten).
-   */
-  private newSideOf(hunk: PatchHunk, match: LocateMatch, e: EarlyHunk | null): string[] {
-    const fileLines = linesOf(match.matched);
-    const kinds = e?.kinds();
-    if (!kinds || fileLines.length !== hunk.oldLines.length || kinds.filter((k) => k !== 'add').length !== hunk.oldLines.length) return hunk.newLines;
-    const removed = new UnchangedLines();
-    const out: string[] = [];
-    let k = 0;
-    let n = 0;
-    for (const kind of kinds) {
-      if (kind === 'context') {
-        out.push(fileLines[k++]);
-        n++;
-      } else if (kind === 'remove') {
-        removed.addOld(hunk.oldLines[k], fileLines[k]);
-        k++;
-      } else out.push(removed.map(hunk.newLines[n++]));
-    }
-    return out;
-  }
 
   private endPatchHunk(path: string, hunk: PatchHunk): void {
     const a = this.active;
@@ -531,7 +508,7 @@ export class EditApplier {
     const located = this.locateIn(path, text, hunk);
     if (!located) return;
     const { match, read } = located;
-    const newLines = this.newSideOf(hunk, match, e);
+    const newLines = newSideAsFile(hunk, match.matched, e?.kinds());
     // The whole hunk is known at once here (its old side is complete only at its end), so it
     // streams through the same writer in one batch.
     this.startUpdate(path, text, match, hunk.oldLines.length === 0 && match.start === match.end && !match.finalNewline, null, read);
@@ -540,8 +517,3 @@ export class EditApplier {
   }
 }
 
-/** A matched range's lines, without the final LF's empty line. */
-function linesOf(text: string): string[] {
-  if (text === '') return [];
-  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
-}

@@ -4,6 +4,8 @@
 // has tabs, or empty where the file has spaces, is still the file's line: it is context, not a
 // change, and must not be rewritten. Lines are matched in order (a cursor that only moves
 // forward, within a window), so a repeated line such as `}` maps to the next occurrence.
+import type { PatchHunk } from '../../lib/edits/applyPatchParser.ts';
+
 const WINDOW = 64;
 
 export class UnchangedLines {
@@ -31,4 +33,35 @@ export class UnchangedLines {
     }
     return line;
   }
+}
+
+/** A matched range's lines, without the final LF's empty line. */
+export function linesOf(text: string): string[] {
+  if (text === '') return [];
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
+
+/**
+ * A whole apply_patch hunk's new side as the file has its lines: context lines, and added lines
+ * that re-send a removed line unchanged, are the file's own (never rewritten). `matched` is the
+ * located old side in the file; `kinds` each hunk line's kind in order. Without kinds, or when
+ * the match is not line for line, the model's new lines as they are.
+ */
+export function newSideAsFile(hunk: PatchHunk, matched: string, kinds: readonly ('context' | 'remove' | 'add')[] | undefined): string[] {
+  const fileLines = linesOf(matched);
+  if (!kinds || fileLines.length !== hunk.oldLines.length || kinds.filter((k) => k !== 'add').length !== hunk.oldLines.length) return hunk.newLines;
+  const removed = new UnchangedLines();
+  const out: string[] = [];
+  let k = 0;
+  let n = 0;
+  for (const kind of kinds) {
+    if (kind === 'context') {
+      out.push(fileLines[k++]);
+      n++;
+    } else if (kind === 'remove') {
+      removed.addOld(hunk.oldLines[k], fileLines[k]);
+      k++;
+    } else out.push(removed.map(hunk.newLines[n++]));
+  }
+  return out;
 }
