@@ -13,6 +13,7 @@ import type { Storage } from './storage/Storage.ts';
 import { log } from './log.ts';
 import { AiService } from './ai/AiService.ts';
 import { createConnector, type ModelConnector } from './ai/connector.ts';
+import { RateLimiter } from './access/rateLimit.ts';
 
 export interface StartOptions {
   /** Host the Next app (false for API-only servers in tests). */
@@ -50,7 +51,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     pingIntervalMs: config.pingIntervalMs,
   });
   const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai);
-  const handleApi = createApiHandler({ config, storage, rooms, ai });
+  const sessionCreations = new RateLimiter(config.limits.sessionsPerAddressPerMinute, 60_000);
+  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 

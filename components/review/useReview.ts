@@ -26,13 +26,12 @@ export interface ReviewState {
 }
 
 export interface ConflictInfo {
-  runId: string;
   hunkId: string;
   file: string;
   reason: string;
-  /** The model's copy of the lines and what it wanted instead. */
-  oldText: string;
+  /** What the model wanted instead of the lines it quoted. */
   newText: string;
+  /** The request of the run, for asking again. */
   prompt: string;
 }
 
@@ -50,7 +49,7 @@ function latestConflicts(maps: Y.Map<Y.Map<unknown>>): ConflictInfo[] {
   const run: AiRunView = readRun(latest);
   return run.hunks
     .filter((h) => h.conflict && h.status === 'refused')
-    .map((h) => ({ runId: run.id, hunkId: h.id, file: h.file, reason: h.reason ?? '', oldText: h.oldText, newText: h.newText, prompt: run.prompt }));
+    .map((h) => ({ hunkId: h.id, file: h.file, reason: h.reason ?? '', newText: h.newText, prompt: run.prompt }));
 }
 
 function read(doc: Y.Doc): ReviewState {

@@ -22,7 +22,7 @@ import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import { encodeRelPos, type AiHunkOp } from '../../lib/ai/schema.ts';
 import { HunkWriter } from './HunkWriter.ts';
-import { readState, recordRollback, type ReadState } from './placedText.ts';
+import { recordRollback, type ReadState } from './placedText.ts';
 import { UnchangedLines, linesOf, newSideAsFile } from './unchangedLines.ts';
 import { authorOf } from '../../lib/review/authorship.ts';
 import type { RunRecord } from './RunRecord.ts';
@@ -75,9 +75,10 @@ export class EditApplier {
   /** Where the previous hunk in each file ended (preferred start of the next match). */
   private readonly lastEnd = new Map<string, Y.RelativePosition>();
   private skipping = false;
-  /** The current hunk was refused for a conflict: its remaining lines are ignored. */
-  private conflicted = false;
-  /** That hunk's record, completed with the model's whole hunk when its end arrives. */
+  /**
+   * The record of the hunk being received when it was refused for a conflict: its remaining
+   * lines are ignored, and its end completes the record with the model's whole hunk.
+   */
   private conflictMap: Y.Map<unknown> | null = null;
   private read: ReadFiles | null = null;
   /** Where the previous hunk in each file ended in the read text. */
@@ -107,7 +108,7 @@ export class EditApplier {
   readAt(contents?: Record<string, string>): void {
     const files = new Map<string, { text: Y.Text; content: string }>();
     for (const [path, text] of filesOf(this.doc)) files.set(path, { text, content: contents?.[path] ?? text.toString() });
-    this.read = { state: readState(this.doc), files };
+    this.read = { state: Y.snapshot(this.doc), files };
   }
 
   get hunkCount(): number {
@@ -126,7 +127,6 @@ export class EditApplier {
     switch (event.type) {
       case 'fileStart': {
         this.skipping = false;
-        this.conflicted = false;
         this.conflictMap = null;
         this.early = null;
         const path = this.checkPath(event.path, event.op);
@@ -142,17 +142,16 @@ export class EditApplier {
         break;
       }
       case 'hunkStart':
-        this.conflicted = false;
         this.conflictMap = null;
         if (!this.skipping && this.srPath !== null) this.early = new EarlyHunk(event.context, event.lineHint);
         break;
       case 'line':
-        if (this.skipping || this.conflicted) break;
+        if (this.skipping || this.conflictMap) break;
         if (this.active?.created) this.streamLine(event.text);
         else if (this.early && this.srPath !== null) this.earlyLine(this.srPath, event.kind, event.text);
         break;
       case 'hunkEnd':
-        if (this.conflicted) this.completeConflict(event.hunk.oldLines, event.hunk.newLines);
+        if (this.conflictMap) this.completeConflict(event.hunk.oldLines, event.hunk.newLines);
         else if (!this.skipping && this.srPath !== null) this.endPatchHunk(this.srPath, event.hunk);
         this.early = null;
         break;
@@ -178,7 +177,6 @@ export class EditApplier {
     switch (event.type) {
       case 'blockStart':
         this.skipping = false;
-        this.conflicted = false;
         this.conflictMap = null;
         this.srPath = this.checkPath(event.path, 'update');
         if (this.srPath === null) this.skipping = true;
@@ -190,7 +188,7 @@ export class EditApplier {
         if (!this.skipping && this.active) this.streamLine(event.text);
         break;
       case 'blockEnd':
-        if (this.conflicted) this.completeConflict(event.oldLines, event.newLines);
+        if (this.conflictMap) this.completeConflict(event.oldLines, event.newLines);
         else if (!this.skipping && this.active) this.finishActive();
         break;
       case 'error':
@@ -230,10 +228,8 @@ export class EditApplier {
 
   /** The model's whole hunk, for people to compare with what they wrote. */
   private completeConflict(oldLines: string[], newLines: string[]): void {
-    const map = this.conflictMap;
-    this.conflicted = false;
+    const map = this.conflictMap!;
     this.conflictMap = null;
-    if (!map) return;
     const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
     this.run.updateHunk(map, { oldText: text(oldLines).slice(0, 20_000), newText: text(newLines).slice(0, 20_000) });
   }
@@ -242,7 +238,6 @@ export class EditApplier {
   private refuseConflict(a: Active, client: number): void {
     if (this.active === a) {
       this.active = null;
-      this.conflicted = true;
       this.conflictMap = a.map;
     }
     if (a.early && this.early === a.early) this.early = null;
@@ -486,7 +481,6 @@ export class EditApplier {
     this.write(a, replay.ops);
   }
 
-
   private endPatchHunk(path: string, hunk: PatchHunk): void {
     const a = this.active;
     const e = this.early;
@@ -516,4 +510,3 @@ export class EditApplier {
     if (this.active) this.finishActive();
   }
 }
-

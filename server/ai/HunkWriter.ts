@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/schema.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
-import { PlacedText, type ReadState } from './placedText.ts';
+import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 
 export { BATCH_MS } from './frameBatcher.ts';
@@ -146,16 +146,15 @@ export class HunkWriter {
    * Yjs (a deletion is final; undo re-inserts copies as new items), so the original authors
    * cannot be restored. With `restoreAs`, the copies are written under that clientID instead of
    * the run's, so the restored text is not attributed to the AI run that had removed it.
+   * Returns the characters the hunk had deleted.
    */
-  rollback(restoreAs?: number): Map<number, { clock: number; len: number }[]> {
+  rollback(restoreAs?: number): DeleteSet {
     this.batch.cancel();
     this.queued = [];
-    const deletions = new Map<number, { clock: number; len: number }[]>();
-    if (this.done) return deletions;
+    if (this.done) return Y.createDeleteSet();
     this.done = true;
-    for (const item of this.undo.undoStack) {
-      for (const [client, list] of item.deletions.clients) for (const d of list) (deletions.get(client) ?? deletions.set(client, []).get(client)!).push({ clock: d.clock, len: d.len });
-    }
+    // What this hunk deleted (returned: the caller's read state counts it as deleted).
+    const deletions = Y.mergeDeleteSets(this.undo.undoStack.map((item) => item.deletions));
     const own = this.doc.clientID;
     if (restoreAs !== undefined) this.doc.clientID = restoreAs;
     try {

@@ -24,37 +24,19 @@ interface DeleteRange {
 }
 
 /**
- * The document as the model read it: every client's next clock and the deleted ranges at that
- * moment. Mutable: a rolled-back hunk's own deletions and restored copies are folded in
- * (recordRollback) so that the text the model read keeps the same characters.
+ * The document as the model read it (a Yjs snapshot: every client's next clock and the deleted
+ * ranges at that moment). Mutable: a rolled-back hunk's own deletions and restored copies are
+ * folded in (recordRollback) so that the text the model read keeps the same characters.
  */
-export interface ReadState {
-  sv: Map<number, number>;
-  deleted: Map<number, DeleteRange[]>;
-}
-
-export function readState(doc: Y.Doc): ReadState {
-  const snap = Y.snapshot(doc);
-  const deleted = new Map<number, DeleteRange[]>();
-  for (const [client, ranges] of snap.ds.clients) deleted.set(client, ranges.map((r) => ({ clock: r.clock, len: r.len })));
-  return { sv: new Map(snap.sv), deleted };
-}
+export type ReadState = Y.Snapshot;
+export type DeleteSet = Y.Snapshot['ds'];
 
 /**
  * After a hunk's rollback: the characters it deleted count as deleted in the read state, and the
  * copies the rollback wrote under `restoredAs` (a clientID used for nothing else) count as read.
  */
-export function recordRollback(read: ReadState, doc: Y.Doc, restoredAs: number, deletions: Map<number, DeleteRange[]>): void {
-  for (const [client, ranges] of deletions) {
-    const merged = [...(read.deleted.get(client) ?? []), ...ranges.map((r) => ({ clock: r.clock, len: r.len }))].sort((a, b) => a.clock - b.clock);
-    const out: DeleteRange[] = [];
-    for (const r of merged) {
-      const last = out.at(-1);
-      if (last && r.clock <= last.clock + last.len) last.len = Math.max(last.len, r.clock + r.len - last.clock);
-      else out.push({ ...r });
-    }
-    read.deleted.set(client, out);
-  }
+export function recordRollback(read: ReadState, doc: Y.Doc, restoredAs: number, deletions: DeleteSet): void {
+  read.ds = Y.mergeDeleteSets([read.ds, deletions]);
   read.sv.set(restoredAs, Y.getState(doc.store, restoredAs));
 }
 
@@ -93,7 +75,7 @@ export class PlacedText {
     this.text = text;
     if (read) {
       this.sv = read.sv;
-      this.deleted = read.deleted;
+      this.deleted = read.ds.clients;
       this.atPlacement = Y.decodeStateVector(Y.encodeStateVector(doc));
       this.next = this.snapshotCharAt(start);
     } else {
@@ -138,11 +120,12 @@ export class PlacedText {
         // Text typed since in the very gap the model inserts into: the two would interleave
         // (two names for one identifier, a line split by a comment). Only whole lines on both
         // sides merge: a line the model adds next to a line a person added.
-        const gap = this.typedAhead(item, off);
+        const ahead = this.scanAhead(item, off);
+        const gap = ahead.typed;
         if (gap && !(gap.last === '\n' && op.text.endsWith('\n'))) conflict ??= gap.client;
         // Inside text removed since the snapshot (the characters on both sides are gone): the
         // model writes into what a person deleted.
-        if (this.prevGone && this.snapshotAheadGone(item, off)) conflict ??= -1;
+        if (this.prevGone && ahead.nextGone) conflict ??= -1;
         if (marking) edits.push({ at: index, mark: true });
         marking = false;
         edits.push({ at: index, ins: op.text });
@@ -182,7 +165,7 @@ export class PlacedText {
           if (typed && !(typed.lines && typed.last === '\n')) conflict ??= typed.client;
           typed = null;
           // Removed since the snapshot: whoever typed next to it is who changed it.
-          if (!visible) conflict ??= nearby ?? this.typedAhead(item, off + k, true)?.client ?? -1;
+          if (!visible) conflict ??= nearby ?? this.scanAhead(item, off + k, true).typed?.client ?? -1;
         }
         this.prevGone = op.type === 'retain' && !visible;
         if (visible) {
@@ -212,39 +195,27 @@ export class PlacedText {
   }
 
   /**
-   * Text typed since the snapshot (by another client than this one) from the walk position up
-   * to the next snapshot character (`pastGone`: the next one still there): who typed it and its
-   * last character; null when none.
+   * From the walk position up to the next snapshot character (`pastGone`: the next one still
+   * there): the text typed since the snapshot by another client than this one (who typed it and
+   * its last character; null when none), and whether that next snapshot character is deleted
+   * now (or there is none).
    */
-  private typedAhead(start: Y.Item | null, startOff: number, pastGone = false): { client: number; last: string } | null {
-    let found: { client: number; last: string } | null = null;
+  private scanAhead(start: Y.Item | null, startOff: number, pastGone = false): { typed: { client: number; last: string } | null; nextGone: boolean } {
+    let typed: { client: number; last: string } | null = null;
     let off = startOff;
     for (let item = start; item; item = item.right as Y.Item | null, off = 0) {
       while (off < item.length) {
         const seg = this.segment(item, off);
-        if (item.countable && seg.inSnapshot && !(pastGone && item.deleted)) return found;
+        if (item.countable && seg.inSnapshot && !(pastGone && item.deleted)) return { typed, nextGone: item.deleted };
         if (item.countable && !seg.inSnapshot && !item.deleted && item.id.client !== this.doc.clientID) {
           const last = charAt(item, off + seg.len - 1);
-          if (found) found.last = last;
-          else found = { client: item.id.client, last };
+          if (typed) typed.last = last;
+          else typed = { client: item.id.client, last };
         }
         off += seg.len;
       }
     }
-    return found;
-  }
-
-  /** Whether the next snapshot character from the walk position is deleted now (or there is none). */
-  private snapshotAheadGone(start: Y.Item | null, startOff: number): boolean {
-    let off = startOff;
-    for (let item = start; item; item = item.right as Y.Item | null, off = 0) {
-      while (off < item.length) {
-        const seg = this.segment(item, off);
-        if (item.countable && seg.inSnapshot) return item.deleted;
-        off += seg.len;
-      }
-    }
-    return true;
+    return { typed, nextGone: true };
   }
 
   /** Every client's next clock when the hunk was placed (what the ops are written against). */

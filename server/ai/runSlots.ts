@@ -19,7 +19,7 @@ interface Waiter {
 export class RunSlots {
   private used = 0;
   private readonly waiters: Waiter[] = [];
-  readonly max: number;
+  private readonly max: number;
 
   constructor(max: number) {
     this.max = max;
@@ -28,10 +28,6 @@ export class RunSlots {
   /** Whether a run asking now would start at once. */
   get free(): boolean {
     return this.used < this.max && this.waiters.length === 0;
-  }
-
-  get running(): number {
-    return this.used;
   }
 
   acquire(onPosition: (position: number) => void): SlotWait {

@@ -70,7 +70,10 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   /** Which peer last set each awareness clientID: its states are removed when it leaves. */
   readonly awarenessOwner = new Map<number, RoomPeer>();
-  /** JSON size of each awareness state, and their sum (bounded by maxRoomAwarenessBytes). */
+  /**
+   * JSON size of each state a connection published (as sent, measured when it was decoded),
+   * and their sum (bounded by maxRoomAwarenessBytes).
+   */
   private readonly awarenessBytes = new Map<number, number>();
   private awarenessTotal = 0;
   /** In-process users (e.g. the AI peer) that keep the room loaded without a connection. */
@@ -159,8 +162,6 @@ export class Room {
     for (const id of [...changes.added, ...changes.updated]) {
       this.pendingAwareness.add(id);
       if (peer) this.awarenessOwner.set(id, peer);
-      const state = this.awareness.getStates().get(id);
-      this.setAwarenessBytes(id, state ? JSON.stringify(state).length : 0);
     }
     for (const id of changes.removed) {
       this.pendingAwareness.add(id);
@@ -220,6 +221,7 @@ export class Room {
     if (total > maxRoom) throw awarenessTooLarge(`the room's awareness would reach ${total} bytes (limit ${maxRoom})`);
     if (accepted.length > 0) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(forceRole(accepted, role)), peer);
+      for (const e of accepted) this.setAwarenessBytes(e.clientId, e.state === null ? 0 : e.bytes);
     }
     return dropped;
   }

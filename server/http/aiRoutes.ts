@@ -6,7 +6,7 @@ import { filesOf, normalisePath } from '../../lib/schema.ts';
 import type { AiSelection } from '../../lib/ai/schema.ts';
 import { AiRequestError } from '../ai/AiService.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
-import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
+import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
 
 export const MAX_PROMPT_CHARS = 20_000;
 const MAX_AI_BODY_BYTES = 64 * 1024;
@@ -38,8 +38,7 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit:
 }
 
 function sendAiError(res: ServerResponse, err: AiRequestError): void {
-  const headers: Record<string, number> = err.retryAfterMs === undefined ? {} : { 'Retry-After': Math.max(1, Math.ceil(err.retryAfterMs / 1000)) };
-  sendJson(res, err.status, { error: { code: err.code, message: err.message } }, headers);
+  sendError(res, err.status, err.code, err.message, err.retryAfterMs);
 }
 
 /** Line/column of an offset in text (1-based, Monaco's convention). */

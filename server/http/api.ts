@@ -21,7 +21,7 @@ export function createApiHandler(deps: ApiDeps) {
       await route(method, url, req, res, deps);
     } catch (err) {
       if (err instanceof HttpError) {
-        sendError(res, err.status, err.code, err.message);
+        sendError(res, err.status, err.code, err.message, err.retryAfterMs);
       } else {
         log.error('api.failed', err, { method, path: url.pathname.replace(/[^/]{20,}/g, ':id') });
         sendError(res, 500, 'internal', 'internal error');

@@ -5,10 +5,13 @@ import type { ApiError } from '../../lib/api.ts';
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** For 429 and 503: when to try again (sent as Retry-After, whole seconds). */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -23,13 +26,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendError(res: ServerResponse, status: number, code: string, message: string, retryAfterMs?: number): void {
   const body: ApiError = { error: { code, message } };
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, status, body);
+  sendJson(res, status, body, retryAfterMs === undefined ? {} : { 'Retry-After': Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 }
 
 /** Reads a JSON body of at most `limit` bytes; an empty body reads as undefined. */

@@ -16,7 +16,7 @@ import type { Storage } from '../storage/Storage.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
 import { log } from '../log.ts';
-import { RateLimiter } from '../access/rateLimit.ts';
+import type { RateLimiter } from '../access/rateLimit.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -24,6 +24,8 @@ export interface ApiDeps {
   rooms: RoomManager;
   /** The AI control plane (absent in servers built without it). */
   ai?: AiService;
+  /** Sessions created per remote address (SESSIONS_PER_ADDRESS_PER_MINUTE). */
+  sessionCreations: RateLimiter;
 }
 
 const MAX_FILES = 2000;
@@ -46,20 +48,13 @@ function collabUrl(wsOrigin: string): string {
   return wsOrigin + COLLAB_PREFIX.replace(/\/$/, '');
 }
 
-/** Session creation per remote address (one limiter per server: deps are per server). */
-const creationLimits = new WeakMap<ApiDeps['config'], RateLimiter>();
-
 export async function createSession(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  let limiter = creationLimits.get(deps.config);
-  if (!limiter) creationLimits.set(deps.config, (limiter = new RateLimiter(deps.config.limits.sessionsPerAddressPerMinute, 60_000)));
   const address = req.socket.remoteAddress ?? '';
-  const allowed = limiter.check(address);
+  const allowed = deps.sessionCreations.check(address);
   if (!allowed.ok) {
-    const retry = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000));
-    sendJson(res, 429, { error: { code: 'rate_limited', message: `this address created ${deps.config.limits.sessionsPerAddressPerMinute} sessions in the last minute; try again in ${retry} s` } }, { 'Retry-After': retry });
-    return;
+    throw new HttpError(429, 'rate_limited', `this address created ${deps.config.limits.sessionsPerAddressPerMinute} sessions in the last minute; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`, allowed.retryAfterMs);
   }
-  limiter.record(address);
+  deps.sessionCreations.record(address);
   const parsed = CreateSessionBody.safeParse(await readJsonBody(req, deps.config.limits.maxBodyBytes));
   if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
   const title = parsed.data?.title || DEFAULT_TITLE;
