@@ -8,7 +8,8 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { Room, type RoomPeer } from '../server/collab/Room.ts';
+import { Room } from '../server/collab/Room.ts';
+import type { RoomPeer } from '../server/collab/RoomPeer.ts';
 import { SqliteStorage } from '../server/storage/SqliteStorage.ts';
 import type { Storage } from '../server/storage/Storage.ts';
 import { tempDir } from './lib/servers.ts';

@@ -37,6 +37,9 @@ export const CLOSE = {
   invalidPath: { code: 4422, reason: 'invalid file path' },
 } as const;
 
+/** One close code and its reason, as the server sends it. */
+export type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
+
 /** Session ids: 128 random bits, base64url, 22 characters. */
 const SESSION_ID_RE = /^[A-Za-z0-9_-]{22}$/;
 

@@ -6,15 +6,14 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
-import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
+import { CLOSE, MESSAGE, type CloseSpec } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import { decodeAwarenessUpdate } from './awarenessRole.ts';
 import { FrameError, malformed } from './errors.ts';
-import type { Room, RoomPeer } from './Room.ts';
+import type { Room } from './Room.ts';
+import type { RoomPeer } from './RoomPeer.ts';
 import { binaryFrame } from './wireFrame.ts';
 import { log } from '../log.ts';
-
-type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
 
 /** A peer that lets this much pile up unsent is too slow to keep; it reconnects and resyncs. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;

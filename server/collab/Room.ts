@@ -5,35 +5,21 @@
 // tick are written together (one commit) just before that tick's fan-out.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import * as encoding from 'lib0/encoding';
-import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
+import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 import { identitiesOf, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
-import { awarenessTooLarge, documentTooLarge, malformed, missingDependencies } from './errors.ts';
+import { documentTooLarge, malformed, missingDependencies } from './errors.ts';
 import { staleIdentities, vetUpdate } from './docPolicy.ts';
-import { encodeAwarenessUpdate, forceRole, type AwarenessEntry } from './awarenessRole.ts';
+import type { AwarenessEntry } from './awarenessRole.ts';
+import { PresenceLedger, type PresenceLimits } from './PresenceLedger.ts';
+import type { RoomPeer } from './RoomPeer.ts';
+import { awarenessFrame as awarenessFrameOf, syncStep1Frame, syncStep2Frame, updateFrame } from './syncFrames.ts';
 import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
 
-type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
-
-/** What a room needs from a connection (kept minimal so in-process peers can join too). */
-export interface RoomPeer {
-  readonly id: number;
-  send(frame: Uint8Array): void;
-  /** Sends messages already framed for the wire by wireFrame.ts; WebSocket peers have it. */
-  sendFramed?(wire: Buffer): void;
-  close(spec: CloseSpec): void;
-}
-
-export interface RoomOptions {
+export interface RoomOptions extends PresenceLimits {
   maxDocBytes: number;
-  /** Largest awareness state one client may publish (its JSON); past it the socket closes. */
-  maxAwarenessStateBytes?: number;
-  /** All awareness states of the room together; a state that would pass it closes its socket. */
-  maxRoomAwarenessBytes?: number;
   /**
    * Log length (updates) from which the room compacts once the log has grown as large as the
    * snapshot; at LOG_CAP_FACTOR times this it compacts whatever the sizes.
@@ -49,11 +35,6 @@ export interface RoomOptions {
  */
 const LOG_CAP_FACTOR = 4;
 
-/** Awareness client ids one connection may speak for (a tab has one; this bounds strangers). */
-const MAX_AWARENESS_CLIENTS = 16;
-export const DEFAULT_AWARENESS_STATE_BYTES = 16 * 1024;
-export const DEFAULT_ROOM_AWARENESS_BYTES = 1024 * 1024;
-
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
 
@@ -68,14 +49,8 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<RoomPeer>();
-  /** Which peer last set each awareness clientID: its states are removed when it leaves. */
-  readonly awarenessOwner = new Map<number, RoomPeer>();
-  /**
-   * JSON size of each state a connection published (as sent, measured when it was decoded),
-   * and their sum (bounded by maxRoomAwarenessBytes).
-   */
-  private readonly awarenessBytes = new Map<number, number>();
-  private awarenessTotal = 0;
+  /** Who speaks for each awareness clientID, and the bytes each holds. */
+  readonly presence: PresenceLedger;
   /** In-process users (e.g. the AI peer) that keep the room loaded without a connection. */
   holds = 0;
 
@@ -113,6 +88,7 @@ export class Room {
     applyStoredRoom(this.doc, stored, LOAD_ORIGIN);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
+    this.presence = new PresenceLedger(this.awareness, options);
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
@@ -158,72 +134,16 @@ export class Room {
     changes: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const peer = this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null;
-    for (const id of [...changes.added, ...changes.updated]) {
-      this.pendingAwareness.add(id);
-      if (peer) this.awarenessOwner.set(id, peer);
-    }
-    for (const id of changes.removed) {
-      this.pendingAwareness.add(id);
-      this.awarenessOwner.delete(id);
-      this.setAwarenessBytes(id, 0);
-    }
+    this.presence.record(changes, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null);
+    for (const id of changes.added) this.pendingAwareness.add(id);
+    for (const id of changes.updated) this.pendingAwareness.add(id);
+    for (const id of changes.removed) this.pendingAwareness.add(id);
     this.scheduleFlush();
   };
 
-  private setAwarenessBytes(id: number, bytes: number): void {
-    this.awarenessTotal += bytes - (this.awarenessBytes.get(id) ?? 0);
-    if (bytes > 0) this.awarenessBytes.set(id, bytes);
-    else this.awarenessBytes.delete(id);
-  }
-
-  /**
-   * Applies awareness a connection sent. It may speak only for client ids it introduced (at
-   * most 16): entries for ids another peer owns (a person's, the AI's) are dropped, so presence
-   * cannot be forged and a forger leaving removes nothing but its own. `role` and `kind` are
-   * the server's. A state past maxAwarenessStateBytes, or one that would take the room past
-   * maxRoomAwarenessBytes, throws (the connection closes with 4414). Returns the entries dropped.
-   */
+  /** Applies awareness a connection sent (see PresenceLedger.apply); returns entries dropped. */
   applyPeerAwareness(entries: readonly AwarenessEntry[], peer: RoomPeer, role: Role): number {
-    const maxState = this.options.maxAwarenessStateBytes ?? DEFAULT_AWARENESS_STATE_BYTES;
-    const maxRoom = this.options.maxRoomAwarenessBytes ?? DEFAULT_ROOM_AWARENESS_BYTES;
-    let owned = 0;
-    for (const owner of this.awarenessOwner.values()) if (owner === peer) owned++;
-    const states = this.awareness.getStates();
-    const accepted: AwarenessEntry[] = [];
-    let dropped = 0;
-    let total = this.awarenessTotal;
-    for (const e of entries) {
-      const owner = this.awarenessOwner.get(e.clientId);
-      if (owner !== undefined && owner !== peer) {
-        dropped++;
-        continue;
-      }
-      if (owner === undefined) {
-        // An id someone else holds without a connection (none today), or a removal of an id this
-        // connection never had: nothing to do.
-        if (states.has(e.clientId) || e.state === null) {
-          if (e.state !== null) dropped++;
-          continue;
-        }
-        if (owned >= MAX_AWARENESS_CLIENTS) {
-          dropped++;
-          continue;
-        }
-        owned++;
-      }
-      if (e.state !== null && e.bytes > maxState) {
-        throw awarenessTooLarge(`an awareness state of ${e.bytes} bytes (limit ${maxState})`);
-      }
-      total += (e.state === null ? 0 : e.bytes) - (this.awarenessBytes.get(e.clientId) ?? 0);
-      accepted.push(e);
-    }
-    if (total > maxRoom) throw awarenessTooLarge(`the room's awareness would reach ${total} bytes (limit ${maxRoom})`);
-    if (accepted.length > 0) {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(forceRole(accepted, role)), peer);
-      for (const e of accepted) this.setAwarenessBytes(e.clientId, e.state === null ? 0 : e.bytes);
-    }
-    return dropped;
+    return this.presence.apply(entries, peer, role);
   }
 
   /**
@@ -269,19 +189,12 @@ export class Room {
   }
 
   syncStep1Frame(): Uint8Array {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE.sync);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    return encoding.toUint8Array(encoder);
+    return syncStep1Frame(this.doc);
   }
 
   /** Every known awareness state, or null when nobody has one. */
-  awarenessFrame(clients: number[] = Array.from(this.awareness.getStates().keys())): Uint8Array | null {
-    if (clients.length === 0) return null;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-    return encoding.toUint8Array(encoder);
+  awarenessFrame(): Uint8Array | null {
+    return awarenessFrameOf(this.awareness, Array.from(this.awareness.getStates().keys()));
   }
 
   addPeer(peer: RoomPeer): void {
@@ -291,8 +204,7 @@ export class Room {
   /** Removes a peer and the awareness states it owned; returns true when the room is empty. */
   removePeer(peer: RoomPeer): boolean {
     if (!this.peers.delete(peer)) return this.isIdle;
-    const owned: number[] = [];
-    for (const [clientId, owner] of this.awarenessOwner) if (owner === peer) owned.push(clientId);
+    const owned = this.presence.ownedBy(peer);
     if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, 'peer-left');
     return this.isIdle;
   }
@@ -321,17 +233,13 @@ export class Room {
     if (updates.length > 0) {
       // Written before anything is encoded or sent: one commit for the whole tick.
       stored = this.persist();
-      const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE.sync);
-      syncProtocol.writeUpdate(encoder, merged);
-      docFrame = encoding.toUint8Array(encoder);
+      docFrame = updateFrame(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
     }
     const awarenessIds = this.pendingAwareness;
     let awarenessFrame: Uint8Array | null = null;
     if (awarenessIds.size > 0) {
       this.pendingAwareness = new Set();
-      awarenessFrame = this.awarenessFrame(Array.from(awarenessIds));
+      awarenessFrame = awarenessFrameOf(this.awareness, Array.from(awarenessIds));
     }
     if (stored) {
       try {
@@ -409,12 +317,3 @@ export class Room {
     this.doc.destroy();
   }
 }
-
-function syncStep2Frame(diff: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE.sync);
-  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-  encoding.writeVarUint8Array(encoder, diff);
-  return encoding.toUint8Array(encoder);
-}
-

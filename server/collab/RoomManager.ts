@@ -154,7 +154,7 @@ export class RoomManager {
   requester(id: string, clientId: number | undefined, address: string): { key: string; name: string | null } | null {
     if (clientId === undefined) return null;
     const room = this.loaded.get(id);
-    const owner = room?.awarenessOwner.get(clientId);
+    const owner = room?.presence.ownerOf(clientId);
     if (!(owner instanceof Connection) || owner.isClosed || owner.role !== 'edit' || owner.remoteAddress !== address) return null;
     const state = room!.awareness.getStates().get(clientId) as { user?: { name?: unknown } } | undefined;
     const name = typeof state?.user?.name === 'string' && state.user.name.trim() ? state.user.name.trim().slice(0, 80) : null;

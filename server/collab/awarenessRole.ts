@@ -1,7 +1,7 @@
 // Awareness states come from browsers and are relayed to everyone, so the server rewrites the
 // fields others trust: `role` (the connection's real one) and `kind` (only the server's own AI
 // peer is 'ai'). It decodes the y-protocols awareness update, forces those fields into every
-// non-null state, and re-encodes it. Room.applyPeerAwareness decides which entries a
+// non-null state, and re-encodes it. PresenceLedger.apply decides which entries a
 // connection may publish at all (its own client ids, bounded sizes).
 // Hand-written because y-protocols only offers modifyAwarenessUpdate, which cannot reject bad
 // JSON, filter entries, or report which clients an update touches.

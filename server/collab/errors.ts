@@ -1,7 +1,5 @@
 // Errors a frame handler throws to close its own connection with a named code (lib/protocol.ts).
-import { CLOSE } from '../../lib/protocol.ts';
-
-type CloseSpec = (typeof CLOSE)[keyof typeof CLOSE];
+import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 
 export class FrameError extends Error {
   readonly close: CloseSpec;
