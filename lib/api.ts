@@ -1,4 +1,8 @@
-// Wire types of the HTTP API, shared by the browser and the server.
+// Wire types of the HTTP API, shared by the browser and the server. Request bodies are zod
+// schemas: the server validates with them and the browser takes their types (type-only imports,
+// so zod stays out of the page).
+import { z } from 'zod';
+import type { AiRunStatus } from './ai/schema.ts';
 import type { Role } from './schema.ts';
 
 export interface CollabInfo {
@@ -51,3 +55,54 @@ export interface AiProviderStatus {
   /** How to connect a model, or why the configured one cannot be used. */
   help: string | null;
 }
+
+export const MAX_PROMPT_CHARS = 20_000;
+
+const LineSelection = z.object({
+  startLine: z.number().int().min(1),
+  startColumn: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  endColumn: z.number().int().min(1),
+});
+const OffsetSelection = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
+
+/** `POST /api/sessions/<id>/ai` (Bearer edit token) → 202 AskAiResponse */
+export const AskAiBody = z.object({
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
+  file: z.string().max(512).optional(),
+  selection: z.union([LineSelection, OffsetSelection]).optional(),
+  requestedBy: z.object({
+    name: z.string().trim().max(80).optional(),
+    clientId: z.number().int().min(0).max(2 ** 32).optional(),
+  }).optional(),
+});
+export type AskAiRequest = z.input<typeof AskAiBody>;
+
+export interface AskAiResponse {
+  runId: string;
+  queuePosition: number;
+}
+
+/** `POST /api/sessions/<id>/ai/<runId>/cancel` (Bearer edit token) → 200 CancelAiResponse */
+export const CancelAiBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
+export type CancelAiRequest = z.input<typeof CancelAiBody>;
+
+export interface CancelAiResponse {
+  runId: string;
+  status: AiRunStatus;
+}
+
+/**
+ * `POST /api/sessions/<id>/review` (Bearer edit token) → 200: keep or reject hunks (named, all of
+ * a run, or all of a file), or undo a log entry (the last one not undone when none is named).
+ */
+export const ReviewBody = z.object({
+  action: z.enum(['keep', 'reject', 'undo']),
+  hunkIds: z.array(z.string().min(1).max(100)).min(1).max(500).optional(),
+  runId: z.string().min(1).max(64).optional(),
+  file: z.string().min(1).max(512).optional(),
+  entryId: z.string().min(1).max(64).optional(),
+  /** Who decides: shown in the review log and as the author of text a reject restores. */
+  by: z.object({ name: z.string().trim().min(1).max(80), clientId: z.number().int().min(0).max(2 ** 32).optional() }).optional(),
+});
+export type ReviewRequestBody = z.input<typeof ReviewBody>;

@@ -63,10 +63,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
     } else if (nextHandler) {
       nextHandler(req, res).catch((err: unknown) => {
         log.error('next.failed', err);
-        sendError(res, 500, 'internal', 'internal error');
+        sendError(res, 'internal', 'internal error');
       });
     } else {
-      sendError(res, 404, 'not_found', 'this server only serves /api and /collab');
+      sendError(res, 'not_found', 'this server only serves /api and /collab');
     }
   });
   const upgrade = createUpgradeHandler({ storage, secret: config.secret, rooms, maxFrameBytes: config.limits.maxFrameBytes, allowedOrigins: config.allowedOrigins });

@@ -19,10 +19,13 @@ import { indexOfId, itemsIn, pushSpan, visibleSpans } from './items.ts';
 import { appendEntry, findEntry, lastUndoable, readEntry, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './log.ts';
 import { planReject } from './plan.ts';
 
+export type ReviewErrorCode =
+  | 'unknown_hunk' | 'unknown_run' | 'unknown_entry'
+  | 'already_reviewed' | 'not_applied' | 'not_reviewable' | 'nothing_pending' | 'nothing_to_undo' | 'conflict';
+
 export class ReviewError extends Error {
-  /** unknown_hunk | unknown_run | already_reviewed | not_applied | not_reviewable | nothing_pending | nothing_to_undo | unknown_entry | conflict */
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ReviewErrorCode;
+  constructor(code: ReviewErrorCode, message: string) {
     super(message);
     this.code = code;
   }

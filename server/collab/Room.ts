@@ -5,6 +5,7 @@
 // tick are written together (one commit) just before that tick's fan-out.
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { LOAD_ORIGIN, PRUNE_ORIGIN } from '../../lib/origins.ts';
 import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 import { identitiesOf, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
@@ -37,12 +38,6 @@ const LOG_CAP_FACTOR = 4;
 
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
-
-/** Origin of the server's removal of unused identities (stored and relayed like any write). */
-const PRUNE_ORIGIN = { kind: 'identity-prune' } as const;
-
-/** Origin of the server's own writes while loading stored state (never persisted again). */
-const LOAD_ORIGIN = { kind: 'storage-load' } as const;
 
 export class Room {
   readonly id: string;

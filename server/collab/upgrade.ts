@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { COLLAB_PREFIX } from '../../lib/protocol.ts';
 import { authorize } from '../access/authorize.ts';
+import { statusOf, type ErrorCode } from '../http/errorStatus.ts';
 import type { Storage } from '../storage/Storage.ts';
 import type { RoomManager } from './RoomManager.ts';
 import { log } from '../log.ts';
@@ -47,27 +48,28 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     const token = url.searchParams.get('token');
     const origin = req.headers.origin;
     if (deps.allowedOrigins && origin !== undefined && !deps.allowedOrigins.includes(origin)) {
-      refuse(socket, 403, 'origin_not_allowed', `origin ${origin.slice(0, 200)} is not in ALLOWED_ORIGINS`);
+      refuse(socket, 'origin_not_allowed', `origin ${origin.slice(0, 200)} is not in ALLOWED_ORIGINS`);
       return true;
     }
     void (async () => {
       const access = await authorize(deps.storage, deps.secret, sessionId, token);
-      if (!access.ok) return refuse(socket, access.status, access.code, access.message);
+      if (!access.ok) return refuse(socket, access.code, access.message);
       const full = deps.rooms.capacityProblem(sessionId);
-      if (full) return refuse(socket, 503, 'unavailable', full);
+      if (full) return refuse(socket, 'unavailable', full);
       if (socket.destroyed) return;
       // handleUpgrade calls back synchronously, so the capacity check above still holds.
       wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, socket, sessionId, access.role));
     })().catch((err: unknown) => {
       log.error('upgrade.failed', err);
-      refuse(socket, 500, 'internal', 'internal error');
+      refuse(socket, 'internal', 'internal error');
     });
     return true;
   };
   return Object.assign(handler, { close: () => wss.close() });
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
+function refuse(socket: Duplex, code: ErrorCode, message: string): void {
+  const status = statusOf(code);
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: { code, message } });
   socket.once('finish', () => socket.destroy());

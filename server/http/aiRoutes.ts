@@ -2,70 +2,40 @@
 // validated here with zod, once; the AI service trusts its types.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { AskAiBody, CancelAiBody } from '../../lib/api.ts';
+import { lineColumn } from '../../lib/textPosition.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import type { AiSelection } from '../../lib/ai/schema.ts';
 import { AiRequestError } from '../ai/AiService.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
+import type { ErrorCode } from './errorStatus.ts';
 import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
 
-export const MAX_PROMPT_CHARS = 20_000;
 const MAX_AI_BODY_BYTES = 64 * 1024;
-
-const LineSelection = z.object({
-  startLine: z.number().int().min(1),
-  startColumn: z.number().int().min(1),
-  endLine: z.number().int().min(1),
-  endColumn: z.number().int().min(1),
-});
-const OffsetSelection = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
-
-const AskBody = z.object({
-  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
-  file: z.string().max(512).optional(),
-  selection: z.union([LineSelection, OffsetSelection]).optional(),
-  requestedBy: z.object({
-    name: z.string().trim().max(80).optional(),
-    clientId: z.number().int().min(0).max(2 ** 32).optional(),
-  }).optional(),
-});
-
-const CancelBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
 
 async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit: boolean) {
   const result = await requireAccess(deps, id, bearerToken(req));
-  if (needEdit && result.role !== 'edit') throw new HttpError(403, 'read_only', 'viewers cannot ask the AI or stop it; use an edit link');
+  if (needEdit && result.role !== 'edit') throw new HttpError('read_only', 'viewers cannot ask the AI or stop it; use an edit link');
   return result;
 }
 
 function sendAiError(res: ServerResponse, err: AiRequestError): void {
-  sendError(res, err.status, err.code, err.message, err.retryAfterMs);
-}
-
-/** Line/column of an offset in text (1-based, Monaco's convention). */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const clamped = Math.min(offset, text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < clamped; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: clamped - lineStart + 1 };
+  sendError(res, err.code as ErrorCode, err.message, err.retryAfterMs);
 }
 
 export async function askAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   await access(req, deps, id, true);
-  const parsed = AskBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
-  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  const parsed = AskAiBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
   const body = parsed.data;
   let file: string | null = null;
   let selection: AiSelection | null = null;
   if (body.file !== undefined) {
     file = normalisePath(body.file);
-    if (!file) throw new HttpError(400, 'invalid_path', 'file is not a valid workspace path');
+    if (!file) throw new HttpError('invalid_path', 'file is not a valid workspace path');
     const path = file;
     const text = await deps.rooms.withDoc(id, (doc) => filesOf(doc).get(path)?.toString() ?? null);
-    if (text === null) throw new HttpError(400, 'unknown_file', `no file ${JSON.stringify(path)} in this session`);
+    if (text === null) throw new HttpError('unknown_file', `no file ${JSON.stringify(path)} in this session`);
     const sel = body.selection;
     if (sel && 'start' in sel) {
       const a = lineColumn(text, Math.min(sel.start, sel.end));
@@ -75,7 +45,7 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
       selection = sel;
     }
   } else if (body.selection) {
-    throw new HttpError(400, 'invalid_body', 'a selection needs a file');
+    throw new HttpError('invalid_body', 'a selection needs a file');
   }
   // Who asks, as the server knows it: the editor's live connection when the body's clientId is
   // one that connection publishes (same address), else the address. Varying the body's fields
@@ -84,7 +54,7 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
   const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
   const name = requester?.name ?? (body.requestedBy?.name || 'someone');
   const personKey = requester?.key ?? `addr${address}`;
-  if (!deps.ai) throw new HttpError(503, 'ai_unavailable', 'the AI is not available on this server');
+  if (!deps.ai) throw new HttpError('ai_unavailable', 'the AI is not available on this server');
   try {
     const queued = await deps.ai.request(id, personKey, {
       prompt: body.prompt,
@@ -102,22 +72,22 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
 export async function aiRun(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string, runId: string): Promise<void> {
   await access(req, deps, id, false);
   const run = deps.ai ? await deps.ai.run(id, runId) : null;
-  if (!run) throw new HttpError(404, 'not_found', 'no such AI run in this session');
+  if (!run) throw new HttpError('not_found', 'no such AI run in this session');
   sendJson(res, 200, run);
 }
 
 export async function cancelAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string, runId: string): Promise<void> {
   await access(req, deps, id, true);
-  const parsed = CancelBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
-  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  const parsed = CancelAiBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
   const by = parsed.data?.name || 'an editor';
   const status = deps.ai ? await deps.ai.cancel(id, runId, by) : null;
-  if (!status) throw new HttpError(404, 'not_found', 'no such AI run in this session');
+  if (!status) throw new HttpError('not_found', 'no such AI run in this session');
   sendJson(res, 200, { runId, status });
 }
 
 export async function aiStatus(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   await access(req, deps, id, false);
-  if (!deps.ai) throw new HttpError(503, 'ai_unavailable', 'the AI is not available on this server');
+  if (!deps.ai) throw new HttpError('ai_unavailable', 'the AI is not available on this server');
   sendJson(res, 200, await deps.ai.status());
 }

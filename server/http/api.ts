@@ -21,10 +21,10 @@ export function createApiHandler(deps: ApiDeps) {
       await route(method, url, req, res, deps);
     } catch (err) {
       if (err instanceof HttpError) {
-        sendError(res, err.status, err.code, err.message, err.retryAfterMs);
+        sendError(res, err.code, err.message, err.retryAfterMs);
       } else {
         log.error('api.failed', err, { method, path: url.pathname.replace(/[^/]{20,}/g, ':id') });
-        sendError(res, 500, 'internal', 'internal error');
+        sendError(res, 'internal', 'internal error');
       }
     }
   };
@@ -32,7 +32,7 @@ export function createApiHandler(deps: ApiDeps) {
 
 function allow(method: string, allowed: string): void {
   if (method !== allowed && !(allowed === 'GET' && method === 'HEAD')) {
-    throw new HttpError(405, 'method_not_allowed', `use ${allowed}`);
+    throw new HttpError('method_not_allowed', `use ${allowed}`);
   }
 }
 
@@ -75,5 +75,5 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
     if (sub === 'zip') return sessionZip(req, res, deps, id, url.searchParams);
     return sessionInfo(req, res, deps, id);
   }
-  throw new HttpError(404, 'not_found', 'no such endpoint');
+  throw new HttpError('not_found', 'no such endpoint');
 }

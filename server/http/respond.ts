@@ -1,17 +1,21 @@
 // JSON responses, typed API errors and bounded body reading for the HTTP API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from '../../lib/api.ts';
+import { statusOf, type ErrorCode } from './errorStatus.ts';
 
+/** An error of the HTTP layer; its status comes from the code (errorStatus.ts). */
 export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   /** For 429 and 503: when to try again (sent as Retry-After, whole seconds). */
   readonly retryAfterMs: number | undefined;
-  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
-    this.status = status;
     this.code = code;
     this.retryAfterMs = retryAfterMs;
+  }
+
+  get status(): number {
+    return statusOf(this.code);
   }
 }
 
@@ -26,8 +30,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string, retryAfterMs?: number): void {
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, retryAfterMs?: number): void {
   const body: ApiError = { error: { code, message } };
+  const status = statusOf(code);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -39,24 +44,24 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, 'payload_too_large', `the body is larger than ${limit} bytes`);
+    throw new HttpError('payload_too_large', `the body is larger than ${limit} bytes`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.byteLength;
-    if (size > limit) throw new HttpError(413, 'payload_too_large', `the body is larger than ${limit} bytes`);
+    if (size > limit) throw new HttpError('payload_too_large', `the body is larger than ${limit} bytes`);
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
   const type = String(req.headers['content-type'] ?? '');
   if (type && !/^application\/json\b/i.test(type)) {
-    throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+    throw new HttpError('unsupported_media_type', 'send the body as application/json');
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+    throw new HttpError('invalid_json', 'the body is not valid JSON');
   }
 }
 

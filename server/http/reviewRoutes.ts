@@ -4,6 +4,8 @@
 // sees it, and it survives restarts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { ReviewBody } from '../../lib/api.ts';
+import { reviewOrigin } from '../../lib/origins.ts';
 import { normalisePath } from '../../lib/schema.ts';
 import { applyReview, ReviewError, type ReviewRequest } from '../../lib/review/index.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
@@ -12,25 +14,12 @@ import { log } from '../log.ts';
 
 const MAX_REVIEW_BODY_BYTES = 32 * 1024;
 
-const ReviewBody = z.object({
-  action: z.enum(['keep', 'reject', 'undo']),
-  hunkIds: z.array(z.string().min(1).max(100)).min(1).max(500).optional(),
-  runId: z.string().min(1).max(64).optional(),
-  file: z.string().min(1).max(512).optional(),
-  entryId: z.string().min(1).max(64).optional(),
-  by: z.object({ name: z.string().trim().min(1).max(80), clientId: z.number().int().min(0).max(2 ** 32).optional() }).optional(),
-});
-
-const STATUS: Record<string, number> = {
-  unknown_hunk: 404, unknown_run: 404, unknown_entry: 404,
-  already_reviewed: 409, not_applied: 409, not_reviewable: 409, nothing_pending: 409, nothing_to_undo: 409, conflict: 409,
-};
 
 export async function review(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   const access = await requireAccess(deps, id, bearerToken(req));
-  if (access.role !== 'edit') throw new HttpError(403, 'read_only', 'viewers cannot keep or reject AI changes; use an edit link');
+  if (access.role !== 'edit') throw new HttpError('read_only', 'viewers cannot keep or reject AI changes; use an edit link');
   const parsed = ReviewBody.safeParse(await readJsonBody(req, MAX_REVIEW_BODY_BYTES));
-  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
   const body = parsed.data;
   let request: ReviewRequest;
   if (body.action === 'undo') {
@@ -39,22 +28,22 @@ export async function review(req: IncomingMessage, res: ServerResponse, deps: Ap
     let file: string | undefined;
     if (body.file !== undefined) {
       const path = normalisePath(body.file);
-      if (!path) throw new HttpError(400, 'invalid_path', 'file is not a valid workspace path');
+      if (!path) throw new HttpError('invalid_path', 'file is not a valid workspace path');
       file = path;
     }
     if (!body.hunkIds && body.runId === undefined && file === undefined) {
-      throw new HttpError(400, 'invalid_body', 'name hunkIds, a runId or a file');
+      throw new HttpError('invalid_body', 'name hunkIds, a runId or a file');
     }
     request = { action: body.action, ...(body.hunkIds ? { hunkIds: body.hunkIds } : {}), ...(body.runId ? { runId: body.runId } : {}), ...(file ? { file } : {}) };
   }
   const by = body.by ?? { name: 'an editor' };
   const held = await deps.rooms.hold(id);
   try {
-    const result = applyReview(held.room.doc, request, by, { kind: 'review', action: body.action, by: by.name });
+    const result = applyReview(held.room.doc, request, by, reviewOrigin(body.action, by.name));
     log.info('review.applied', { room: id, action: body.action, entry: result.entry.id, hunks: result.hunks.length });
     sendJson(res, 200, result);
   } catch (err) {
-    if (err instanceof ReviewError) throw new HttpError(STATUS[err.code] ?? 409, err.code, err.message);
+    if (err instanceof ReviewError) throw new HttpError(err.code, err.message);
     throw err;
   } finally {
     held.release();

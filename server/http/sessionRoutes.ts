@@ -52,17 +52,17 @@ export async function createSession(req: IncomingMessage, res: ServerResponse, d
   const address = req.socket.remoteAddress ?? '';
   const allowed = deps.sessionCreations.check(address);
   if (!allowed.ok) {
-    throw new HttpError(429, 'rate_limited', `this address created ${deps.config.limits.sessionsPerAddressPerMinute} sessions in the last minute; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`, allowed.retryAfterMs);
+    throw new HttpError('rate_limited', `this address created ${deps.config.limits.sessionsPerAddressPerMinute} sessions in the last minute; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`, allowed.retryAfterMs);
   }
   deps.sessionCreations.record(address);
   const parsed = CreateSessionBody.safeParse(await readJsonBody(req, deps.config.limits.maxBodyBytes));
-  if (!parsed.success) throw new HttpError(400, 'invalid_body', z.prettifyError(parsed.error));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
   const title = parsed.data?.title || DEFAULT_TITLE;
   const files: Record<string, string> = {};
   for (const [raw, content] of Object.entries(parsed.data?.files ?? {})) {
     const path = normalisePath(raw);
-    if (!path) throw new HttpError(400, 'invalid_path', `not a valid workspace path: ${JSON.stringify(raw.slice(0, 600))}`);
-    if (path in files) throw new HttpError(400, 'duplicate_path', `two files normalise to ${JSON.stringify(path)}`);
+    if (!path) throw new HttpError('invalid_path', `not a valid workspace path: ${JSON.stringify(raw.slice(0, 600))}`);
+    if (path in files) throw new HttpError('duplicate_path', `two files normalise to ${JSON.stringify(path)}`);
     files[path] = content;
   }
 
@@ -75,7 +75,7 @@ export async function createSession(req: IncomingMessage, res: ServerResponse, d
     doc.destroy();
   }
   if (state.byteLength > deps.config.limits.maxDocBytes) {
-    throw new HttpError(413, 'document_too_large', `the seeded workspace exceeds ${deps.config.limits.maxDocBytes} bytes`);
+    throw new HttpError('document_too_large', `the seeded workspace exceeds ${deps.config.limits.maxDocBytes} bytes`);
   }
   const id = newSessionId();
   await deps.storage.createSession({ id, title, createdAt: Date.now() }, state);
@@ -102,7 +102,7 @@ export async function createSession(req: IncomingMessage, res: ServerResponse, d
 /** authorize() for the HTTP routes: a refusal is thrown as its HTTP error. */
 export async function requireAccess(deps: ApiDeps, id: string, token: string | null) {
   const result = await authorize(deps.storage, deps.config.secret, id, token);
-  if (!result.ok) throw new HttpError(result.status, result.code, result.message);
+  if (!result.ok) throw new HttpError(result.code, result.message);
   return result;
 }
 
@@ -128,7 +128,7 @@ export async function sessionFiles(req: IncomingMessage, res: ServerResponse, de
 /** Both share links, for people holding the edit link (a view link must not lead to an edit link). */
 export async function sessionLinks(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   const { role } = await requireAccess(deps, id, bearerToken(req));
-  if (role !== 'edit') throw new HttpError(403, 'read_only', 'only editors can see the share links; ask an editor for them');
+  if (role !== 'edit') throw new HttpError('read_only', 'only editors can see the share links; ask an editor for them');
   const origins = originsOf(req, deps.config.publicUrl);
   const body: SessionLinksResponse = {
     editUrl: `${origins.http}/s/${id}#token=${signToken(deps.config.secret, id, 'edit')}`,
