@@ -11,3 +11,15 @@ export function lineColumn(text: string, offset: number): { line: number; column
   }
   return { line, column: clamped - lineStart + 1 };
 }
+
+/** Index of the last entry of ascending `sorted` that is ≤ `value` (0 when none is). */
+export function lastIndexAtOrBefore(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

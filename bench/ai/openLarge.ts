@@ -11,10 +11,9 @@ import type * as Y from 'yjs';
 import { connectClient, waitUntil } from '../lib/clients.ts';
 import type { Browser } from 'playwright-core';
 import type { ServerChild } from '../lib/servers.ts';
-import { catchTandemHook } from '../lib/tandemHook.ts';
 import { median } from '../lib/stats.ts';
 import { fillerLines } from './edit.ts';
-import { launchChromium, sessionLink } from './stream.ts';
+import { launchChromium, openPage, sessionLink } from './stream.ts';
 import { createSession } from './tandemApi.ts';
 
 export const LARGE_LINES = 100_000;
@@ -90,17 +89,8 @@ function largeText(): string {
 
 async function openOnce(browser: Browser, link: string, rep: number): Promise<Omit<OpenRun, 'lines' | 'bytes'>> {
   const loadAtStart = loadavg();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { context, page, errors } = await openPage(browser, 'Person A', link, (c) => c.addInitScript(installOpenProbe, LARGE));
   try {
-    await context.addInitScript(() => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: 'Person A', color: '#38bdf8' })));
-    await context.addInitScript(catchTandemHook);
-    await context.addInitScript(installOpenProbe, LARGE);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(link);
-    await page.getByTestId('workspace').waitFor({ timeout: 60_000 });
-    await page.waitForSelector('[data-testid="connection-status"][data-status="synced"]', { timeout: 60_000 });
     await page.waitForFunction(() => (window.__tandem?.monaco.editor.getModels().length ?? 0) > 0, null, { timeout: 60_000 });
     // Let the first visit's own work (storing the synced document, the first file) settle.
     await sleep(1000);

@@ -4,6 +4,7 @@
 // the token carrying its marker leaving the model server to the marker being in the Monaco model.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CreateSessionResponse } from '../../lib/api.ts';
+import { lastIndexAtOrBefore } from '../../lib/textPosition.ts';
 import type { TokenRecord } from '../../server/testing/modelServer/modelServer.ts';
 import type * as Y from 'yjs';
 import { connectClient, waitUntil, type BenchClient } from '../lib/clients.ts';
@@ -52,21 +53,36 @@ export interface Person {
   errors: string[];
 }
 
-/** `probes` adds init scripts of a case's own (after the hook catcher and the shared probes). */
-export async function openPerson(browser: Browser, name: string, link: string, probes?: (context: BrowserContext) => Promise<unknown>): Promise<Person> {
+/**
+ * A fresh browser context for a person named `name` (the test hook caught, then `probes`), with
+ * `link` opened and synced. The context is closed again if the page does not get there.
+ */
+export async function openPage(browser: Browser, name: string, link: string, probes?: (context: BrowserContext) => Promise<unknown>): Promise<Person> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript((n) => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: '#38bdf8' })), name);
-  await context.addInitScript(catchTandemHook);
-  await context.addInitScript(installMarkerProbe);
-  await context.addInitScript(installUpdateCostProbe);
-  await probes?.(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(link);
-  await page.getByTestId('workspace').waitFor({ timeout: 60_000 });
-  await page.waitForSelector('[data-testid="connection-status"][data-status="synced"]', { timeout: 60_000 });
-  return { context, page, errors };
+  try {
+    await context.addInitScript((n) => window.localStorage.setItem('tandem:profile', JSON.stringify({ name: n, color: '#38bdf8' })), name);
+    await context.addInitScript(catchTandemHook);
+    await probes?.(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(link);
+    await page.getByTestId('workspace').waitFor({ timeout: 60_000 });
+    await page.waitForSelector('[data-testid="connection-status"][data-status="synced"]', { timeout: 60_000 });
+    return { context, page, errors };
+  } catch (err) {
+    await context.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** openPage with the streaming probes; `probes` adds init scripts of a case's own after them. */
+export async function openPerson(browser: Browser, name: string, link: string, probes?: (context: BrowserContext) => Promise<unknown>): Promise<Person> {
+  return openPage(browser, name, link, async (context) => {
+    await context.addInitScript(installMarkerProbe);
+    await context.addInitScript(installUpdateCostProbe);
+    await probes?.(context);
+  });
 }
 
 export async function openFile(p: Person, path: string): Promise<void> {
@@ -87,16 +103,7 @@ function charTimes(records: TokenRecord[]): { text: string; at(offset: number): 
   }
   return {
     text,
-    at(offset) {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return records[lo].at;
-    },
+    at: (offset) => records[lastIndexAtOrBefore(starts, offset)].at,
   };
 }
 
