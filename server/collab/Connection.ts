@@ -9,7 +9,7 @@ import type { WebSocket, RawData } from 'ws';
 import { CLOSE, MESSAGE, type CloseSpec } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import { decodeAwarenessUpdate } from './awarenessRole.ts';
-import { FrameError, malformed } from './errors.ts';
+import { FrameError, malformed } from './frameErrors.ts';
 import type { Room } from './Room.ts';
 import type { RoomPeer } from './RoomPeer.ts';
 import { binaryFrame } from './wireFrame.ts';

@@ -5,7 +5,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Role } from '../../lib/schema.ts';
 import { encodeAwarenessUpdate, forceRole, type AwarenessEntry } from './awarenessRole.ts';
-import { awarenessTooLarge } from './errors.ts';
+import { awarenessTooLarge } from './frameErrors.ts';
 import type { RoomPeer } from './RoomPeer.ts';
 
 /** Awareness client ids one connection may speak for (a tab has one; this bounds strangers). */

@@ -10,7 +10,7 @@ import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 import { identitiesOf, type Role } from '../../lib/schema.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
-import { documentTooLarge, malformed, missingDependencies } from './errors.ts';
+import { documentTooLarge, malformed, missingDependencies } from './frameErrors.ts';
 import { staleIdentities, vetUpdate } from './docPolicy.ts';
 import type { AwarenessEntry } from './awarenessRole.ts';
 import { PresenceLedger, type PresenceLimits } from './PresenceLedger.ts';

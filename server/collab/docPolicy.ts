@@ -2,7 +2,7 @@
 // document that nobody needs: pure functions over a Y.Doc, used by Room.
 import * as Y from 'yjs';
 import { DOC_KEYS, identitiesOf, isFileKey } from '../../lib/schema.ts';
-import { invalidPath, malformed, missingDependencies } from './errors.ts';
+import { invalidPath, malformed, missingDependencies } from './frameErrors.ts';
 
 /**
  * The checks that can be made before applying, with one decode of the update: gaps, changes
