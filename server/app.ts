@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { RoomManager } from './collab/RoomManager.ts';
 import { createUpgradeHandler } from './collab/upgrade.ts';
-import { API_PREFIX, createApiHandler } from './http/api.ts';
+import { API_PREFIX, createApiHandler } from './http/router.ts';
 import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';
 import type { Storage } from './storage/Storage.ts';

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
 import type { HunkState } from '@/lib/review/hunks.ts';
-import { readLog, type ReviewLogEntry } from '@/lib/review/log.ts';
+import { readLog, type ReviewLogEntry } from '@/lib/review/reviewLog.ts';
 import { pendingCache } from './pendingCache.ts';
 
 export interface RunInfo {

@@ -16,7 +16,7 @@ import { filesOf, identitiesOf, type Identity } from '../schema.ts';
 import { aiRunsOf, hunkRange, hunkRangeAt, readHunk, readRun, encodeRelPos, type AiHunkView, type AiReview, type AiRunView, type IdSpan } from '../ai/schema.ts';
 import { aiClientsOf } from './hunks.ts';
 import { indexOfId, itemsIn, pushSpan, visibleSpans } from './items.ts';
-import { appendEntry, findEntry, lastUndoable, readEntry, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './log.ts';
+import { appendEntry, findEntry, lastUndoable, readEntry, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './reviewLog.ts';
 import { planReject } from './plan.ts';
 
 export type ReviewErrorCode =

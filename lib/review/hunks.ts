@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
 import { filesOf, identitiesOf } from '../schema.ts';
 import { aiRunOrderOf, aiRunsOf, hunkRange, readRun, type AiHunkItems, type AiHunkOp, type AiHunkStatus, type AiHunkView, type AiReview, type AiRunView } from '../ai/schema.ts';
 import { itemsIn, mergeSpans } from './items.ts';
-import { lineDiff } from './lineDiff.ts';
+import { lineDiff } from './hunkLineDiff.ts';
 
 export interface Span {
   start: number;
