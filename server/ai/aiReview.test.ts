@@ -8,7 +8,7 @@ import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf } from '../../lib/schema.ts';
 import { readThread } from '../../lib/ai/schema.ts';
 import { hunkStates, lineAuthorship, pendingHunks } from '../../lib/review/index.ts';
-import { connect, startTestServer, synced, type Client, type TestServer } from '../testing/harness.ts';
+import { connect, startTestServer, synced, type Client, type TestServer } from '../../testing/harness.ts';
 import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from './aiTestKit.ts';
 
 const fn = (name: string, body: string[]) => `export function ${name}(x: number) {\n${body.map((l) => `  ${l}`).join('\n')}\n}\n`;

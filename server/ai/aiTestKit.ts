@@ -5,7 +5,7 @@ import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf } from '../../lib/schema.ts';
 import type { AiRunView } from '../../lib/ai/schema.ts';
 import { startModelServer, type ModelServer } from '../testing/modelServer/modelServer.ts';
-import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../testing/harness.ts';
+import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
 
 export interface AiStack {
   model: ModelServer;

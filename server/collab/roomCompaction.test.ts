@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import * as Y from 'yjs';
 import { Room, type RoomPeer } from './Room.ts';
 import { SqliteStorage } from '../storage/SqliteStorage.ts';
-import { connect, createSession, startTestServer, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
+import { connect, createSession, startTestServer, synced, tempDataDir, waitFor, type Client } from '../../testing/harness.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
 
 const peer: RoomPeer = { id: 1, send() {}, close() {} };
