@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import { startModelServer } from '../../testing/modelServer/modelServer.ts';
 import type { ModelServer, ModelServerOptions } from '../../testing/modelServer/modelServer.ts';
 import { ResponsesSession } from './responsesSession.ts';
-import { collect, targetFor, user, waitMs } from './testSupport.ts';
+import { collect, targetFor, user, waitMs } from '../../../testing/providerTestSupport.ts';
 import type { SessionOptions, TurnRequest } from './types.ts';
 
 type Body = { type?: string; generate?: boolean; previous_response_id?: string; input: Array<Record<string, unknown>>; instructions?: string; tools?: unknown[]; store?: boolean };
