@@ -3,8 +3,8 @@
 // clear message.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { startModelServer } from '../server/testing/modelServer/modelServer.ts';
-import type { ModelServer, Transport } from '../server/testing/modelServer/modelServer.ts';
+import { startModelServer } from '../modelServer/modelServer.ts';
+import type { ModelServer, Transport } from '../modelServer/modelServer.ts';
 import { collect, targetFor, until, user, waitMs } from './providerTestSupport.ts';
 import { createModelSession } from '../server/ai/providers/index.ts';
 import type { ModelSession, ProviderTarget, SessionOptions, TurnRequest } from '../server/ai/providers/types.ts';

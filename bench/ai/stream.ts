@@ -4,7 +4,7 @@
 // the token carrying its marker leaving the model server to the marker being in the Monaco model.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CreateSessionResponse } from '../../lib/api.ts';
-import type { TokenRecord } from '../../server/testing/modelServer/modelServer.ts';
+import type { TokenRecord } from '../../modelServer/modelServer.ts';
 import type * as Y from 'yjs';
 import { connectClient, waitUntil, type BenchClient } from '../lib/clients.ts';
 import type { ServerChild } from '../lib/servers.ts';

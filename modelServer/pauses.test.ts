@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startModelServer, type ModelServer } from './modelServer.ts';
 import { missingMarkers, pausePoints } from './pauses.ts';
-import { pollUntil } from '../../../testing/poll.ts';
+import { pollUntil } from '../testing/poll.ts';
 import { deltas, openaiClient, openClient, sleep } from './testHelpers.ts';
 import { tokenize } from './tokens.ts';
 
