@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
-// The local model server (server/testing/modelServer) is Tandem's AI provider in the suite; specs
+// The local model server (modelServer/) is Tandem's AI provider in the suite; specs
 // script its turns through its test-only control routes (--control). See e2e/ai.spec.ts.
 // e2e/aiModel.ts derives the same port and key.
 const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 1);
@@ -47,7 +47,7 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
     {
-      command: `sh scripts/node24.sh node server/testing/modelServer/cli.ts --port ${modelPort} --rate 200 --control --key ${E2E_MODEL.key} --model ${E2E_MODEL.model}`,
+      command: `sh scripts/node24.sh node modelServer/cli.ts --port ${modelPort} --rate 200 --control --key ${E2E_MODEL.key} --model ${E2E_MODEL.model}`,
       url: `${E2E_MODEL.url}/__control/stats`,
       reuseExistingServer: false,
       timeout: 30_000,

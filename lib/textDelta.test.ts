@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { deltaToEdits, mapOffset, type TextDelta } from './textDelta.ts';
-import { seededRandom } from './testing/prng.ts';
+import { seededRandom } from '../testing/prng.ts';
 
 const ALPHABET = 'ab\ncd é🙂\n';
 

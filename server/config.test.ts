@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, configFromEnv } from './config.ts';
-import { tempDataDir } from './testing/harness.ts';
+import { tempDataDir } from '../testing/harness.ts';
 
 test('defaults, and a secret generated once into DATA_DIR with 0600', () => {
   const dir = tempDataDir();

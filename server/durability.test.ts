@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../lib/api.ts';
 import { filesOf } from '../lib/schema.ts';
-import { connect, synced, tempDataDir, waitFor, type Client } from './testing/harness.ts';
+import { connect, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const KILLS = 20;

@@ -1,7 +1,7 @@
 // The edit the model streams in the throughput/latency benchmark: an apply_patch update hunk
 // that replaces one line of a small module with `lines` generated lines, each ending in a
 // numbered marker (#L0001#) so the page can tell when each line has arrived.
-import { tokenize } from '../../server/testing/modelServer/modelServer.ts';
+import { tokenize } from '../../modelServer/modelServer.ts';
 
 export const MARKER = /#L(\d+)#/;
 

@@ -2,8 +2,8 @@
 // browsers or on Tandem), driven over IPC by bench/ai/modelHandle.ts: script turns, reset the
 // records, read token send times and request sizes. Listens on the port given as its argument;
 // leaves when the IPC channel closes.
-import { startModelServer } from '../../server/testing/modelServer/modelServer.ts';
-import type { RecordedRequest, TokenRecord } from '../../server/testing/modelServer/modelServer.ts';
+import { startModelServer } from '../../modelServer/modelServer.ts';
+import type { RecordedRequest, TokenRecord } from '../../modelServer/modelServer.ts';
 import { MODEL_KEY, MODEL_NAME, type ModelOp, type RequestSummary } from './modelTypes.ts';
 
 function summarise(r: RecordedRequest): RequestSummary {

@@ -1,5 +1,5 @@
 // What bench/ai/modelChild.ts and its parent (modelHandle.ts) say to each other.
-import type { RecordedRequest, ScriptedTurn } from '../../server/testing/modelServer/modelServer.ts';
+import type { RecordedRequest, ScriptedTurn } from '../../modelServer/modelServer.ts';
 
 export const MODEL_KEY = 'bench-key';
 export const MODEL_NAME = 'tandem-bench-model';

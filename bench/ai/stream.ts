@@ -5,7 +5,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 import { lastIndexAtOrBefore } from '../../lib/textPosition.ts';
-import type { TokenRecord } from '../../server/testing/modelServer/modelServer.ts';
+import type { TokenRecord } from '../../modelServer/modelServer.ts';
 import type * as Y from 'yjs';
 import { connectClient, waitUntil, type BenchClient } from '../lib/clients.ts';
 import type { ServerChild } from '../lib/servers.ts';

@@ -3,8 +3,8 @@
 // server a room is just a name.
 import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../../lib/api.ts';
-import { connectProvider, type Client } from '../../server/testing/nodeProvider.ts';
-import { pollUntil } from '../../server/testing/poll.ts';
+import { connectProvider, type Client } from '../../testing/nodeProvider.ts';
+import { pollUntil } from '../../testing/poll.ts';
 import type { ServerChild } from './servers.ts';
 
 export interface Room {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApplyPatchParser, parseApplyPatch, type PatchEvent, type PatchHunk } from './applyPatchParser.ts';
-import { seededRandom as rng } from '../testing/prng.ts';
-import { assertChunkingInvariant as chunkingInvariant } from '../testing/chunking.ts';
+import { seededRandom as rng } from '../../testing/prng.ts';
+import { assertChunkingInvariant as chunkingInvariant } from '../../testing/chunking.ts';
 
 /** Every way of feeding `text` must give the events of whole-input parsing. */
 function assertChunkingInvariant(text: string): PatchEvent[] {

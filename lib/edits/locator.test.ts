@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineSimilarity, locate, replacementFor, type LocateMatch, type LocateResult } from './locator.ts';
-import { seededRandom } from '../testing/prng.ts';
+import { seededRandom } from '../../testing/prng.ts';
 
 function ok(result: LocateResult): LocateMatch {
   assert.ok(result.ok, `expected a match, got ${JSON.stringify(result)}`);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SearchReplaceParser, parseSearchReplace, type SearchReplaceEvent } from './searchReplaceParser.ts';
-import { seededRandom as rng } from '../testing/prng.ts';
-import { assertChunkingInvariant as chunkingInvariant } from '../testing/chunking.ts';
+import { seededRandom as rng } from '../../testing/prng.ts';
+import { assertChunkingInvariant as chunkingInvariant } from '../../testing/chunking.ts';
 
 function assertChunkingInvariant(text: string): SearchReplaceEvent[] {
   return chunkingInvariant(() => new SearchReplaceParser(), parseSearchReplace, text, text.length * 31 + 5);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamingDiff, applyOps, diffText, type DiffOp } from './streamingDiff.ts';
-import { seededRandom as rng } from '../testing/prng.ts';
+import { seededRandom as rng } from '../../testing/prng.ts';
 
 
 interface Streamed {

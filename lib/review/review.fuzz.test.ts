@@ -18,8 +18,8 @@ import { diffText } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
 import { aiRunOrderOf, aiRunsOf } from '../ai/schema.ts';
 import { applyReview, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
-import { seededRandom as prng } from '../testing/prng.ts';
-import { writeAiHunk } from '../testing/aiHunk.ts';
+import { seededRandom as prng } from '../../testing/prng.ts';
+import { writeAiHunk } from '../../testing/aiHunk.ts';
 
 
 const FILE = 'src/a.ts';

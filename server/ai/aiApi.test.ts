@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readThread } from '../../lib/ai/schema.ts';
-import { startTestServer } from '../testing/harness.ts';
-import { ask, cancelRun, createSession, fileText, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+import { startTestServer } from '../../testing/harness.ts';
+import { ask, cancelRun, createSession, fileText, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 const FILE = 'const a = 1;\nconst b = 2;\n';
 

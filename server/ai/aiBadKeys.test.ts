@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { unzipSync } from 'fflate';
 import { filesOf } from '../../lib/schema.ts';
-import { ask, createSession, joined, startAiStack, waitFinished, type AiStack } from './aiTestKit.ts';
+import { ask, createSession, joined, startAiStack, waitFinished, type AiStack } from '../../testing/aiTestKit.ts';
 
 let stack: AiStack;
 before(async () => {

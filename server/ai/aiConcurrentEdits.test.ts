@@ -2,13 +2,13 @@
 // real AI peer and a model server speaking the provider's protocol (apply_patch over the
 // Responses WebSocket, SEARCH/REPLACE over Chat Completions): the model's turn is held at a
 // scripted pause right after its request arrived (the context is read), the person's change
-// reaches the server, then the turn goes on. Cases in concurrentCases.ts.
+// reaches the server, then the turn goes on. Cases in testing/concurrentCases.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
-import { ask, createSession, fileText, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
-import { CONCURRENT_CASES, asApplyPatch, asSearchReplace, minimalEdit, type ConcurrentCase } from './concurrentCases.ts';
+import { ask, createSession, fileText, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
+import { CONCURRENT_CASES, asApplyPatch, asSearchReplace, minimalEdit, type ConcurrentCase } from '../../testing/concurrentCases.ts';
 
 const PERSON = 'Ada';
 

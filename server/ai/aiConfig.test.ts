@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startModelServer } from '../testing/modelServer/modelServer.ts';
+import { startModelServer } from '../../modelServer/modelServer.ts';
 import { AiConfigError, aiConfigFromEnv, describeAiConfig, detectProvider } from './aiConfig.ts';
 
 describe('aiConfigFromEnv', () => {

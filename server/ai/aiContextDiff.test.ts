@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
 import { applyUnifiedDiff } from './lineDiff.ts';
-import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 const BIG = 'src/records.ts';
 const LINES = Array.from({ length: 1400 }, (_, i) => `export const record${i} = { id: ${i}, name: 'record number ${i}', tags: ['a', 'b'] };`);

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { tokenize, type Failure } from '../testing/modelServer/modelServer.ts';
-import { ask, cancelRun, createSession, fileText, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+import { tokenize, type Failure } from '../../modelServer/modelServer.ts';
+import { ask, cancelRun, createSession, fileText, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 const APP = 'export function f(x: number) {\n  return x + 1;\n}\n\nexport function g() {\n  return 0;\n}\n';
 const EXPLANATION = 'Changing f, adding a module.';

@@ -4,7 +4,7 @@
 // nothing it did not hold.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ask, cancelRun, createSession, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+import { ask, cancelRun, createSession, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 import { readThread } from '../../lib/ai/schema.ts';
 
 let stack: AiStack;

@@ -1,7 +1,7 @@
 // The AI's writes respect the room's document size limit (MAX_DOC_BYTES) like a person's do.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ask, createSession, fileText, joined, startAiStack, waitFinished, type AiStack } from './aiTestKit.ts';
+import { ask, createSession, fileText, joined, startAiStack, waitFinished, type AiStack } from '../../testing/aiTestKit.ts';
 
 let stack: AiStack;
 before(async () => {

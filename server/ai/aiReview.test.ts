@@ -8,8 +8,8 @@ import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf } from '../../lib/schema.ts';
 import { readThread } from '../../lib/ai/schema.ts';
 import { hunkStates, lineAuthorship, pendingHunks } from '../../lib/review/index.ts';
-import { connect, startTestServer, synced, type Client, type TestServer } from '../testing/harness.ts';
-import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from './aiTestKit.ts';
+import { connect, startTestServer, synced, type Client, type TestServer } from '../../testing/harness.ts';
+import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from '../../testing/aiTestKit.ts';
 
 const fn = (name: string, body: string[]) => `export function ${name}(x: number) {\n${body.map((l) => `  ${l}`).join('\n')}\n}\n`;
 const BIG_OLD = Array.from({ length: 10 }, (_, i) => `x = step(x, ${i});`);

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitiesOf, filesOf } from '../../lib/schema.ts';
-import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, watchFile, waitFor, type AiStack } from './aiTestKit.ts';
+import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, watchFile, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 const APP = Array.from({ length: 40 }, (_, i) => `export function f${i}(x: number) {\n  return x + ${i};\n}\n`).join('\n');
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, watchFile, waitFor } from './aiTestKit.ts';
+import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, watchFile, waitFor } from '../../testing/aiTestKit.ts';
 
 const BODY = Array.from({ length: 20 }, (_, i) => `  step${i}();`);
 const FILE = `// header\n\nfunction run() {\n${BODY.join('\n')}\n}\n`;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { filesOf } from '../../lib/schema.ts';
-import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from './aiTestKit.ts';
+import { ask, authorsOf, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from '../../testing/aiTestKit.ts';
 
 const FILE = Array.from({ length: 12 }, (_, i) => `export function f${i}(x: number) {\n  return x + ${i};\n}\n`).join('\n');
 const PATCH = '*** Begin Patch\n*** Update File: a.ts\n'

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aiRunsOf } from '../../lib/ai/schema.ts';
-import { ask, createSession, joined, startAiStack, waitFinished, waitFor, type AiStack } from './aiTestKit.ts';
+import { ask, createSession, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 let stack: AiStack;
 before(async () => {

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
 import { parseSearchReplace } from '../../lib/edits/searchReplaceParser.ts';
 import { filesOf } from '../../lib/schema.ts';
-import { seededRandom } from '../../lib/testing/prng.ts';
+import { seededRandom } from '../../testing/prng.ts';
 import { EditApplier } from './EditApplier.ts';
 import { RunRecord } from './RunRecord.ts';
 

@@ -11,7 +11,7 @@ import {
   waitFor,
   type Client,
   type TestServer,
-} from '../testing/harness.ts';
+} from '../../testing/harness.ts';
 
 const SEED = { title: 'Pair', files: { 'src/app.ts': 'export const a = 1;\n', 'README.md': '# hi\n' } };
 

@@ -19,7 +19,7 @@ import {
   wsUrl,
   type Client,
   type TestServer,
-} from '../testing/harness.ts';
+} from '../../testing/harness.ts';
 
 function syncUpdateFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

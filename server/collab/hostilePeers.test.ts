@@ -13,7 +13,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE, MESSAGE } from '../../lib/protocol.ts';
 import { filesOf } from '../../lib/schema.ts';
 import { encodeAwarenessUpdate } from './awarenessRole.ts';
-import { closeCode, connect, createSession, rawSocket, startTestServer, synced, waitFor, wsUrl, type Client, type TestServer } from '../testing/harness.ts';
+import { closeCode, connect, createSession, rawSocket, startTestServer, synced, waitFor, wsUrl, type Client, type TestServer } from '../../testing/harness.ts';
 
 const MiB = 1024 * 1024;
 

@@ -12,7 +12,7 @@ import { configFromEnv } from '../config.ts';
 import { startServer } from '../app.ts';
 import { SqliteStorage } from '../storage/SqliteStorage.ts';
 import type { Storage, StoredRoom } from '../storage/Storage.ts';
-import { closeCode, connect, createSession, rawSocket, startTestServer, synced, tempDataDir, waitFor, wsUrl } from '../testing/harness.ts';
+import { closeCode, connect, createSession, rawSocket, startTestServer, synced, tempDataDir, waitFor, wsUrl } from '../../testing/harness.ts';
 
 /** Real SQLite storage whose room loads take a while: the boundary is slowed, nothing faked. */
 class SlowLoadStorage extends SqliteStorage {

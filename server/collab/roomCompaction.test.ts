@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { Room } from './Room.ts';
 import type { RoomPeer } from './RoomPeer.ts';
 import { SqliteStorage } from '../storage/SqliteStorage.ts';
-import { connect, createSession, startTestServer, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
+import { connect, createSession, startTestServer, synced, tempDataDir, waitFor, type Client } from '../../testing/harness.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
 
 const peer: RoomPeer = { id: 1, send() {}, close() {} };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { CreateSessionResponse, SessionInfoResponse } from '../../lib/api.ts';
-import { createSession, startTestServer, type TestServer } from '../testing/harness.ts';
+import { createSession, startTestServer, type TestServer } from '../../testing/harness.ts';
 
 async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const res = await fetch(`${url}/api/sessions`, { method: 'POST', headers, body });

@@ -8,8 +8,8 @@ import { diffText } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
 import { aiRunOrderOf, aiRunsOf, readThread } from '../../lib/ai/schema.ts';
 import { pendingHunks } from '../../lib/review/index.ts';
-import { writeAiHunk } from '../../lib/testing/aiHunk.ts';
-import { connect, createSession, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { writeAiHunk } from '../../testing/aiHunk.ts';
+import { connect, createSession, startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 
 const OLD = 'function a() {\n  return 1;\n}\n';

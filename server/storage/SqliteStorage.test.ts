@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { SqliteStorage } from './SqliteStorage.ts';
 import { applyStoredRoom } from './replay.ts';
-import { tempDataDir } from '../testing/harness.ts';
+import { tempDataDir } from '../../testing/harness.ts';
 
 function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
   const doc = new Y.Doc();

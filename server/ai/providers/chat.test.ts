@@ -5,10 +5,10 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startModelServer } from '../../testing/modelServer/modelServer.ts';
-import type { ModelServer } from '../../testing/modelServer/modelServer.ts';
+import { startModelServer } from '../../../modelServer/modelServer.ts';
+import type { ModelServer } from '../../../modelServer/modelServer.ts';
 import { ChatSession } from './chatSession.ts';
-import { collect, targetFor, user } from './testSupport.ts';
+import { collect, targetFor, user } from '../../../testing/providerTestSupport.ts';
 
 type Body = { stream?: boolean; stream_options?: { include_usage?: boolean }; messages: Array<Record<string, unknown>>; tools?: unknown[] };
 const FN_TOOLS = [{ type: 'function', function: { name: 'edit', description: 'Edit a file', parameters: { type: 'object', properties: {} } } }];

@@ -1,3 +1,3 @@
-import { failureSuite } from './failureSuite.ts';
+import { failureSuite } from '../../../testing/providerFailureSuite.ts';
 
 failureSuite('Responses over HTTP SSE', 'responses', 'http', 'responses-http');

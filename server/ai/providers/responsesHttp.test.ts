@@ -2,10 +2,10 @@
 // keeps nothing upstream, so every turn sends the whole conversation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startModelServer } from '../../testing/modelServer/modelServer.ts';
-import type { ModelServer } from '../../testing/modelServer/modelServer.ts';
+import { startModelServer } from '../../../modelServer/modelServer.ts';
+import type { ModelServer } from '../../../modelServer/modelServer.ts';
 import { ResponsesSession } from './responsesSession.ts';
-import { collect, targetFor, user } from './testSupport.ts';
+import { collect, targetFor, user } from '../../../testing/providerTestSupport.ts';
 
 type Body = { stream?: boolean; store?: boolean; previous_response_id?: string; instructions?: string; input: unknown[] };
 

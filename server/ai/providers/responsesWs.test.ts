@@ -2,10 +2,10 @@
 // chaining with only new input, cache misses, rotation, and fallback to HTTP SSE.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { startModelServer } from '../../testing/modelServer/modelServer.ts';
-import type { ModelServer, ModelServerOptions } from '../../testing/modelServer/modelServer.ts';
+import { startModelServer } from '../../../modelServer/modelServer.ts';
+import type { ModelServer, ModelServerOptions } from '../../../modelServer/modelServer.ts';
 import { ResponsesSession } from './responsesSession.ts';
-import { collect, targetFor, user, waitMs } from './testSupport.ts';
+import { collect, targetFor, user, waitMs } from '../../../testing/providerTestSupport.ts';
 import type { SessionOptions, TurnRequest } from './types.ts';
 
 type Body = { type?: string; generate?: boolean; previous_response_id?: string; input: Array<Record<string, unknown>>; instructions?: string; tools?: unknown[]; store?: boolean };

@@ -1,11 +1,11 @@
 // Test support for the AI peer: a real Tandem server on port 0 whose provider is the local
 // model server, sessions made through the HTTP API, and helpers to ask and wait for runs.
 import * as Y from 'yjs';
-import type { CreateSessionResponse } from '../../lib/api.ts';
-import { filesOf } from '../../lib/schema.ts';
-import type { AiRunView } from '../../lib/ai/schema.ts';
-import { startModelServer, type ModelServer } from '../testing/modelServer/modelServer.ts';
-import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../testing/harness.ts';
+import type { CreateSessionResponse } from '../lib/api.ts';
+import { filesOf } from '../lib/schema.ts';
+import type { AiRunView } from '../lib/ai/schema.ts';
+import { startModelServer, type ModelServer } from '../modelServer/modelServer.ts';
+import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from './harness.ts';
 
 export interface AiStack {
   model: ModelServer;

@@ -1,5 +1,5 @@
 // The development server's default reply: a small, valid edit to the file the request names.
-import type { ModelRequest, ScriptedTurn } from './types.ts';
+import type { ModelRequest, ScriptedTurn } from './modelServerTypes.ts';
 
 const PATH_RE = /(?:^|[\s'"`(=])((?:[\w.@-]+\/)*[\w@-][\w.@-]*\.[A-Za-z][A-Za-z0-9]{0,7})(?=$|[\s'"`):,;])/gm;
 const NOTE = 'Edited by the Tandem model server';

@@ -1,6 +1,6 @@
 // Helpers for the provider tests: targets pointing at the local model server, and a turn collector.
-import type { ModelServer } from '../../testing/modelServer/modelServer.ts';
-import type { ModelSession, ProviderError, ProviderTarget, TurnEvent, TurnOptions, TurnRequest } from './types.ts';
+import type { ModelServer } from '../modelServer/modelServer.ts';
+import type { ModelSession, ProviderError, ProviderTarget, TurnEvent, TurnOptions, TurnRequest } from '../server/ai/providers/types.ts';
 
 export function targetFor(server: ModelServer, kind: 'responses' | 'chat', transport: 'websocket' | 'http' = 'websocket'): ProviderTarget {
   return { kind, baseUrl: server.httpBaseUrl, apiKey: server.apiKey, model: 'tandem-test-model', transport, label: 'the model server' };

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startModelServer, type ModelServer } from './modelServer.ts';
-import { missingMarkers, pausePoints } from './pauses.ts';
-import { pollUntil } from '../poll.ts';
-import { deltas, openaiClient, openClient, sleep } from './testHelpers.ts';
-import { tokenize } from './tokens.ts';
+import { missingMarkers, pausePoints } from './turnPauses.ts';
+import { pollUntil } from '../testing/poll.ts';
+import { deltas, openaiClient, openClient, sleep } from './modelServerTestKit.ts';
+import { tokenize } from './tokenPacing.ts';
 
 const PATCH = '*** Begin Patch\n*** Update File: a.ts\n@@\n-old line\n+new line one\n+new line two\n+new line three\n*** End Patch\n';
 

@@ -1,11 +1,11 @@
 // Runs the local model server standalone for development:
-//   node server/testing/modelServer/cli.ts --port 4010 --rate 1000
+//   node modelServer/cli.ts --port 4010 --rate 1000
 // then point Tandem at it with OPENAI_BASE_URL=http://127.0.0.1:4010/v1 OPENAI_API_KEY=test-key.
 import { parseArgs } from 'node:util';
 import { cannedEdit } from './cannedEdit.ts';
 import { startModelServer } from './modelServer.ts';
 
-const USAGE = `Usage: node server/testing/modelServer/cli.ts [options]
+const USAGE = `Usage: node modelServer/cli.ts [options]
   --port <n>      port (default 4010; 0 picks a free one)
   --host <h>      interface (default 127.0.0.1)
   --rate <n>      tokens per second (default 1000; 0 = unpaced)

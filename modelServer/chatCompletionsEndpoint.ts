@@ -1,15 +1,15 @@
 // OpenAI-compatible Chat Completions: POST /v1/chat/completions (SSE when `stream: true`).
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ModelServerCore } from './core.ts';
-import { destroyAfterFlush } from './core.ts';
-import { sendError, sendJson } from './responsesHttp.ts';
+import type { ModelServerCore } from './modelServerCore.ts';
+import { destroyAfterFlush } from './modelServerCore.ts';
+import { sendError, sendJson } from './responsesHttpEndpoint.ts';
 import { defaultErrorCode, estimateTokens, newId } from './responseObjects.ts';
-import { TurnPauses } from './pauses.ts';
-import { makeRequest } from './script.ts';
-import { nowMs } from './stats.ts';
-import { pace, tokenize } from './tokens.ts';
-import type { Failure } from './types.ts';
+import { TurnPauses } from './turnPauses.ts';
+import { makeRequest } from './turnScript.ts';
+import { nowMs } from './modelServerStats.ts';
+import { pace, tokenize } from './tokenPacing.ts';
+import type { Failure } from './modelServerTypes.ts';
 
 const STREAM_FAILURES = new Set(['drop', 'malformed', 'stall', 'error-event', 'failed', 'incomplete']);
 

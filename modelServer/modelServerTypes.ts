@@ -64,7 +64,7 @@ export interface ScriptedTurn {
   id?: string;
   /**
    * Pause after this many output tokens (0 = before the first): the stream goes silent with the
-   * connection open, like a slow model, until released or `pauseMaxMs` passes. See pauses.ts.
+   * connection open, like a slow model, until released or `pauseMaxMs` passes. See turnPauses.ts.
    */
   pauseAfterTokens?: number | number[];
   /** Pause once the output so far contains this text (its first occurrence, across message and tool inputs). */
@@ -102,7 +102,7 @@ export interface ModelServerOptions {
   connectionLifetimeMs?: number;
   /** Max queued response.create frames per connection while one runs. Default 16. */
   maxQueuedPerConnection?: number;
-  /** Mounts the test-only /__control/ routes (control.ts). Default false. */
+  /** Mounts the test-only /__control/ routes (controlRoutes.ts). Default false. */
   control?: boolean;
   /** Longest wait at a scripted pause when the turn sets none, ms. Default 60000. */
   pauseMaxMs?: number;

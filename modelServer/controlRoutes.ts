@@ -3,11 +3,11 @@
 // server between tests and reads what it saw. Scripted turns are plain JSON here (no functions).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ModelServerCore } from './core.ts';
-import { readBody } from './core.ts';
-import { sendError, sendJson } from './responsesHttp.ts';
-import type { PausedTurn } from './pauses.ts';
-import type { ScriptedTurn } from './types.ts';
+import type { ModelServerCore } from './modelServerCore.ts';
+import { readBody } from './modelServerCore.ts';
+import { sendError, sendJson } from './responsesHttpEndpoint.ts';
+import type { PausedTurn } from './turnPauses.ts';
+import type { ScriptedTurn } from './modelServerTypes.ts';
 
 export const CONTROL_PREFIX = '/__control/';
 const MAX_CONTROL_BYTES = 4 * 1024 * 1024;

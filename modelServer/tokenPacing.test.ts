@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startModelServer } from './modelServer.ts';
-import { BoundedLog } from './stats.ts';
-import { openaiClient, openClient } from './testHelpers.ts';
-import { pace, tokenize } from './tokens.ts';
+import { BoundedLog } from './modelServerStats.ts';
+import { openaiClient, openClient } from './modelServerTestKit.ts';
+import { pace, tokenize } from './tokenPacing.ts';
 
 const SAMPLE = 'export function add(a: number, b: number): number {\n    return a + b; // Σ ünïcødé 🙂\n}\n\n\t  trailing   ';
 

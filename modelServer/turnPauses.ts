@@ -1,8 +1,8 @@
 // Deterministic pauses in a scripted turn: the stream stops at a chosen token and waits, socket
 // open and silent like a slow model, until a test releases it (or a bound passes), so a test can
 // act "while the AI is still writing" without racing the token rate.
-import { tokenize } from './tokens.ts';
-import type { ScriptedTurn } from './types.ts';
+import { tokenize } from './tokenPacing.ts';
+import type { ScriptedTurn } from './modelServerTypes.ts';
 
 /** How long a pause waits for a release before the turn resumes by itself. */
 export const DEFAULT_PAUSE_MAX_MS = 60_000;

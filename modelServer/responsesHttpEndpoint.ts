@@ -1,11 +1,11 @@
 // Responses API over HTTP: POST /v1/responses, as SSE when `stream: true`, else one JSON body.
 import type { ServerResponse } from 'node:http';
-import type { ModelServerCore } from './core.ts';
-import { destroyAfterFlush } from './core.ts';
+import type { ModelServerCore } from './modelServerCore.ts';
+import { destroyAfterFlush } from './modelServerCore.ts';
 import { defaultErrorCode, httpErrorBody, newId } from './responseObjects.ts';
 import { runTurn, runWarmup } from './responseTurn.ts';
 import type { ResponseSink, TurnResult } from './responseTurn.ts';
-import { makeRequest } from './script.ts';
+import { makeRequest } from './turnScript.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { CreateSessionResponse } from '../../lib/api.ts';
-import { configFromEnv, type Config } from '../config.ts';
-import { startServer, type RunningServer } from '../app.ts';
-import { setQuiet } from '../log.ts';
+import type { CreateSessionResponse } from '../lib/api.ts';
+import { configFromEnv, type Config } from '../server/config.ts';
+import { startServer, type RunningServer } from '../server/app.ts';
+import { setQuiet } from '../server/log.ts';
 import { connectProvider, type Client } from './nodeProvider.ts';
 import { pollUntil } from './poll.ts';
 

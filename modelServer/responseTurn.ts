@@ -1,12 +1,12 @@
 // Streams one Responses API turn (the same events over WebSocket and over SSE), applying
 // the turn's scripted failure at the right token.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PauseBoard } from './pauses.ts';
-import { TurnPauses } from './pauses.ts';
-import type { ModelServerStats } from './stats.ts';
-import { nowMs } from './stats.ts';
-import { pace, tokenize } from './tokens.ts';
-import type { Failure, ScriptedTurn } from './types.ts';
+import type { PauseBoard } from './turnPauses.ts';
+import { TurnPauses } from './turnPauses.ts';
+import type { ModelServerStats } from './modelServerStats.ts';
+import { nowMs } from './modelServerStats.ts';
+import { pace, tokenize } from './tokenPacing.ts';
+import type { Failure, ScriptedTurn } from './modelServerTypes.ts';
 import {
   estimateTokens,
   flatErrorEvent,

@@ -1,5 +1,5 @@
 // In-memory, bounded record of what the model server saw and sent, for assertions and benchmarks.
-import type { RecordedRequest, TokenRecord } from './types.ts';
+import type { RecordedRequest, TokenRecord } from './modelServerTypes.ts';
 
 /** Keeps the newest `limit` entries; counts what it dropped. */
 export class BoundedLog<T> {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { openaiClient, serverPerTest } from './testHelpers.ts';
-import type { Event } from './testHelpers.ts';
+import { openaiClient, serverPerTest } from './modelServerTestKit.ts';
+import type { Event } from './modelServerTestKit.ts';
 
 const setup = serverPerTest();
 

@@ -1,12 +1,13 @@
-// The same failure scenarios run against every transport (imported by the *.test.ts files):
-// each must end the turn with the right typed error and a clear message.
+// The same failure scenarios run against every provider transport (imported by
+// server/ai/providers/*.failures.test.ts): each must end the turn with the right typed error and a
+// clear message.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { startModelServer } from '../../testing/modelServer/modelServer.ts';
-import type { ModelServer, Transport } from '../../testing/modelServer/modelServer.ts';
-import { collect, targetFor, until, user, waitMs } from './testSupport.ts';
-import { createModelSession } from './index.ts';
-import type { ModelSession, ProviderTarget, SessionOptions, TurnRequest } from './types.ts';
+import { startModelServer } from '../modelServer/modelServer.ts';
+import type { ModelServer, Transport } from '../modelServer/modelServer.ts';
+import { collect, targetFor, until, user, waitMs } from './providerTestSupport.ts';
+import { createModelSession } from '../server/ai/providers/index.ts';
+import type { ModelSession, ProviderTarget, SessionOptions, TurnRequest } from '../server/ai/providers/types.ts';
 
 const LONG = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen';
 const request = (text = 'please answer'): TurnRequest => ({ instructions: 'You are terse.', input: [user(text)] });

@@ -5,13 +5,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import type { ModelServerCore } from './core.ts';
-import { destroyAfterFlush, redactedHeaders } from './core.ts';
+import type { ModelServerCore } from './modelServerCore.ts';
+import { destroyAfterFlush, redactedHeaders } from './modelServerCore.ts';
 import { defaultErrorCode, httpErrorBody, nestedErrorEvent, newId } from './responseObjects.ts';
 import { runTurn, runWarmup } from './responseTurn.ts';
 import type { ResponseSink, TurnResult } from './responseTurn.ts';
-import { makeRequest } from './script.ts';
-import { nowMs } from './stats.ts';
+import { makeRequest } from './turnScript.ts';
+import { nowMs } from './modelServerStats.ts';
 
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 

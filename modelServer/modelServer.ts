@@ -3,20 +3,20 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleChatCompletions, handleModels } from './chatCompletions.ts';
-import { CONTROL_PREFIX, handleControl } from './control.ts';
-import { ModelServerCore, readBody } from './core.ts';
-import { handleResponsesPost, sendError } from './responsesHttp.ts';
-import { ResponsesWsEndpoint } from './responsesWs.ts';
-import type { PauseBoard } from './pauses.ts';
-import type { ModelServerStats } from './stats.ts';
-import { nowMs } from './stats.ts';
-import type { Failure, HandshakeFailure, ModelServerOptions, Transport, TurnSource } from './types.ts';
+import { handleChatCompletions, handleModels } from './chatCompletionsEndpoint.ts';
+import { CONTROL_PREFIX, handleControl } from './controlRoutes.ts';
+import { ModelServerCore, readBody } from './modelServerCore.ts';
+import { handleResponsesPost, sendError } from './responsesHttpEndpoint.ts';
+import { ResponsesWsEndpoint } from './responsesWsEndpoint.ts';
+import type { PauseBoard } from './turnPauses.ts';
+import type { ModelServerStats } from './modelServerStats.ts';
+import { nowMs } from './modelServerStats.ts';
+import type { Failure, HandshakeFailure, ModelServerOptions, Transport, TurnSource } from './modelServerTypes.ts';
 
-export type * from './types.ts';
-export { tokenize } from './tokens.ts';
-export { ModelServerStats } from './stats.ts';
-export type { PausedTurn, PauseBoard } from './pauses.ts';
+export type * from './modelServerTypes.ts';
+export { tokenize } from './tokenPacing.ts';
+export { ModelServerStats } from './modelServerStats.ts';
+export type { PausedTurn, PauseBoard } from './turnPauses.ts';
 
 export interface ModelServer {
   /** 'http://127.0.0.1:<port>' */

@@ -5,8 +5,8 @@ import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { startModelServer } from './modelServer.ts';
 import type { ModelServer, ModelServerOptions } from './modelServer.ts';
-import { deltas, openClient } from './testHelpers.ts';
-import type { RecordingClient } from './testHelpers.ts';
+import { deltas, openClient } from './modelServerTestKit.ts';
+import type { RecordingClient } from './modelServerTestKit.ts';
 
 const PATCH = '*** Begin Patch\n*** Update File: src/a.ts\n@@\n-const a = 1;\n+const a = 2;\n*** End Patch\n';
 

@@ -1,7 +1,7 @@
 // Builders for the objects inside Responses API events, shaped after the `openai`
 // package's type definitions (Response, ResponseOutputMessage, ResponseCustomToolCall, …).
 import { randomBytes } from 'node:crypto';
-import type { ScriptedToolCall } from './types.ts';
+import type { ScriptedToolCall } from './modelServerTypes.ts';
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;

@@ -3,9 +3,9 @@
 // lib/review/record.ts would, without the streaming and batching HunkWriter adds. One copy here
 // so the tests' stand-in for the writer cannot drift apart from test to test.
 import * as Y from 'yjs';
-import type { DiffOp } from '../edits/sequenceDiff.ts';
-import { encodeRelPos, hunkRangeAt, type AiHunkItems } from '../ai/schema.ts';
-import { captureHunkItems, clocksBefore } from '../review/index.ts';
+import type { DiffOp } from '../lib/edits/sequenceDiff.ts';
+import { encodeRelPos, hunkRangeAt, type AiHunkItems } from '../lib/ai/schema.ts';
+import { captureHunkItems, clocksBefore } from '../lib/review/index.ts';
 
 export interface WrittenHunk {
   items: AiHunkItems;

@@ -1,8 +1,8 @@
 // Cases where a person edits a file after the model read it and before the model's hunk lands:
 // the file, the model's hunk (as patch lines: ' ' context, '-' removed, '+' added, each as the
 // model wrote it), the person's change, and what the file must be afterwards. Used by
-// aiConcurrentEdits.test.ts through the real AI peer with both edit formats (apply_patch and
-// SEARCH/REPLACE, derived from the same hunk lines).
+// server/ai/aiConcurrentEdits.test.ts through the real AI peer with both edit formats
+// (apply_patch and SEARCH/REPLACE, derived from the same hunk lines).
 
 export interface PersonChange {
   /** Text in the file the person changes (first occurrence) … */

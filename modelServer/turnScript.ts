@@ -1,6 +1,6 @@
 // The queue of scripted outputs and the fallback when nothing is scripted.
-import { missingMarkers } from './pauses.ts';
-import type { Failure, ModelRequest, ScriptedTurn, Transport, TurnSource } from './types.ts';
+import { missingMarkers } from './turnPauses.ts';
+import type { Failure, ModelRequest, ScriptedTurn, Transport, TurnSource } from './modelServerTypes.ts';
 
 const MAX_QUEUED_TURNS = 10_000;
 

@@ -1,9 +1,9 @@
 // State shared by every route of the model server: options, script, stats, stored responses.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { DEFAULT_PAUSE_MAX_MS, PauseBoard } from './pauses.ts';
-import { Script } from './script.ts';
-import { ModelServerStats } from './stats.ts';
-import type { HandshakeFailure, ModelServerOptions } from './types.ts';
+import { DEFAULT_PAUSE_MAX_MS, PauseBoard } from './turnPauses.ts';
+import { Script } from './turnScript.ts';
+import { ModelServerStats } from './modelServerStats.ts';
+import type { HandshakeFailure, ModelServerOptions } from './modelServerTypes.ts';
 
 const MAX_STORED_RESPONSES = 10_000;
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { cannedEdit, findPath } from './cannedEdit.ts';
-import { makeRequest } from './script.ts';
+import { makeRequest } from './turnScript.ts';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
 import { startModelServer, type ModelServer } from './modelServer.ts';
-import { openaiClient } from './testHelpers.ts';
+import { openaiClient } from './modelServerTestKit.ts';
 
 async function collect(client: OpenAI): Promise<{ text: string; patch: string }> {
   let text = '';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { openaiClient, serverPerTest } from './testHelpers.ts';
+import { openaiClient, serverPerTest } from './modelServerTestKit.ts';
 
 const setup = serverPerTest();
 
