@@ -1,11 +1,11 @@
-// The AI peer's streaming figures (issue 3): the local model server (bench/ai/modelChild.ts, its
+// The AI peer's streaming figures: the local model server (bench/ai/modelChild.ts, its
 // own process) is Tandem's Responses provider. 1: an apply_patch hunk streamed at 1k–20k tok/s
 // into a file two people have open in the production build — tokens applied per second in each
 // browser as a ratio of the upstream rate. 2: per added line, token leaving the model server →
 // text in the remote Monaco model (p50/p99). 3: time to first token through Tandem vs directly
 // from the model server with the same provider code and transport. 4: bytes sent upstream on a
 // follow-up turn with a 100 KB file, chained (WebSocket) vs full input (HTTP, cache miss).
-// Issue 7, the watching page: per-update cost (per remote transaction and per animation frame),
+// The watching page: per-update cost (per remote transaction and per animation frame),
 // the 1k tok/s hunk into a 200- and a 5,000-line file holding a pending hunk, person A typing
 // while the AI streams into the same file, and a 100,000-line file opening to editable.
 import { loadavg } from 'node:os';

@@ -1,4 +1,4 @@
-// With no model configured (issue 3, Done-when 5): Tandem starts, people edit together, and the AI
+// With no model configured: Tandem starts, people edit together, and the AI
 // panel says how to connect one. The suite's own server has the model server as its provider, so
 // this spec starts a second Tandem (same production build) without any AI settings.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,7 +1,7 @@
 // A person changes the very characters the AI is about to change (after the model read the file,
 // before its hunk lands): the hunk is refused, the person's edit stays in every page, the thread
 // and the Review panel say who changed it and show the AI's version, and "Ask AI again" starts a
-// run on the file as it is now (issue 8).
+// run on the file as it is now.
 import { test, expect } from './fixtures.ts';
 import { applyPatchText, releaseModel, resetModel, scriptModel, startSessionWithModel, waitPaused } from './aiModel.ts';
 

@@ -1,4 +1,4 @@
-// Following the AI across files (issue 4, Done-when 4): when a run starts, "Follow the AI" is
+// Following the AI across files: when a run starts, "Follow the AI" is
 // offered; the follower's editor opens each file the AI edits, in turn, and keeps the AI's caret
 // in view, far down a long file too. (Following a person: e2e/follow.spec.ts.)
 import { test, expect, type SessionPage } from './fixtures.ts';

@@ -1,4 +1,4 @@
-// Live review of the AI's edits (issue 4, Done-when 1): three people — A and B edit, C views.
+// Live review of the AI's edits: three people — A and B edit, C views.
 // A asks for a three-hunk change; everyone sees it highlighted while it streams; B types inside
 // hunk 2 during the stream; hunk 2 is marked mixed; A rejects it (the replaced text is back, B's
 // characters stay); hunks 1 and 3 stay pending; B keeps hunk 1 and A sees it; C cannot decide

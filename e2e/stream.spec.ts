@@ -1,4 +1,4 @@
-// A streamed AI run as two watchers' pages end up with it (issue 7): at 1k and 20k tok/s the end
+// A streamed AI run as two watchers' pages end up with it: at 1k and 20k tok/s the end
 // state is byte-identical in A's and B's Monaco models and in the Yjs text, and each page draws
 // the review highlights, ghost lines and authorship that the document itself says; and what one
 // incoming update costs B's page does not grow with the size of the file.
@@ -183,7 +183,7 @@ function median(xs: number[]): number {
 // Not yet reliable, so not counted: on a quiet machine a direct measurement gave medians of 6.1 ms
 // (200 lines) and 6.5 ms (5,000 lines) per remote transaction, but within the suite one run gave
 // 31 vs 63 ms (frames 109 vs 353 ms): the medians are dominated by 80 ms outliers in Monaco's
-// content-change listeners, not by the file. See issue 7's notes; `npm run bench` (watcher phase)
+// content-change listeners, not by the file. `npm run bench` (watcher phase)
 // reports the same ratio over more samples.
 test.fixme('what one AI update costs the watcher’s page does not grow with the file: 200 and 5,000 lines within 2×', async ({ request, person }) => {
   const figures: Record<string, { tx: number; frame: number; updates: number }> = {};

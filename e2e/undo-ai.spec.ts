@@ -1,4 +1,4 @@
-// Undo boundaries with the AI (issue 4, Done-when 2): a person types, an AI run then edits the
+// Undo boundaries with the AI: a person types, an AI run then edits the
 // same file, and the person's Ctrl+Z, pressed again and again, undoes only their own typing; the
 // AI's text stays (it is undone only through review). Redo brings back only theirs.
 import { test, expect } from './fixtures.ts';

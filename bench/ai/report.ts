@@ -181,7 +181,7 @@ export interface Target {
 
 export function printTargets(targets: Target[]): void {
   printTable(
-    'Figures against their targets (issue 7)',
+    'Figures against their targets',
     ['figure', 'value', 'target', 'met'],
     targets.map((t) => [t.figure, fmt(t.value, t.digits), t.target, Number.isFinite(t.value) ? (t.met(t.value) ? 'yes' : 'NO') : '–']),
   );

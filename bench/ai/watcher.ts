@@ -1,7 +1,7 @@
 // The watcher case: the 1k tok/s hunk streams into a file that already holds a pending (not yet
 // reviewed) AI hunk from an earlier run, while A and B watch. Two file sizes, 200 and 5,000
 // lines, so that B's per-update cost can be compared between them: the page's work per update
-// should follow the change, not the file (DESIGN.md, "The screen is part of the real-time path").
+// should follow the change, not the file: the screen is part of the real-time path.
 // Each run has a session of its own, so no other file's pending hunks weigh on the pages.
 import type { Browser } from 'playwright-core';
 import { connectClient, waitUntil } from '../lib/clients.ts';

@@ -19,7 +19,7 @@
 //     associated with the range's first character (assoc 0), end with its last one (assoc -1),
 //     so typing just outside never widens the range; both null for a refused hunk), oldText (the text the hunk replaced, exactly as it was), newText (what the
 //     model asked for), startLine (1-based line of the range when written),
-//   review ('pending' | 'kept' | 'rejected'): review state, written by the review server (issue 4),
+//   review ('pending' | 'kept' | 'rejected'): review state, written by the review endpoint,
 //   items (AiHunkItems | null): the Yjs items the hunk wrote and removed, recorded by the writer
 //     when the hunk completes (lib/review/record.ts); what makes reject exact after any edit.
 //   conflict (boolean, absent = false): refused because a person changed the same characters

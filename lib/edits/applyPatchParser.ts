@@ -1,4 +1,4 @@
-// Incremental parser for the apply_patch format (PROTOCOLS.md §3), fed the tool input as it
+// Incremental parser for the apply_patch format (docs/MODEL-PROTOCOLS.md §3), fed the tool input as it
 // streams. It commits only complete lines and emits each event as soon as it is certain.
 //
 // Public API

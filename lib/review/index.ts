@@ -1,4 +1,4 @@
-// The review model (issue 4), shared by the browser and the server: pure Yjs, no DOM or Node.
+// The review model, shared by the browser and the server: pure Yjs, no DOM or Node.
 // See README "Reviewing AI changes" for the data it reads and writes.
 export { authorOf, authorship, lineAuthorship, type Author, type AuthorSpan, type LineAuthorship } from './authorship.ts';
 export { aiClientsOf, computeHunk, groupByRun, hunkStates, pendingHunks, type GhostBlock, type HunkFilter, type HunkState, type RunGroup, type Span } from './hunks.ts';

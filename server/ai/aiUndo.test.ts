@@ -1,4 +1,4 @@
-// Undo boundaries (issue 4, item 2) with the real AI peer: a person's Y.UndoManager configured as
+// Undo boundaries with the real AI peer: a person's Y.UndoManager configured as
 // the browser configures it (components/editor/FileBinding.ts: scoped to the file's Y.Text,
 // tracking only the person's own binding origin, 500 ms capture) undoes only what that person
 // typed, even after an AI run has edited the same file around and next to it.

@@ -4,7 +4,7 @@
 // text (the format most model families write reliably).
 import type { ProviderKind } from './providers/types.ts';
 
-/** The apply_patch grammar (PROTOCOLS.md §3). */
+/** The apply_patch grammar (docs/MODEL-PROTOCOLS.md §3). */
 export const APPLY_PATCH_GRAMMAR = `start: begin_patch hunk+ end_patch
 begin_patch: "*** Begin Patch" LF
 end_patch: "*** End Patch" LF?

@@ -1,4 +1,4 @@
-// Hostile peers inside a session (issue 9, items 1–5): a socket with a valid token, view or edit,
+// Hostile peers inside a session: a socket with a valid token, view or edit,
 // trying to forge presence, amplify sync step 1, flood awareness, park updates with missing
 // dependencies, or write file keys that are not paths. Real server, raw frames next to stock
 // providers; each attack is refused for the offender only, and the server's memory and

@@ -1,7 +1,7 @@
 // OpenAI-compatible Chat Completions session (Ollama, vLLM, llama.cpp, LM Studio, Cerebras,
 // OpenRouter …): full message history every turn, parsed leniently.
 //
-// The openai package's SSE reader is lenient where PROTOCOLS.md needs it ("data:" with or
+// The openai package's SSE reader is lenient where docs/MODEL-PROTOCOLS.md §2 needs it ("data:" with or
 // without a space, [DONE] or EOF, `data: {"error":…}` raised as an error, bad JSON raised as
 // SyntaxError), so it is used as is; the leniency about chunk *contents* (choices []/null/
 // missing, usage on any chunk, reasoning fields, tool calls by index or whole) is below.
