@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { isHexColor, lightColor, MAX_NAME_LENGTH, type Profile } from '@/components/storage/profile.ts';
 import type { Role } from '@/lib/schema.ts';
+import { isAiPresenceStatus, type AiPresenceStatus } from '@/lib/ai/aiAwareness.ts';
 
 export interface Peer {
   clientId: number;
@@ -14,7 +15,7 @@ export interface Peer {
   role: Role;
   kind: 'human' | 'ai';
   /** What an AI peer is doing (idle, queued, thinking, editing, error); null for people. */
-  status: string | null;
+  status: AiPresenceStatus | null;
   /** The file this person has open, if any. */
   file: string | null;
   isSelf: boolean;
@@ -37,8 +38,6 @@ export function presenceFor(profile: Profile, role: Role, file: string | null): 
   };
 }
 
-const AI_STATUSES = new Set(['idle', 'queued', 'thinking', 'editing', 'error']);
-
 function readPeer(clientId: number, state: Record<string, unknown>, selfId: number): Peer | null {
   const user = state.user as Record<string, unknown> | undefined;
   if (!user || typeof user.name !== 'string') return null;
@@ -50,7 +49,7 @@ function readPeer(clientId: number, state: Record<string, unknown>, selfId: numb
     colorLight: lightColor(color),
     role: state.role === 'view' ? 'view' : 'edit',
     kind: state.kind === 'ai' ? 'ai' : 'human',
-    status: state.kind === 'ai' && typeof state.status === 'string' && AI_STATUSES.has(state.status) ? state.status : null,
+    status: state.kind === 'ai' && isAiPresenceStatus(state.status) ? state.status : null,
     file: typeof state.file === 'string' ? state.file.slice(0, 512) : null,
     isSelf: clientId === selfId,
   };

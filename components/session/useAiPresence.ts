@@ -4,16 +4,15 @@
 // when a run starts.
 import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
+import { isAiPresenceStatus, type AiPresenceStatus } from '@/lib/ai/aiAwareness.ts';
 
 export interface AiPresence {
   clientId: number;
   name: string;
-  status: 'idle' | 'queued' | 'thinking' | 'editing' | 'error';
+  status: AiPresenceStatus;
   runId: string | null;
   file: string | null;
 }
-
-const STATUSES = new Set(['idle', 'queued', 'thinking', 'editing', 'error']);
 
 export function readAiPresence(awareness: Awareness): AiPresence[] {
   const out: AiPresence[] = [];
@@ -23,7 +22,7 @@ export function readAiPresence(awareness: Awareness): AiPresence[] {
     out.push({
       clientId,
       name: typeof user?.name === 'string' ? user.name.slice(0, 80) : 'AI',
-      status: STATUSES.has(state.status as string) ? (state.status as AiPresence['status']) : 'idle',
+      status: isAiPresenceStatus(state.status) ? state.status : 'idle',
       runId: typeof state.runId === 'string' ? state.runId.slice(0, 80) : null,
       file: typeof state.file === 'string' ? state.file.slice(0, 512) : null,
     });

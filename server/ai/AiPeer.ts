@@ -10,6 +10,7 @@ import { uint32 } from 'lib0/random';
 import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
 import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
 import { identitiesOf, readFiles } from '../../lib/schema.ts';
+import { AI_COLOR, type AiAwarenessState, type AiPresenceStatus } from '../../lib/ai/aiAwareness.ts';
 import { aiRunsOf, readRun, type AiRunStatus, type AiRunView, type AiSelection } from '../../lib/ai/schema.ts';
 import type { Room } from '../collab/Room.ts';
 import type { ConversationItem, ModelSession, ProviderError, ProviderTarget, Usage } from './providers/types.ts';
@@ -22,8 +23,6 @@ import { RunRecord } from './RunRecord.ts';
 import { afterSend, startTurn } from './startedTurn.ts';
 import { log } from '../log.ts';
 
-export const AI_COLOR = '#8b5cf6';
-export type AiPresenceStatus = 'idle' | 'queued' | 'thinking' | 'editing' | 'error';
 
 export interface AiRequest {
   prompt: string;
@@ -267,7 +266,7 @@ export class AiPeer {
           return { anchor: json, head: json };
         })()
       : null;
-    this.awareness.setLocalState({
+    const state: AiAwarenessState = {
       user: { name: this.modelName, color: AI_COLOR, colorLight: `${AI_COLOR}33` },
       role: 'edit',
       kind: 'ai',
@@ -275,7 +274,8 @@ export class AiPeer {
       runId: this.active?.id ?? null,
       file,
       selection,
-    });
+    };
+    this.awareness.setLocalState(state as unknown as Record<string, unknown>);
   }
 
   private async execute(q: Queued): Promise<void> {
