@@ -9,6 +9,7 @@ import { createUpgradeHandler } from './collab/upgrade.ts';
 import { API_PREFIX, createApiHandler } from './http/router.ts';
 import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';
+import { PostgresStorage } from './storage/PostgresStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { log } from './log.ts';
 import { AiService } from './ai/AiService.ts';
@@ -18,7 +19,7 @@ import { RateLimiter } from './access/rateLimit.ts';
 export interface StartOptions {
   /** Host the Next app (false for API-only servers in tests). */
   next: false | { dev: boolean };
-  /** Storage to use instead of SQLite in DATA_DIR. */
+  /** Storage to use instead of the configured one (SQLite in DATA_DIR, or DATABASE_URL). */
   storage?: Storage;
   /** Model connector to use instead of the configured one (tests). */
   connector?: ModelConnector;
@@ -43,7 +44,7 @@ interface NextApp {
 }
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
-  const storage = options.storage ?? SqliteStorage.open(config.dataDir);
+  const storage = options.storage ?? (config.databaseUrl ? await PostgresStorage.connect(config.databaseUrl) : SqliteStorage.open(config.dataDir));
   const rooms = new RoomManager(storage, {
     ...config.limits,
     roomIdleMs: config.roomIdleMs,

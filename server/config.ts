@@ -44,6 +44,8 @@ export interface Config {
   ai: AiSettings;
   /** ALLOWED_ORIGINS (comma-separated `scheme://host[:port]`): browsers from elsewhere cannot open a WebSocket. */
   allowedOrigins: string[] | null;
+  /** DATABASE_URL (`postgres://…`): sessions in PostgreSQL; null keeps them in SQLite in DATA_DIR. */
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -142,7 +144,31 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     pingIntervalMs: intVar(env, 'PING_INTERVAL_MS', 30_000, 100, 3600_000),
     ai: aiSettingsFromEnv(env),
     allowedOrigins: allowedOriginsVar(env),
+    databaseUrl: databaseUrlVar(env),
   };
+}
+
+function databaseUrlVar(env: Env): string | null {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a URL such as postgres://user:password@host:5432/tandem');
+  }
+  // Only the scheme is quoted back: the URL may hold a password.
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got "${url.protocol}//…")`);
+  }
+  return raw;
+}
+
+/** Where sessions are stored, for logs: the database's host and name, never its credentials. */
+export function describeStorage(config: Pick<Config, 'dataDir' | 'databaseUrl'>): string {
+  if (!config.databaseUrl) return `SQLite in ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL at ${url.host}${url.pathname}`;
 }
 
 function allowedOriginsVar(env: Env): string[] | null {

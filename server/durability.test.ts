@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../lib/api.ts';
 import { filesOf } from '../lib/schema.ts';
 import { connect, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
+import { postgresMissing, startPostgres } from '../testing/postgres.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const KILLS = 20;
@@ -20,7 +21,7 @@ interface Child {
   port: number;
 }
 
-function startChild(dataDir: string): Promise<Child> {
+function startChild(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Child> {
   const proc = spawn(process.execPath, [MAIN, '--no-next'], {
     env: {
       ...process.env,
@@ -30,6 +31,7 @@ function startChild(dataDir: string): Promise<Child> {
       // Small, so that kills also land during compactions.
       COMPACT_EVERY: '25',
       ROOM_IDLE_MS: '60000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,9 +65,20 @@ async function serverText(port: number, session: CreateSessionResponse): Promise
   return files[FILE] ?? '';
 }
 
-test(`every update another client received survives ${KILLS} SIGKILLs`, { timeout: 120_000 }, async () => {
+test(`every update another client received survives ${KILLS} SIGKILLs`, { timeout: 120_000 }, () => survivesKills({}));
+
+test(`with PostgreSQL, every update another client received survives ${KILLS} SIGKILLs`, { timeout: 180_000, skip: postgresMissing() ?? false }, async () => {
+  const pgServer = await startPostgres({ fsync: false });
+  try {
+    await survivesKills({ DATABASE_URL: await pgServer.createDatabase() });
+  } finally {
+    pgServer.destroy();
+  }
+});
+
+async function survivesKills(extraEnv: Record<string, string>): Promise<void> {
   const dataDir = tempDataDir();
-  let child = await startChild(dataDir);
+  let child = await startChild(dataDir, extraEnv);
   const clients: Client[] = [];
   try {
     const res = await fetch(`http://127.0.0.1:${child.port}/api/sessions`, {
@@ -101,7 +114,7 @@ test(`every update another client received survives ${KILLS} SIGKILLs`, { timeou
       a.destroy();
       b.destroy();
 
-      child = await startChild(dataDir);
+      child = await startChild(dataDir, extraEnv);
       const stored = await serverText(child.port, session);
       assert.ok(
         stored.startsWith(observed),
@@ -123,7 +136,7 @@ test(`every update another client received survives ${KILLS} SIGKILLs`, { timeou
     await kill(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
-});
+}
 
 test('SIGTERM closes connections with 1001, compacts every room and exits 0', { timeout: 30_000 }, async () => {
   const dataDir = tempDataDir();

@@ -3,7 +3,7 @@
 //   --no-next  only /api and /collab (headless use and the durability test)
 // Configuration comes from the environment (server/config.ts). SIGTERM/SIGINT close every
 // connection, compact every room and close the database before exiting.
-import { loadConfig } from './config.ts';
+import { describeStorage, loadConfig } from './config.ts';
 import { startServer, type RunningServer } from './app.ts';
 import { log } from './log.ts';
 
@@ -19,7 +19,7 @@ try {
   process.exit(1);
 }
 const shown = config.publicUrl ?? running.url;
-console.log(`tandem: listening on ${running.url} (public ${shown}, data in ${config.dataDir}${dev ? ', dev' : ''})`);
+console.log(`tandem: listening on ${running.url} (public ${shown}, data: ${describeStorage(config)}${dev ? ', dev' : ''})`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
