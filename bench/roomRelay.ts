@@ -46,6 +46,7 @@ const noStorage: Storage = {
   appendUpdate: async () => 0,
   appendUpdates: async () => 0,
   compact: async () => {},
+  ping: async () => {},
   close: async () => {},
 };
 

@@ -11,6 +11,9 @@ import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';
 import { PostgresStorage } from './storage/PostgresStorage.ts';
 import type { Storage } from './storage/Storage.ts';
+import { MeasuredStorage } from './storage/MeasuredStorage.ts';
+import { ServerMetrics } from './ops/metrics.ts';
+import { checkReadiness } from './ops/readiness.ts';
 import { log } from './log.ts';
 import { AiService } from './ai/AiService.ts';
 import { createConnector, type ModelConnector } from './ai/connector.ts';
@@ -33,6 +36,7 @@ export interface RunningServer {
   storage: Storage;
   rooms: RoomManager;
   ai: AiService;
+  metrics: ServerMetrics;
   close(): Promise<void>;
 }
 
@@ -44,7 +48,9 @@ interface NextApp {
 }
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
-  const storage = options.storage ?? (config.databaseUrl ? await PostgresStorage.connect(config.databaseUrl) : SqliteStorage.open(config.dataDir));
+  const backing = options.storage ?? (config.databaseUrl ? await PostgresStorage.connect(config.databaseUrl) : SqliteStorage.open(config.dataDir));
+  const metrics = new ServerMetrics();
+  const storage = new MeasuredStorage(backing, metrics);
   const rooms = new RoomManager(storage, {
     ...config.limits,
     roomIdleMs: config.roomIdleMs,
@@ -53,7 +59,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   });
   const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai);
   const sessionCreations = new RateLimiter(config.limits.sessionsPerAddressPerMinute, 60_000);
-  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations });
+  metrics.watch({ connections: () => rooms.connections.size, rooms: () => rooms.roomCount });
+  const readiness = () => checkReadiness({ database: () => storage.ping() });
+  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations, readiness });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 
@@ -61,6 +69,17 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const path = req.url ?? '/';
     if (path.startsWith(API_PREFIX) || path === '/api') {
       void handleApi(req, res);
+    } else if (path === '/metrics' || path.startsWith('/metrics?')) {
+      metrics.scrape().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+          res.end(body);
+        },
+        (err: unknown) => {
+          log.error('metrics.failed', err);
+          sendError(res, 'internal', 'internal error');
+        },
+      );
     } else if (nextHandler) {
       nextHandler(req, res).catch((err: unknown) => {
         log.error('next.failed', err);
@@ -118,5 +137,5 @@ export async function startServer(config: Config, options: StartOptions): Promis
     })();
     return closing;
   };
-  return { server, port, url: `http://${shownHost}:${port}`, storage, rooms, ai, close };
+  return { server, port, url: `http://${shownHost}:${port}`, storage, rooms, ai, metrics, close };
 }

@@ -42,6 +42,11 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
     allow(method, 'GET');
     return sendJson(res, 200, { ok: true });
   }
+  if (path === '/api/ready') {
+    allow(method, 'GET');
+    const report = deps.readiness ? await deps.readiness() : { ready: true, checks: {} };
+    return sendJson(res, report.ready ? 200 : 503, report, { 'Cache-Control': 'no-store' });
+  }
   if (path === '/api/sessions' || path === '/api/sessions/') {
     allow(method, 'POST');
     return createSession(req, res, deps);

@@ -12,6 +12,7 @@ import { newSessionId, signToken } from '../access/tokens.ts';
 import type { Config } from '../config.ts';
 import type { RoomManager } from '../collab/RoomManager.ts';
 import type { AiService } from '../ai/AiService.ts';
+import type { ReadinessReport } from '../ops/readiness.ts';
 import type { Storage } from '../storage/Storage.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   ai?: AiService;
   /** Sessions created per remote address (SESSIONS_PER_ADDRESS_PER_MINUTE). */
   sessionCreations: RateLimiter;
+  /** Whether this node can serve now (`GET /api/ready`); absent: always ready. */
+  readiness?: () => Promise<ReadinessReport>;
 }
 
 const MAX_FILES = 2000;

@@ -172,6 +172,10 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('storage closed');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,5 +1,5 @@
-// The persistence boundary of the server. Small on purpose: SQLite implements it today, a shared
-// engine (PostgreSQL) can take over later without touching rooms or the HTTP API.
+// The persistence boundary of the server. Small on purpose: SQLite (the embedded default) and
+// PostgreSQL (DATABASE_URL) implement it without rooms or the HTTP API knowing which is in use.
 
 export interface SessionRow {
   id: string;
@@ -37,5 +37,7 @@ export interface Storage {
   appendUpdates(id: string, updates: readonly Uint8Array[]): Promise<number>;
   /** Replaces the snapshot and drops log rows up to and including `throughSeq`, atomically. */
   compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  /** Resolves when the store answers (readiness checks); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
