@@ -27,6 +27,8 @@ export const CLOSE = {
   timeout: { code: 4408, reason: 'ping timeout' },
   /** The server is shutting down or unloading the room. */
   goingAway: { code: 1001, reason: 'server going away' },
+  /** The session moved to another node (cluster lease lost or owner gone): connect again. */
+  reconnect: { code: 1012, reason: 'reconnect' },
   /** Internal error while handling the frame. */
   internal: { code: 1011, reason: 'internal error' },
   /** An update that depends on changes the document does not have (it would wait, unbounded). */

@@ -13,7 +13,8 @@ import { PostgresStorage } from './storage/PostgresStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { MeasuredStorage } from './storage/MeasuredStorage.ts';
 import { ServerMetrics } from './ops/metrics.ts';
-import { checkReadiness } from './ops/readiness.ts';
+import { checkReadiness, type ReadinessCheck } from './ops/readiness.ts';
+import { Cluster } from './cluster/Cluster.ts';
 import { log } from './log.ts';
 import { AiService } from './ai/AiService.ts';
 import { createConnector, type ModelConnector } from './ai/connector.ts';
@@ -60,8 +61,15 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai);
   const sessionCreations = new RateLimiter(config.limits.sessionsPerAddressPerMinute, 60_000);
   metrics.watch({ connections: () => rooms.connections.size, rooms: () => rooms.roomCount });
-  const readiness = () => checkReadiness({ database: () => storage.ping() });
-  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations, readiness });
+  // With REDIS_URL the node joins the cluster once it listens (its URL needs the port); requests
+  // that arrive before that wait for it rather than serve a room without its lease.
+  let joinCluster: (cluster: Cluster | null) => void = () => {};
+  const clusterReady: Promise<Cluster | null> = config.cluster ? new Promise((resolve) => (joinCluster = resolve)) : Promise.resolve(null);
+  let cluster: Cluster | null = null;
+  const checks: Record<string, ReadinessCheck> = { database: () => storage.ping() };
+  if (config.cluster) checks.redis = async () => (cluster ? cluster.ping() : Promise.reject(new Error('not connected yet')));
+  const readiness = () => checkReadiness(checks);
+  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations, readiness, cluster: clusterReady });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 
@@ -89,7 +97,15 @@ export async function startServer(config: Config, options: StartOptions): Promis
       sendError(res, 'not_found', 'this server only serves /api and /collab');
     }
   });
-  const upgrade = createUpgradeHandler({ storage, secret: config.secret, rooms, maxFrameBytes: config.limits.maxFrameBytes, allowedOrigins: config.allowedOrigins });
+  const upgrade = createUpgradeHandler({
+    storage,
+    secret: config.secret,
+    rooms,
+    maxFrameBytes: config.limits.maxFrameBytes,
+    allowedOrigins: config.allowedOrigins,
+    cluster: clusterReady,
+    maxForwarded: config.limits.maxConnections,
+  });
   // Registered before Next adds its own listener: ours answers only /collab/ and ignores the rest.
   server.on('upgrade', upgrade);
 
@@ -121,6 +137,23 @@ export async function startServer(config: Config, options: StartOptions): Promis
     });
   });
   const port = (server.address() as AddressInfo).port;
+  if (config.cluster) {
+    try {
+      cluster = await Cluster.connect({ redisUrl: config.cluster.redisUrl, nodeUrl: config.cluster.nodeUrl ?? `http://127.0.0.1:${port}`, leaseMs: config.cluster.leaseMs });
+    } catch (err) {
+      server.close();
+      server.closeAllConnections();
+      await ai.shutdown();
+      await rooms.shutdown();
+      await storage.close();
+      throw new Error(`REDIS_URL cannot be reached: ${(err as Error).message}`);
+    }
+    const joined = cluster;
+    joined.setInUse((id) => rooms.peek(id) !== undefined);
+    joined.onLost((id) => void rooms.evict(id));
+    rooms.onUnloaded((id) => void joined.release(id));
+    joinCluster(joined);
+  }
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -130,6 +163,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       // AI runs stop first: hunks in progress are rolled back while the rooms can still store it.
       await ai.shutdown();
       await rooms.shutdown();
+      // Leases go back at once, so the other nodes take these sessions without waiting.
+      await cluster?.close();
       upgrade.close();
       server.closeAllConnections();
       await nextApp?.close?.();

@@ -46,6 +46,16 @@ export interface Config {
   allowedOrigins: string[] | null;
   /** DATABASE_URL (`postgres://…`): sessions in PostgreSQL; null keeps them in SQLite in DATA_DIR. */
   databaseUrl: string | null;
+  /** REDIS_URL: several nodes serve the same sessions (needs DATABASE_URL and TANDEM_SECRET). */
+  cluster: ClusterConfig | null;
+}
+
+export interface ClusterConfig {
+  redisUrl: string;
+  /** NODE_URL: how the other nodes reach this one; default `http://127.0.0.1:<port>`. */
+  nodeUrl: string | null;
+  /** CLUSTER_LEASE_MS: how long a dead node's sessions wait before another node takes them. */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -145,7 +155,26 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     ai: aiSettingsFromEnv(env),
     allowedOrigins: allowedOriginsVar(env),
     databaseUrl: databaseUrlVar(env),
+    cluster: clusterVar(env),
   };
+}
+
+function clusterVar(env: Env): ClusterConfig | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL must be a URL such as redis://redis:6379');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got "${url.protocol}//…")`);
+  // Every node must read the same sessions and accept the same links.
+  if (!env.DATABASE_URL?.trim()) throw new ConfigError('REDIS_URL needs DATABASE_URL: the nodes share their sessions through PostgreSQL');
+  if (!env.TANDEM_SECRET?.trim()) throw new ConfigError('REDIS_URL needs TANDEM_SECRET, the same on every node, so that share links work on all of them');
+  const nodeUrl = env.NODE_URL?.trim() || null;
+  if (nodeUrl && !/^https?:\/\/[^/]+$/.test(nodeUrl.replace(/\/+$/, ''))) throw new ConfigError(`NODE_URL must be this node's http(s) origin as the other nodes reach it (got "${nodeUrl}")`);
+  return { redisUrl: raw, nodeUrl: nodeUrl?.replace(/\/+$/, '') ?? null, leaseMs: intVar(env, 'CLUSTER_LEASE_MS', 5000, 500, 600_000) };
 }
 
 function databaseUrlVar(env: Env): string | null {

@@ -58,12 +58,13 @@ export class Connection implements RoomPeer {
   private step1Next: Uint8Array | null = null;
   onClose: (conn: Connection) => void = () => {};
 
-  constructor(ws: WebSocket, socket: Duplex, sessionId: string, role: Role, maxFrameBytes: number) {
+  constructor(ws: WebSocket, socket: Duplex, sessionId: string, role: Role, maxFrameBytes: number, remoteAddress?: string) {
     this.ws = ws;
     this.socket = socket;
     this.sessionId = sessionId;
     this.role = role;
-    this.remoteAddress = (socket as { remoteAddress?: string }).remoteAddress ?? '';
+    // A socket forwarded by another node carries the person's address in a signed header.
+    this.remoteAddress = remoteAddress ?? (socket as { remoteAddress?: string }).remoteAddress ?? '';
     this.maxBufferedBeforeLoad = maxFrameBytes * 2;
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));

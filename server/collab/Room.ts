@@ -300,11 +300,11 @@ export class Room {
     this.onFailure(this);
   }
 
-  /** Closes every connection, compacts, and frees the document. Idempotent. */
-  async destroy(closeWith: CloseSpec = CLOSE.goingAway): Promise<void> {
+  /** Closes every connection, compacts (unless told not to), and frees the document. Idempotent. */
+  async destroy(closeWith: CloseSpec = CLOSE.goingAway, compact = true): Promise<void> {
     if (this.destroyed) return;
     for (const peer of Array.from(this.peers)) peer.close(closeWith);
-    await this.compact();
+    if (compact) await this.compact();
     this.destroyed = true;
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);

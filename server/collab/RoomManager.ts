@@ -4,7 +4,7 @@
 import * as Y from 'yjs';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { CLOSE } from '../../lib/protocol.ts';
+import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import type { Storage } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
@@ -34,6 +34,7 @@ export class RoomManager {
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly joinListeners = new Set<(id: string, role: Role) => void>();
+  private readonly unloadListeners = new Set<(id: string) => void>();
 
   private readonly storage: Storage;
   private readonly options: RoomManagerOptions;
@@ -54,6 +55,21 @@ export class RoomManager {
   onJoined(listener: (id: string, role: Role) => void): () => void {
     this.joinListeners.add(listener);
     return () => this.joinListeners.delete(listener);
+  }
+
+  /** Calls `listener(roomId)` once a room has been unloaded here. */
+  onUnloaded(listener: (id: string) => void): () => void {
+    this.unloadListeners.add(listener);
+    return () => this.unloadListeners.delete(listener);
+  }
+
+  /**
+   * Drops a room this node may no longer write (another node owns it now): its connections
+   * close with "reconnect" and nothing is compacted, so a newer snapshot is never overwritten.
+   */
+  async evict(id: string): Promise<void> {
+    const room = this.loaded.get(id) ?? (await this.rooms.get(id)?.catch(() => undefined));
+    if (room) await this.unload(room, { closeWith: CLOSE.reconnect, compact: false });
   }
 
   /** The per-room document size limit (in-process writers such as the AI check it too). */
@@ -81,8 +97,8 @@ export class RoomManager {
    * Takes an upgraded socket: listens at once, joins the room when it has loaded. `socket` is
    * the one the upgrade completed on (the room writes its framed messages to it directly).
    */
-  accept(ws: WebSocket, socket: Duplex, id: string, role: Role): Connection {
-    const conn = new Connection(ws, socket, id, role, this.options.maxFrameBytes);
+  accept(ws: WebSocket, socket: Duplex, id: string, role: Role, remoteAddress?: string): Connection {
+    const conn = new Connection(ws, socket, id, role, this.options.maxFrameBytes, remoteAddress);
     this.connections.add(conn);
     this.cancelIdle(id);
     const loading = this.get(id);
@@ -220,16 +236,18 @@ export class RoomManager {
     }
   }
 
-  private async unload(room: Room): Promise<void> {
+  private async unload(room: Room, how?: { closeWith: CloseSpec; compact: boolean }): Promise<void> {
     if (this.loaded.get(room.id) !== room) return;
     this.loaded.delete(room.id);
     this.rooms.delete(room.id);
-    const done = room.destroy().finally(() => {
+    this.cancelIdle(room.id);
+    const done = room.destroy(how?.closeWith, how?.compact).finally(() => {
       if (this.unloading.get(room.id) === done) this.unloading.delete(room.id);
     });
     this.unloading.set(room.id, done);
     await done;
     log.info('room.unloaded', { room: room.id });
+    for (const listener of this.unloadListeners) listener(room.id);
   }
 
   /** Closes every connection with 1001, compacts and unloads every room. */

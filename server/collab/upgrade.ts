@@ -10,6 +10,8 @@ import { authorize } from '../access/authorize.ts';
 import { statusOf, type ErrorCode } from '../http/errorStatus.ts';
 import type { Storage } from '../storage/Storage.ts';
 import type { RoomManager } from './RoomManager.ts';
+import type { Cluster } from '../cluster/Cluster.ts';
+import { clientAddress, forwardHeaders, forwardSocket, isForwarded } from '../cluster/forward.ts';
 import { log } from '../log.ts';
 
 export interface UpgradeDeps {
@@ -23,6 +25,10 @@ export interface UpgradeDeps {
    * (scripts, other servers) are not browsers and are judged by their token alone.
    */
   allowedOrigins?: readonly string[] | null;
+  /** With several nodes: resolves to the cluster, whose lease says which node holds a room. */
+  cluster?: Promise<Cluster | null>;
+  /** Sockets this node forwards to other nodes at once (default: unbounded). */
+  maxForwarded?: number;
 }
 
 export type UpgradeHandler = ((req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) & {
@@ -39,6 +45,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     clientTracking: false,
   });
 
+  let forwarding = 0;
   const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(COLLAB_PREFIX)) return false;
@@ -54,11 +61,33 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     void (async () => {
       const access = await authorize(deps.storage, deps.secret, sessionId, token);
       if (!access.ok) return refuse(socket, access.code, access.message);
+      const address = clientAddress(req, deps.secret);
+      const cluster = await deps.cluster;
+      if (cluster) {
+        const claim = await cluster.claim(sessionId).catch(() => null);
+        if (!claim) return refuse(socket, 'unavailable', 'the cluster cannot be reached; try again');
+        if (!claim.mine) {
+          // Forwarded once at most: a node that is asked by another but no longer owns the room
+          // refuses, and the client's reconnect finds the new owner.
+          if (isForwarded(req)) return refuse(socket, 'unavailable', 'the session is moving to another node; try again');
+          if (forwarding >= (deps.maxForwarded ?? Number.POSITIVE_INFINITY)) return refuse(socket, 'unavailable', 'too many connections');
+          if (socket.destroyed) return;
+          const headers: Record<string, string> = forwardHeaders(address, deps.secret);
+          if (origin !== undefined) headers.origin = origin;
+          const target = `${claim.ownerUrl.replace(/^http/, 'ws')}${COLLAB_PREFIX}${encodeURIComponent(sessionId)}?token=${encodeURIComponent(token ?? '')}`;
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            forwarding++;
+            ws.once('close', () => forwarding--);
+            forwardSocket(ws, target, headers, deps.maxFrameBytes);
+          });
+          return;
+        }
+      }
       const full = deps.rooms.capacityProblem(sessionId);
       if (full) return refuse(socket, 'unavailable', full);
       if (socket.destroyed) return;
       // handleUpgrade calls back synchronously, so the capacity check above still holds.
-      wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, socket, sessionId, access.role));
+      wss.handleUpgrade(req, socket, head, (ws) => deps.rooms.accept(ws, socket, sessionId, access.role, address));
     })().catch((err: unknown) => {
       log.error('upgrade.failed', err);
       refuse(socket, 'internal', 'internal error');

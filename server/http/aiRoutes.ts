@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AskAiBody, CancelAiBody } from '../../lib/api.ts';
+import { clientAddress } from '../cluster/forward.ts';
 import { lineColumn } from '../../lib/textPosition.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import type { AiSelection } from '../../lib/ai/schema.ts';
@@ -50,7 +51,7 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
   // Who asks, as the server knows it: the editor's live connection when the body's clientId is
   // one that connection publishes (same address), else the address. Varying the body's fields
   // never buys another allowance, and the name shown is the one everyone sees in presence.
-  const address = req.socket.remoteAddress ?? '';
+  const address = clientAddress(req, deps.config.secret);
   const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
   const name = requester?.name ?? (body.requestedBy?.name || 'someone');
   const personKey = requester?.key ?? `addr${address}`;

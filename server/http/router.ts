@@ -6,6 +6,8 @@ import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
 import { review } from './reviewRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
+import { isSessionId } from '../../lib/protocol.ts';
+import { clientAddress, forwardHeaders, forwardRequest, isForwarded } from '../cluster/forward.ts';
 
 export const API_PREFIX = '/api/';
 
@@ -28,6 +30,21 @@ export function createApiHandler(deps: ApiDeps) {
       }
     }
   };
+}
+
+/**
+ * With several nodes, a call that works on the live room (AI, review) is served by the node
+ * that holds it: when that is another node, the call is passed on there and true returned.
+ */
+async function forwardedToOwner(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<boolean> {
+  const cluster = await deps.cluster;
+  if (!cluster || !isSessionId(id)) return false;
+  const claim = await cluster.claim(id).catch(() => null);
+  if (!claim) throw new HttpError('unavailable', 'the cluster cannot be reached; try again', 1000);
+  if (claim.mine) return false;
+  if (isForwarded(req)) throw new HttpError('unavailable', 'the session is moving to another node; try again', 1000);
+  forwardRequest(req, res, claim.ownerUrl, forwardHeaders(clientAddress(req, deps.config.secret), deps.config.secret));
+  return true;
 }
 
 function allow(method: string, allowed: string): void {
@@ -54,11 +71,13 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
   const reviewMatch = REVIEW_ROUTE.exec(path);
   if (reviewMatch) {
     allow(method, 'POST');
+    if (await forwardedToOwner(req, res, deps, reviewMatch[1])) return;
     return review(req, res, deps, reviewMatch[1]);
   }
   const ai = AI_ROUTE.exec(path);
   if (ai) {
     const [, id, runId, cancel] = ai;
+    if (await forwardedToOwner(req, res, deps, id)) return;
     if (!runId) {
       if (method === 'POST') return askAi(req, res, deps, id);
       allow(method, 'GET');

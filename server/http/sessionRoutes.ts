@@ -13,6 +13,8 @@ import type { Config } from '../config.ts';
 import type { RoomManager } from '../collab/RoomManager.ts';
 import type { AiService } from '../ai/AiService.ts';
 import type { ReadinessReport } from '../ops/readiness.ts';
+import type { Cluster } from '../cluster/Cluster.ts';
+import { clientAddress } from '../cluster/forward.ts';
 import type { Storage } from '../storage/Storage.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
@@ -29,6 +31,8 @@ export interface ApiDeps {
   sessionCreations: RateLimiter;
   /** Whether this node can serve now (`GET /api/ready`); absent: always ready. */
   readiness?: () => Promise<ReadinessReport>;
+  /** With several nodes: AI and review calls go to the node that holds the session. */
+  cluster?: Promise<Cluster | null>;
 }
 
 const MAX_FILES = 2000;
@@ -52,7 +56,7 @@ function collabUrl(wsOrigin: string): string {
 }
 
 export async function createSession(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  const address = req.socket.remoteAddress ?? '';
+  const address = clientAddress(req, deps.config.secret);
   const allowed = deps.sessionCreations.check(address);
   if (!allowed.ok) {
     throw new HttpError('rate_limited', `this address created ${deps.config.limits.sessionsPerAddressPerMinute} sessions in the last minute; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`, allowed.retryAfterMs);

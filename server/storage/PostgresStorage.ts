@@ -189,9 +189,11 @@ export class PostgresStorage implements Storage {
   }
 }
 
+// A snapshot never replaces a newer one: a node that lost a room to another cannot set it back.
 const UPSERT_SNAPSHOT =
   'INSERT INTO snapshots (room, state, through_seq) VALUES ($1, $2, $3) ' +
-  'ON CONFLICT (room) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq';
+  'ON CONFLICT (room) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq ' +
+  'WHERE snapshots.through_seq <= excluded.through_seq';
 
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
