@@ -3,58 +3,16 @@
 // DATA_DIR. After each restart, everything B had received must be in the server's state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../lib/api.ts';
 import { filesOf } from '../lib/schema.ts';
 import { connect, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts';
 import { postgresMissing, startPostgres } from '../testing/postgres.ts';
+import { kill, startChild } from '../testing/childServer.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const KILLS = 20;
 const FILE = 'log.txt';
-
-interface Child {
-  proc: ChildProcess;
-  port: number;
-}
-
-function startChild(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN, '--no-next'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      // Small, so that kills also land during compactions.
-      COMPACT_EVERY: '25',
-      ROOM_IDLE_MS: '60000',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) resolve({ proc, port: Number(match[1]) });
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${err.slice(-2000)}`)));
-  });
-}
-
-function kill(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return resolve();
-    child.proc.once('exit', () => resolve());
-    child.proc.kill('SIGKILL');
-  });
-}
 
 async function serverText(port: number, session: CreateSessionResponse): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/sessions/${session.id}/files`, {
@@ -78,7 +36,7 @@ test(`with PostgreSQL, every update another client received survives ${KILLS} SI
 
 async function survivesKills(extraEnv: Record<string, string>): Promise<void> {
   const dataDir = tempDataDir();
-  let child = await startChild(dataDir, extraEnv);
+  let child = await startChild(dataDir, { COMPACT_EVERY: '25', ...extraEnv });
   const clients: Client[] = [];
   try {
     const res = await fetch(`http://127.0.0.1:${child.port}/api/sessions`, {
@@ -114,7 +72,7 @@ async function survivesKills(extraEnv: Record<string, string>): Promise<void> {
       a.destroy();
       b.destroy();
 
-      child = await startChild(dataDir, extraEnv);
+      child = await startChild(dataDir, { COMPACT_EVERY: '25', ...extraEnv });
       const stored = await serverText(child.port, session);
       assert.ok(
         stored.startsWith(observed),
@@ -140,7 +98,7 @@ async function survivesKills(extraEnv: Record<string, string>): Promise<void> {
 
 test('SIGTERM closes connections with 1001, compacts every room and exits 0', { timeout: 30_000 }, async () => {
   const dataDir = tempDataDir();
-  const child = await startChild(dataDir);
+  const child = await startChild(dataDir, { COMPACT_EVERY: '25' });
   try {
     const res = await fetch(`http://127.0.0.1:${child.port}/api/sessions`, {
       method: 'POST',

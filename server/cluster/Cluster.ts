@@ -19,7 +19,7 @@ export interface ClusterOptions {
   nodeUrl: string;
   /** Lifetime of a room lease without renewal (default 5000 ms). */
   leaseMs?: number;
-  /** Lifetime of the node's liveness key without renewal (default 3000 ms). */
+  /** Lifetime of the node's liveness key without renewal (default 0.6 × leaseMs). */
   nodeTtlMs?: number;
 }
 
@@ -75,7 +75,7 @@ export class Cluster {
     this.redis = redis;
     this.nodeUrl = options.nodeUrl;
     this.leaseMs = options.leaseMs ?? 5000;
-    this.nodeTtlMs = options.nodeTtlMs ?? 3000;
+    this.nodeTtlMs = options.nodeTtlMs ?? Math.round(this.leaseMs * 0.6);
     const every = Math.max(50, Math.min(this.leaseMs, this.nodeTtlMs) / 3);
     this.timer = setInterval(() => void this.renew(), every);
     this.timer.unref();
