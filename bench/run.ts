@@ -10,6 +10,7 @@ import { runFanout } from './fanout.ts';
 import { runKeystroke } from './keystroke.ts';
 import { runAi } from './ai.ts';
 import { runRoomRelay } from './roomRelay.ts';
+import { runCluster } from './cluster.ts';
 
 interface Options {
   quick: boolean;
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (o: { quick: boolean; reps: number | null }) =>
   keystroke: (o) => runKeystroke({ quick: o.quick }),
   ai: (o) => runAi({ quick: o.quick, reps: o.reps }),
   room: (o) => runRoomRelay({ quick: o.quick, reps: o.reps ?? (o.quick ? 3 : 5) }),
+  cluster: (o) => runCluster({ quick: o.quick, reps: o.reps ?? (o.quick ? 1 : 3) }),
 };
 
 function parseArgs(argv: string[]): Options {
