@@ -3,7 +3,8 @@
 // loaded while it has work, and lets go (leaving the room's presence) after it has been idle.
 import type { RoomManager } from '../collab/RoomManager.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
-import { HOW_TO_CONNECT, type AiConfig } from './aiConfig.ts';
+import type { AiConfig } from './aiConfigTypes.ts';
+import { HOW_TO_CONNECT } from './providers/detect.ts';
 import { AiPeer, QueueFullError, type AiRequest, type WarmSession } from './AiPeer.ts';
 import { buildContext } from './context.ts';
 import { instructionsFor, toolsFor } from './instructions.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startModelServer } from '../../modelServer/modelServer.ts';
-import { AiConfigError, aiConfigFromEnv, describeAiConfig, detectProvider } from './aiConfig.ts';
+import { AiConfigError, aiConfigFromEnv, describeAiConfig } from './aiConfig.ts';
+import { detectProvider } from './providers/detect.ts';
 
 describe('aiConfigFromEnv', () => {
   it('defaults with nothing set', () => {

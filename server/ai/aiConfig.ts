@@ -1,22 +1,7 @@
 // AI configuration from the environment (the server's config module passes env in; nothing
 // here reads process.env). Standard names where they exist: OPENAI_API_KEY, OPENAI_BASE_URL.
 import { redact } from './providers/errors.ts';
-
-export { detectProvider, HOW_TO_CONNECT, LOCAL_CANDIDATES } from './providers/detect.ts';
-export type { Detection, LocalCandidate } from './providers/detect.ts';
-
-export interface AiConfig {
-  /** 'auto': Responses when OPENAI_API_KEY or OPENAI_BASE_URL is set, else a probed local server. */
-  provider: 'responses' | 'chat' | 'auto';
-  apiKey: string | null;
-  /** Without a trailing slash, e.g. 'https://api.openai.com/v1'. */
-  baseUrl: string | null;
-  model: string | null;
-  transport: 'websocket' | 'http';
-  stallMs: number;
-  contextTokens: number;
-  rotateAfterMs: number;
-}
+import type { AiConfig } from './aiConfigTypes.ts';
 
 export class AiConfigError extends Error {}
 

@@ -2,7 +2,7 @@
 // answers GET <base>/models, else a human explanation of how to connect one.
 import { redact } from './errors.ts';
 import type { ProviderTarget } from './types.ts';
-import type { AiConfig } from '../aiConfig.ts';
+import type { AiConfig } from '../aiConfigTypes.ts';
 
 export interface LocalCandidate {
   label: string;
