@@ -12,7 +12,7 @@ import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
 import { identitiesOf, readFiles } from '../../lib/schema.ts';
 import { AI_COLOR, type AiAwarenessState, type AiPresenceStatus } from '../../lib/ai/aiAwareness.ts';
 import { aiRunsOf, readRun, type AiRunStatus, type AiRunView, type AiSelection } from '../../lib/ai/schema.ts';
-import type { Room } from '../collab/Room.ts';
+import type { RoomHandle } from '../collab/roomHandle.ts';
 import type { ConversationItem, ModelSession, ProviderError, ProviderTarget, Usage } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import { buildContext, CHARS_PER_TOKEN } from './context.ts';
@@ -70,7 +70,7 @@ const FROM_ROOM = { kind: 'room-relay' } as const;
 export class AiPeer {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
-  private readonly room: Room;
+  private readonly room: RoomHandle;
   private readonly connector: ModelConnector;
   private readonly settings: AiPeerSettings;
   private readonly queue: Queued[] = [];
@@ -96,7 +96,7 @@ export class AiPeer {
   /** Called when the peer has nothing queued or running. */
   onIdle: () => void = () => {};
 
-  constructor(room: Room, connector: ModelConnector, settings: AiPeerSettings) {
+  constructor(room: RoomHandle, connector: ModelConnector, settings: AiPeerSettings) {
     this.room = room;
     this.connector = connector;
     this.settings = settings;

@@ -1,7 +1,7 @@
 // The control plane of the AI: one AiPeer per room that has asked for something, rate limits
 // per person and per room, and the provider status shown by the panel. A peer holds its room
 // loaded while it has work, and lets go (leaving the room's presence) after it has been idle.
-import type { RoomManager } from '../collab/RoomManager.ts';
+import type { RoomSource } from '../collab/roomHandle.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
 import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
@@ -55,7 +55,7 @@ function seconds(ms: number): number {
 }
 
 export class AiService {
-  private readonly rooms: RoomManager;
+  private readonly rooms: RoomSource;
   private readonly connector: ModelConnector;
   private readonly settings: AiSettings;
   private readonly peers = new Map<string, Promise<PeerEntry>>();
@@ -66,7 +66,7 @@ export class AiService {
   /** Sessions warmed up when a room opened, waiting for the room's first request. */
   private readonly warm = new Map<string, Promise<WarmSession | null>>();
 
-  constructor(rooms: RoomManager, connector: ModelConnector, settings: AiSettings) {
+  constructor(rooms: RoomSource, connector: ModelConnector, settings: AiSettings) {
     this.rooms = rooms;
     this.connector = connector;
     this.settings = settings;
