@@ -5,9 +5,9 @@ import type { RoomSource } from '../collab/roomHandle.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
 import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
-import { AiPeer, QueueFullError, type AiRequest, type WarmSession } from './AiPeer.ts';
-import { buildContext } from './context.ts';
-import { instructionsFor, toolsFor } from './instructions.ts';
+import { AiPeer } from './AiPeer.ts';
+import { ModelConversation } from './ModelConversation.ts';
+import { QueueFullError, type AiRequest } from './RunQueue.ts';
 import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RunSlots } from './runSlots.ts';
@@ -64,7 +64,7 @@ export class AiService {
   private closed = false;
   private readonly slots: RunSlots;
   /** Sessions warmed up when a room opened, waiting for the room's first request. */
-  private readonly warm = new Map<string, Promise<WarmSession | null>>();
+  private readonly warm = new Map<string, Promise<ModelConversation | null>>();
 
   constructor(rooms: RoomSource, connector: ModelConnector, settings: AiSettings) {
     this.rooms = rooms;
@@ -147,27 +147,19 @@ export class AiService {
    */
   private warmUp(sessionId: string): void {
     if (this.closed || this.peers.has(sessionId) || this.warm.has(sessionId)) return;
-    const warming = (async (): Promise<WarmSession | null> => {
+    const warming = (async (): Promise<ModelConversation | null> => {
       const d = await this.connector.detect();
       if (d.status !== 'ready' || this.closed) return null;
       const files = await this.rooms.withDoc(sessionId, readFiles);
-      const context = buildContext({
-        prompt: '', files, activeFile: null, selection: null, budgetTokens: this.settings.provider.contextTokens,
-        lastSeen: null, previousOutcome: null, requestedBy: '', warmUp: true,
-      });
-      const session = this.connector.open(d.target);
-      const error = await session.warmUp({
-        instructions: instructionsFor(session.kind),
-        input: [{ type: 'message', role: 'user', text: context.text }],
-        tools: toolsFor(session.kind),
-      });
+      const conversation = new ModelConversation(this.connector, this.settings.provider.contextTokens);
+      const error = await conversation.warmUp(d.target, files);
       if (error) {
         log.warn('ai.warmup_failed', { room: sessionId, code: error.code });
-        session.close();
+        conversation.close();
         return null;
       }
       log.info('ai.warmed_up', { room: sessionId });
-      return { session, target: d.target, seen: new Map(Object.entries(files)), unseen: context.unseen, chars: context.text.length };
+      return conversation;
     })().catch((err) => {
       log.error('ai.warmup_failed', err, { room: sessionId });
       return null;
@@ -176,7 +168,7 @@ export class AiService {
     const timer = setTimeout(() => {
       if (this.warm.get(sessionId) !== warming) return;
       this.warm.delete(sessionId);
-      void warming.then((w) => w?.session.close());
+      void warming.then((w) => w?.close());
     }, this.settings.peerIdleMs);
     timer.unref();
   }
@@ -219,7 +211,7 @@ export class AiService {
     this.closed = true;
     const warm = Array.from(this.warm.values());
     this.warm.clear();
-    for (const w of await Promise.all(warm)) w?.session.close();
+    for (const w of await Promise.all(warm)) w?.close();
     const entries = await Promise.allSettled(Array.from(this.peers.values()));
     this.peers.clear();
     await Promise.all(entries.map(async (r) => {
