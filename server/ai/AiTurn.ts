@@ -206,7 +206,7 @@ export class AiTurn {
       case 'tool_input': {
         this.approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
         const parser = this.patchParsers.get(event.callId);
-        if (parser) for (const e of parser.push(event.delta)) this.applier.onPatch(e);
+        if (parser) for (const e of parser.push(event.delta)) this.applier.place(e);
         break;
       }
       case 'tool_call_done': {
@@ -214,7 +214,7 @@ export class AiTurn {
         if (!this.patchParsers.has(event.callId) && event.name === 'apply_patch') {
           // Input delivered whole (no deltas): parse it now.
           const parser = new ApplyPatchParser();
-          for (const e of parser.push(event.input)) this.applier.onPatch(e);
+          for (const e of parser.push(event.input)) this.applier.place(e);
           this.patchParsers.set(event.callId, parser);
         }
         break;
@@ -223,7 +223,7 @@ export class AiTurn {
         // Only a completed response makes the last line of an edit final: a failed one may
         // still close its tool call, and that cut-off line must not be applied.
         this.usage = event.usage;
-        for (const parser of this.patchParsers.values()) for (const e of parser.finish()) this.applier.onPatch(e);
+        for (const parser of this.patchParsers.values()) for (const e of parser.finish()) this.applier.place(e);
         if (this.srParser) this.feedSearchReplace(this.srParser.finish());
         break;
       case 'error':
@@ -235,7 +235,7 @@ export class AiTurn {
   private feedSearchReplace(events: ReturnType<SearchReplaceParser['push']>): void {
     for (const e of events) {
       if (e.type === 'text') this.run.record.appendExplanation(`${e.text}\n`);
-      else this.applier.onSearchReplace(e);
+      else this.applier.place(e);
     }
   }
 
