@@ -7,7 +7,8 @@ import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
 import { AiPeer } from './AiPeer.ts';
 import { ModelConversation } from './ModelConversation.ts';
-import { QueueFullError, type AiRequest } from './RunQueue.ts';
+import type { AiRequest } from './RunQueue.ts';
+import { AiError } from './aiError.ts';
 import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RunSlots } from './runSlots.ts';
@@ -28,18 +29,6 @@ export interface AiSettings {
   peerIdleMs: number;
   /** Runs executing at once across every session (TANDEM_AI_MAX_RUNNING); more wait in line. */
   maxRunning: number;
-}
-
-export class AiRequestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly retryAfterMs?: number;
-  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
 }
 
 export type ProviderStatus = AiProviderStatus;
@@ -88,18 +77,18 @@ export class AiService {
     return { configured: false, provider: null, model: null, kind: null, transport: null, help: d.status === 'error' ? `${d.message}\n\n${HOW_TO_CONNECT}` : d.message };
   }
 
-  /** Queues a request; throws AiRequestError (429 with retry-after when a limit is hit). */
+  /** Queues a request; throws AiError (with retry-after when a rate limit is hit). */
   async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
-    if (this.closed) throw new AiRequestError(503, 'shutting_down', 'the server is shutting down');
+    if (this.closed) throw new AiError('shutting_down', 'the server is shutting down');
     const person = this.perPerson.check(`${sessionId}:${personKey}`);
     if (!person.ok) {
-      throw new AiRequestError(429, 'rate_limited',
+      throw new AiError('rate_limited',
         `you have asked the AI ${this.settings.ratePerPerson} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(person.retryAfterMs)} s`,
         person.retryAfterMs);
     }
     const room = this.perRoom.check(sessionId);
     if (!room.ok) {
-      throw new AiRequestError(429, 'rate_limited',
+      throw new AiError('rate_limited',
         `this session has asked the AI ${this.settings.ratePerRoom} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(room.retryAfterMs)} s`,
         room.retryAfterMs);
     }
@@ -113,7 +102,6 @@ export class AiService {
       queued = entry.peer.enqueue(request);
     } catch (err) {
       if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
-      if (err instanceof QueueFullError) throw new AiRequestError(429, 'queue_full', err.message);
       throw err;
     }
     this.perPerson.record(`${sessionId}:${personKey}`);

@@ -3,6 +3,7 @@
 // While the head waits for a slot, every waiting run's thread entry shows its place in the
 // server's line (1 = next), the rest of the room after it.
 import type { AiSelection } from '../../lib/ai/schema.ts';
+import { AiError } from './aiError.ts';
 import type { RunRecord } from './RunRecord.ts';
 import type { RunSlots, SlotWait } from './runSlots.ts';
 
@@ -63,9 +64,12 @@ export class RunQueue {
     return this.pumping === null && this.runs.length === 0 && (this.settings.slots?.free ?? true);
   }
 
-  /** Throws QueueFullError when no more runs may wait; else the next run's position. */
+  /** Throws AiError 'queue_full' when no more runs may wait; else the next run's position. */
   nextPosition(): number {
-    if (this.runs.length >= this.settings.maxQueued) throw new QueueFullError(this.settings.maxQueued);
+    if (this.runs.length >= this.settings.maxQueued) {
+      const limit = this.settings.maxQueued;
+      throw new AiError('queue_full', `the AI already has ${limit} requests waiting in this session; wait for some to finish or stop one`);
+    }
     return this.runs.length + 1;
   }
 
@@ -140,12 +144,4 @@ export class RunQueue {
 
 function cancelled(run: QueuedRun, message: string): void {
   run.record.set({ status: 'cancelled', queuePosition: null, finishedAt: Date.now(), error: { code: 'cancelled', message } });
-}
-
-export class QueueFullError extends Error {
-  readonly limit: number;
-  constructor(limit: number) {
-    super(`the AI already has ${limit} requests waiting in this session; wait for some to finish or stop one`);
-    this.limit = limit;
-  }
 }
