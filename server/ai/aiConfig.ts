@@ -1,6 +1,6 @@
 // AI configuration from the environment (the server's config module passes env in; nothing
 // here reads process.env). Standard names where they exist: OPENAI_API_KEY, OPENAI_BASE_URL.
-import { redact } from './providers/errors.ts';
+import { redact } from './providers/providerErrors.ts';
 import type { AiConfig } from './aiConfigTypes.ts';
 import { ConfigError } from '../configError.ts';
 
