@@ -18,6 +18,7 @@ import type { LocateMatch } from '../../lib/edits/locator.ts';
 import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf } from '../../lib/schema.ts';
 import type { AiHunkOp } from '../../lib/ai/schema.ts';
+import { aiOrigin } from '../../lib/origins.ts';
 import { HunkWriter } from './HunkWriter.ts';
 import type { ReadState } from './placedText.ts';
 import { newSideAsFile } from './unchangedLines.ts';
@@ -193,8 +194,7 @@ export class EditApplier {
     // No item record: the file's Y.Text goes with the map entry, so its items cannot be revived
     // in place. Reject recreates the file from oldText (lib/review rejectOne), which is exact.
     const { id, map } = this.report.add(path, 'delete', { status: 'streaming', oldText });
-    const origin = { kind: 'ai' as const, runId: this.report.runId, hunkId: id };
-    this.doc.transact(() => files.delete(path), origin);
+    this.doc.transact(() => files.delete(path), aiOrigin(this.report.runId, id));
     this.report.update(map, { status: 'applied' });
   }
 
@@ -203,7 +203,7 @@ export class EditApplier {
     const existing = files.get(path);
     if (existing && existing.length > 0) return this.refuseAndSkip(path, 'add', 'the file already exists; update it instead');
     const { id, map } = this.report.add(path, 'add', { status: 'streaming', startLine: 1 });
-    const origin = { kind: 'ai' as const, runId: this.report.runId, hunkId: id };
+    const origin = aiOrigin(this.report.runId, id);
     const text = existing ?? new Y.Text();
     if (!existing) this.doc.transact(() => files.set(path, text), origin);
     const writer = new HunkWriter(this.doc, text, 0, origin);
@@ -245,7 +245,7 @@ export class EditApplier {
     const { id, map } = this.report.add(path, 'update', {
       status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine,
     });
-    const origin = { kind: 'ai' as const, runId: this.report.runId, hunkId: id };
+    const origin = aiOrigin(this.report.runId, id);
     const writer = new HunkWriter(this.doc, text, match.start, origin, read ?? undefined);
     writer.onFlush = (index) => this.onCursor(path, text, index);
     const active = new OpenHunk({
