@@ -34,7 +34,3 @@ export function reviewOrigin(action: ReviewOrigin['action'], by: string): Review
 export function isTandemOrigin(origin: unknown): origin is TandemOrigin {
   return typeof origin === 'object' && origin !== null && KINDS.has((origin as { kind?: unknown }).kind as string);
 }
-
-export function isAiOrigin(origin: unknown): origin is AiOrigin {
-  return isTandemOrigin(origin) && origin.kind === 'ai';
-}

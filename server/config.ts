@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AiConfigError, aiConfigFromEnv } from './ai/aiConfig.ts';
+import { aiConfigFromEnv } from './ai/aiConfig.ts';
+import { ConfigError } from './configError.ts';
 import type { AiSettings } from './ai/AiService.ts';
 
 export interface Limits {
@@ -58,7 +59,7 @@ export interface ClusterConfig {
   leaseMs: number;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -216,15 +217,8 @@ function allowedOriginsVar(env: Env): string[] | null {
 }
 
 function aiSettingsFromEnv(env: Env): AiSettings {
-  let provider;
-  try {
-    provider = aiConfigFromEnv(env);
-  } catch (err) {
-    if (err instanceof AiConfigError) throw new ConfigError(err.message);
-    throw err;
-  }
   return {
-    provider,
+    provider: aiConfigFromEnv(env),
     ratePerPerson: intVar(env, 'TANDEM_AI_RATE_PER_PERSON', 10, 1, 100_000),
     ratePerRoom: intVar(env, 'TANDEM_AI_RATE_PER_ROOM', 30, 1, 100_000),
     rateWindowMs: intVar(env, 'TANDEM_AI_RATE_WINDOW_MS', 60_000, 1000, 24 * 3600_000),

@@ -1,12 +1,14 @@
 // The control plane of the AI: one AiPeer per room that has asked for something, rate limits
 // per person and per room, and the provider status shown by the panel. A peer holds its room
 // loaded while it has work, and lets go (leaving the room's presence) after it has been idle.
-import type { RoomManager } from '../collab/RoomManager.ts';
+import type { RoomSource } from '../collab/roomHandle.ts';
 import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
-import { HOW_TO_CONNECT, type AiConfig } from './aiConfig.ts';
-import { AiPeer, QueueFullError, type AiRequest, type WarmSession } from './AiPeer.ts';
-import { buildContext } from './context.ts';
-import { instructionsFor, toolsFor } from './instructions.ts';
+import type { AiConfig } from './aiConfigTypes.ts';
+import { HOW_TO_CONNECT } from './providers/detect.ts';
+import { AiPeer } from './AiPeer.ts';
+import { ModelConversation } from './ModelConversation.ts';
+import type { AiRequest } from './RunQueue.ts';
+import { AiError } from './aiError.ts';
 import { readFiles } from '../../lib/schema.ts';
 import type { ModelConnector } from './connector.ts';
 import { RunSlots } from './runSlots.ts';
@@ -29,18 +31,6 @@ export interface AiSettings {
   maxRunning: number;
 }
 
-export class AiRequestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly retryAfterMs?: number;
-  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
 export type ProviderStatus = AiProviderStatus;
 
 interface PeerEntry {
@@ -54,7 +44,7 @@ function seconds(ms: number): number {
 }
 
 export class AiService {
-  private readonly rooms: RoomManager;
+  private readonly rooms: RoomSource;
   private readonly connector: ModelConnector;
   private readonly settings: AiSettings;
   private readonly peers = new Map<string, Promise<PeerEntry>>();
@@ -63,9 +53,9 @@ export class AiService {
   private closed = false;
   private readonly slots: RunSlots;
   /** Sessions warmed up when a room opened, waiting for the room's first request. */
-  private readonly warm = new Map<string, Promise<WarmSession | null>>();
+  private readonly warm = new Map<string, Promise<ModelConversation | null>>();
 
-  constructor(rooms: RoomManager, connector: ModelConnector, settings: AiSettings) {
+  constructor(rooms: RoomSource, connector: ModelConnector, settings: AiSettings) {
     this.rooms = rooms;
     this.connector = connector;
     this.settings = settings;
@@ -87,18 +77,18 @@ export class AiService {
     return { configured: false, provider: null, model: null, kind: null, transport: null, help: d.status === 'error' ? `${d.message}\n\n${HOW_TO_CONNECT}` : d.message };
   }
 
-  /** Queues a request; throws AiRequestError (429 with retry-after when a limit is hit). */
+  /** Queues a request; throws AiError (with retry-after when a rate limit is hit). */
   async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
-    if (this.closed) throw new AiRequestError(503, 'shutting_down', 'the server is shutting down');
+    if (this.closed) throw new AiError('shutting_down', 'the server is shutting down');
     const person = this.perPerson.check(`${sessionId}:${personKey}`);
     if (!person.ok) {
-      throw new AiRequestError(429, 'rate_limited',
+      throw new AiError('rate_limited',
         `you have asked the AI ${this.settings.ratePerPerson} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(person.retryAfterMs)} s`,
         person.retryAfterMs);
     }
     const room = this.perRoom.check(sessionId);
     if (!room.ok) {
-      throw new AiRequestError(429, 'rate_limited',
+      throw new AiError('rate_limited',
         `this session has asked the AI ${this.settings.ratePerRoom} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(room.retryAfterMs)} s`,
         room.retryAfterMs);
     }
@@ -112,7 +102,6 @@ export class AiService {
       queued = entry.peer.enqueue(request);
     } catch (err) {
       if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
-      if (err instanceof QueueFullError) throw new AiRequestError(429, 'queue_full', err.message);
       throw err;
     }
     this.perPerson.record(`${sessionId}:${personKey}`);
@@ -146,27 +135,19 @@ export class AiService {
    */
   private warmUp(sessionId: string): void {
     if (this.closed || this.peers.has(sessionId) || this.warm.has(sessionId)) return;
-    const warming = (async (): Promise<WarmSession | null> => {
+    const warming = (async (): Promise<ModelConversation | null> => {
       const d = await this.connector.detect();
       if (d.status !== 'ready' || this.closed) return null;
       const files = await this.rooms.withDoc(sessionId, readFiles);
-      const context = buildContext({
-        prompt: '', files, activeFile: null, selection: null, budgetTokens: this.settings.provider.contextTokens,
-        lastSeen: null, previousOutcome: null, requestedBy: '', warmUp: true,
-      });
-      const session = this.connector.open(d.target);
-      const error = await session.warmUp({
-        instructions: instructionsFor(session.kind),
-        input: [{ type: 'message', role: 'user', text: context.text }],
-        tools: toolsFor(session.kind),
-      });
+      const conversation = new ModelConversation(this.connector, this.settings.provider.contextTokens);
+      const error = await conversation.warmUp(d.target, files);
       if (error) {
         log.warn('ai.warmup_failed', { room: sessionId, code: error.code });
-        session.close();
+        conversation.close();
         return null;
       }
       log.info('ai.warmed_up', { room: sessionId });
-      return { session, target: d.target, seen: new Map(Object.entries(files)), unseen: context.unseen, chars: context.text.length };
+      return conversation;
     })().catch((err) => {
       log.error('ai.warmup_failed', err, { room: sessionId });
       return null;
@@ -175,7 +156,7 @@ export class AiService {
     const timer = setTimeout(() => {
       if (this.warm.get(sessionId) !== warming) return;
       this.warm.delete(sessionId);
-      void warming.then((w) => w?.session.close());
+      void warming.then((w) => w?.close());
     }, this.settings.peerIdleMs);
     timer.unref();
   }
@@ -218,7 +199,7 @@ export class AiService {
     this.closed = true;
     const warm = Array.from(this.warm.values());
     this.warm.clear();
-    for (const w of await Promise.all(warm)) w?.session.close();
+    for (const w of await Promise.all(warm)) w?.close();
     const entries = await Promise.allSettled(Array.from(this.peers.values()));
     this.peers.clear();
     await Promise.all(entries.map(async (r) => {

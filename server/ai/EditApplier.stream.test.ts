@@ -40,10 +40,10 @@ async function feed(applier: EditApplier, patch: string, chunks: number[] | 'lin
   if (chunks === 'lines') pieces.push(...patch.split(/(?<=\n)/));
   else for (let i = 0, k = 0; i < patch.length; k++) pieces.push(patch.slice(i, (i += chunks[k % chunks.length])));
   for (const piece of pieces) {
-    for (const e of parser.push(piece)) applier.onPatch(e);
+    for (const e of parser.push(piece)) applier.place(e);
     if (pauseMs > 0) await sleep(pauseMs);
   }
-  for (const e of parser.finish()) applier.onPatch(e);
+  for (const e of parser.finish()) applier.place(e);
   applier.finish();
 }
 
@@ -110,7 +110,7 @@ test('a person typing inside the hunk while it streams keeps every character', a
   const lines = BIG_PATCH.split(/(?<=\n)/);
   let n = 0;
   for (const line of lines) {
-    for (const e of parser.push(line)) applier.onPatch(e);
+    for (const e of parser.push(line)) applier.place(e);
     await sleep(18);
     // Once the hunk is placed (its context line arrived), type inside old lines still to be
     // replaced and inside the new text already written.
@@ -130,7 +130,7 @@ test('a person typing inside the hunk while it streams keeps every character', a
     }
     n++;
   }
-  for (const e of parser.finish()) applier.onPatch(e);
+  for (const e of parser.finish()) applier.place(e);
   applier.finish();
   const result = filesOf(ai).get('a.ts')!.toString();
   assert.equal(result, filesOf(watcher).get('a.ts')!.toString());

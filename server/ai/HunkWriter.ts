@@ -13,18 +13,13 @@
 // conflict: nothing more is written and `onConflict` says who (the caller rolls back).
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
+import type { AiOrigin } from '../../lib/origins.ts';
 import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/schema.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 
 export { BATCH_MS } from './frameBatcher.ts';
-
-export interface HunkOrigin {
-  kind: 'ai';
-  runId: string;
-  hunkId: string;
-}
 
 export interface WrittenRange {
   start: Y.RelativePosition;
@@ -36,7 +31,7 @@ export interface WrittenRange {
 }
 
 export class HunkWriter {
-  readonly origin: HunkOrigin;
+  readonly origin: AiOrigin;
   private readonly doc: Y.Doc;
   private readonly text: Y.Text;
   private readonly undo: Y.UndoManager;
@@ -57,7 +52,7 @@ export class HunkWriter {
   onConflict: (client: number) => void = () => {};
 
   /** `start` is an index in the text `read` saw, or in the live text without `read`. */
-  constructor(doc: Y.Doc, text: Y.Text, start: number, origin: HunkOrigin, read?: ReadState) {
+  constructor(doc: Y.Doc, text: Y.Text, start: number, origin: AiOrigin, read?: ReadState) {
     this.doc = doc;
     this.text = text;
     this.origin = origin;

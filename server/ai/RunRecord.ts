@@ -17,12 +17,8 @@ import {
   type AiRunView,
   type AiSelection,
 } from '../../lib/ai/schema.ts';
+import { aiOrigin, type AiOrigin } from '../../lib/origins.ts';
 import { FrameBatcher } from './frameBatcher.ts';
-
-export interface RunOrigin {
-  kind: 'ai';
-  runId: string;
-}
 
 export interface NewRun {
   id: string;
@@ -63,7 +59,7 @@ type RunFields = Partial<{
 
 export class RunRecord {
   readonly id: string;
-  readonly origin: RunOrigin;
+  readonly origin: AiOrigin;
   private readonly doc: Y.Doc;
   private readonly map: Y.Map<unknown>;
   /** The run as asked, until its entry is written into the thread (null once written). */
@@ -76,7 +72,7 @@ export class RunRecord {
     this.doc = doc;
     this.map = new Y.Map<unknown>();
     this.id = run.id;
-    this.origin = { kind: 'ai', runId: run.id };
+    this.origin = aiOrigin(run.id);
     this.unwritten = run;
   }
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startModelServer } from '../../modelServer/modelServer.ts';
-import { AiConfigError, aiConfigFromEnv, describeAiConfig, detectProvider } from './aiConfig.ts';
+import { aiConfigFromEnv, describeAiConfig } from './aiConfig.ts';
+import { ConfigError } from '../configError.ts';
+import { detectProvider } from './providers/detect.ts';
 
 describe('aiConfigFromEnv', () => {
   it('defaults with nothing set', () => {
@@ -43,7 +45,7 @@ describe('aiConfigFromEnv', () => {
       [{ TANDEM_AI_PROVIDER: 'responses' }, /needs OPENAI_API_KEY .* or OPENAI_BASE_URL/],
     ];
     for (const [env, message] of bad) {
-      assert.throws(() => aiConfigFromEnv(env), (e: unknown) => e instanceof AiConfigError && message.test(e.message) && !e.message.includes('sk-secret'), JSON.stringify(env));
+      assert.throws(() => aiConfigFromEnv(env), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('sk-secret'), JSON.stringify(env));
     }
   });
 });

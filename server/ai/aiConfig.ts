@@ -1,24 +1,8 @@
 // AI configuration from the environment (the server's config module passes env in; nothing
 // here reads process.env). Standard names where they exist: OPENAI_API_KEY, OPENAI_BASE_URL.
-import { redact } from './providers/errors.ts';
-
-export { detectProvider, HOW_TO_CONNECT, LOCAL_CANDIDATES } from './providers/detect.ts';
-export type { Detection, LocalCandidate } from './providers/detect.ts';
-
-export interface AiConfig {
-  /** 'auto': Responses when OPENAI_API_KEY or OPENAI_BASE_URL is set, else a probed local server. */
-  provider: 'responses' | 'chat' | 'auto';
-  apiKey: string | null;
-  /** Without a trailing slash, e.g. 'https://api.openai.com/v1'. */
-  baseUrl: string | null;
-  model: string | null;
-  transport: 'websocket' | 'http';
-  stallMs: number;
-  contextTokens: number;
-  rotateAfterMs: number;
-}
-
-export class AiConfigError extends Error {}
+import { redact } from './providers/providerErrors.ts';
+import type { AiConfig } from './aiConfigTypes.ts';
+import { ConfigError } from '../configError.ts';
 
 export const AI_DEFAULTS = { stallMs: 30_000, contextTokens: 128_000, rotateAfterMs: 55 * 60_000 } as const;
 
@@ -26,7 +10,7 @@ function oneOf<T extends string>(env: Record<string, string | undefined>, name: 
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new AiConfigError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got '${env[name]}').`);
+  throw new ConfigError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got '${env[name]}').`);
 }
 
 function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number, unit: string): number {
@@ -34,7 +18,7 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   if (!raw) return fallback;
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AiConfigError(`${name} must be a whole number of ${unit} between ${min} and ${max} (got '${raw}').`);
+    throw new ConfigError(`${name} must be a whole number of ${unit} between ${min} and ${max} (got '${raw}').`);
   }
   return value;
 }
@@ -49,16 +33,16 @@ export function aiConfigFromEnv(env: Record<string, string | undefined>): AiConf
     try {
       url = new URL(baseUrl);
     } catch {
-      throw new AiConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (got '${redact(baseUrl)}').`);
+      throw new ConfigError(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:11434/v1 (got '${redact(baseUrl)}').`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new AiConfigError(`OPENAI_BASE_URL must start with http:// or https:// (got '${url.protocol}'); Tandem derives the WebSocket URL itself.`);
+      throw new ConfigError(`OPENAI_BASE_URL must start with http:// or https:// (got '${url.protocol}'); Tandem derives the WebSocket URL itself.`);
     }
-    if (url.username || url.password) throw new AiConfigError('OPENAI_BASE_URL must not contain credentials; put the key in OPENAI_API_KEY.');
+    if (url.username || url.password) throw new ConfigError('OPENAI_BASE_URL must not contain credentials; put the key in OPENAI_API_KEY.');
     baseUrl = baseUrl.replace(/\/+$/, '');
   }
   if (provider === 'responses' && !apiKey && !baseUrl) {
-    throw new AiConfigError('TANDEM_AI_PROVIDER=responses needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another Responses-compatible endpoint).');
+    throw new ConfigError('TANDEM_AI_PROVIDER=responses needs OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for another Responses-compatible endpoint).');
   }
   return {
     provider,

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { applyUnifiedDiff } from './lineDiff.ts';
+import { applyUnifiedDiff } from './unifiedDiff.ts';
 import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 const BIG = 'src/records.ts';

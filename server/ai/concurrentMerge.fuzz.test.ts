@@ -133,9 +133,9 @@ function runSeed(seed: number): 'applied' | 'refused' {
   Y.applyUpdate(ai, Y.encodeStateAsUpdate(person));
   if (c.format === 'patch') {
     const parser = new ApplyPatchParser();
-    for (const e of [...parser.push(c.input), ...parser.finish()]) applier.onPatch(e);
+    for (const e of [...parser.push(c.input), ...parser.finish()]) applier.place(e);
   } else {
-    for (const e of parseSearchReplace(c.input)) applier.onSearchReplace(e);
+    for (const e of parseSearchReplace(c.input)) applier.place(e);
   }
   applier.finish();
   const hunks = record.view().hunks;

@@ -1,7 +1,8 @@
 // Finds the model (configured, or a local server probed on the usual ports) and opens one
 // ModelSession per room. Detection is cached; a failed detection is retried after a while so
 // that starting Ollama after Tandem works without a restart.
-import { detectProvider, type AiConfig, type Detection } from './aiConfig.ts';
+import type { AiConfig } from './aiConfigTypes.ts';
+import { detectProvider, type Detection } from './providers/detect.ts';
 import { createModelSession } from './providers/index.ts';
 import type { ModelSession, ProviderTarget } from './providers/types.ts';
 

@@ -8,7 +8,7 @@
 // the history is dropped, lastSeen is null and everything is sent again.
 // Whatever is left out is said explicitly, both to the model and in the thread.
 import type { AiSelection } from '../../lib/ai/schema.ts';
-import { unifiedDiff } from './lineDiff.ts';
+import { unifiedDiff } from './unifiedDiff.ts';
 
 export const CHARS_PER_TOKEN = 4;
 

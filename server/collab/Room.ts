@@ -15,6 +15,7 @@ import { staleIdentities, vetUpdate } from './docPolicy.ts';
 import type { AwarenessEntry } from './awarenessRole.ts';
 import { PresenceLedger, type PresenceLimits } from './PresenceLedger.ts';
 import type { RoomPeer } from './RoomPeer.ts';
+import type { RoomHandle } from './roomHandle.ts';
 import { awarenessFrame as awarenessFrameOf, syncStep1Frame, syncStep2Frame, updateFrame } from './syncFrames.ts';
 import { binaryFrame, joinFrames } from './wireFrame.ts';
 import { log } from '../log.ts';
@@ -39,7 +40,7 @@ const LOG_CAP_FACTOR = 4;
 /** Marks a tick whose updates came from more than one origin. */
 const MIXED = Symbol('mixed origins');
 
-export class Room {
+export class Room implements RoomHandle {
   readonly id: string;
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;

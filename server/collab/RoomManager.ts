@@ -10,6 +10,7 @@ import type { Storage } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
 import { Connection } from './Connection.ts';
 import { Room } from './Room.ts';
+import type { RoomSource } from './roomHandle.ts';
 import { log } from '../log.ts';
 
 export interface RoomManagerOptions {
@@ -24,7 +25,7 @@ export interface RoomManagerOptions {
   pingIntervalMs: number;
 }
 
-export class RoomManager {
+export class RoomManager implements RoomSource {
   private readonly rooms = new Map<string, Promise<Room>>();
   /** The same rooms once loaded, so that unloading can drop the entry without awaiting. */
   private readonly loaded = new Map<string, Room>();

@@ -7,9 +7,8 @@ import { clientAddress } from '../cluster/forward.ts';
 import { lineColumn } from '../../lib/textPosition.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
 import type { AiSelection } from '../../lib/ai/schema.ts';
-import { AiRequestError } from '../ai/AiService.ts';
+import { AiError } from '../ai/aiError.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
-import type { ErrorCode } from './errorStatus.ts';
 import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
 
 const MAX_AI_BODY_BYTES = 64 * 1024;
@@ -18,10 +17,6 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit:
   const result = await requireAccess(deps, id, bearerToken(req));
   if (needEdit && result.role !== 'edit') throw new HttpError('read_only', 'viewers cannot ask the AI or stop it; use an edit link');
   return result;
-}
-
-function sendAiError(res: ServerResponse, err: AiRequestError): void {
-  sendError(res, err.code as ErrorCode, err.message, err.retryAfterMs);
 }
 
 export async function askAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
@@ -65,7 +60,8 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
     });
     sendJson(res, 202, queued);
   } catch (err) {
-    if (err instanceof AiRequestError) return sendAiError(res, err);
+    // The status for the code is the table's (errorStatus.ts).
+    if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);
     throw err;
   }
 }

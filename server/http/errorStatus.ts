@@ -29,13 +29,14 @@ export const STATUS_OF = {
   nothing_pending: 409,
   nothing_to_undo: 409,
   conflict: 409,
-  // limits and availability
+  // limits and availability (rate_limited also from the AI's AiError)
   rate_limited: 429,
-  queue_full: 429,
   internal: 500,
   ai_unavailable: 503,
-  shutting_down: 503,
   unavailable: 503,
+  // the AI's requests (AiError in server/ai)
+  queue_full: 429,
+  shutting_down: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_OF;

@@ -6,7 +6,7 @@
 // SyntaxError), so it is used as is; the leniency about chunk *contents* (choices []/null/
 // missing, usage on any chunk, reasoning fields, tool calls by index or whole) is below.
 import type OpenAI from 'openai';
-import { cancelledError, droppedError, providerError, stalledError } from './errors.ts';
+import { cancelledError, droppedError, providerError, stalledError } from './providerErrors.ts';
 import { openaiClient } from './openaiClient.ts';
 import { fromSdkError } from './sdkErrors.ts';
 import { TurnRunner } from './turnRunner.ts';

@@ -1,8 +1,8 @@
 // Finding a model: the configured one, else the first local OpenAI-compatible server that
 // answers GET <base>/models, else a human explanation of how to connect one.
-import { redact } from './errors.ts';
+import { redact } from './providerErrors.ts';
 import type { ProviderTarget } from './types.ts';
-import type { AiConfig } from '../aiConfig.ts';
+import type { AiConfig } from '../aiConfigTypes.ts';
 
 export interface LocalCandidate {
   label: string;

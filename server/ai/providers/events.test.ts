@@ -1,7 +1,7 @@
 // Unit tests of the pure parts: Responses event normalisation, error classification, redaction.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classify, parseRetryAfter, redact } from './errors.ts';
+import { classify, parseRetryAfter, redact } from './providerErrors.ts';
 import { ResponsesTurnReader } from './responsesEvents.ts';
 import type { TurnEvent } from './types.ts';
 

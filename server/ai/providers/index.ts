@@ -15,7 +15,7 @@ import { ResponsesSession } from './responsesSession.ts';
 import type { ModelSession, ProviderTarget, SessionOptions } from './types.ts';
 
 export type * from './types.ts';
-export { redact } from './errors.ts';
+export { redact } from './providerErrors.ts';
 
 export function createModelSession(target: ProviderTarget, options: SessionOptions = {}): ModelSession {
   return target.kind === 'responses' ? new ResponsesSession(target, options) : new ChatSession(target, options);

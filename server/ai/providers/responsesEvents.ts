@@ -1,6 +1,6 @@
 // Normalises Responses API streaming events (identical over WebSocket and SSE) into TurnEvents,
 // and collects the output items that become conversation history.
-import { classify, providerError } from './errors.ts';
+import { classify, providerError } from './providerErrors.ts';
 import type { ProviderError, ToolKind, TurnEvent, Usage } from './types.ts';
 
 type Json = Record<string, unknown>;

@@ -2,7 +2,7 @@
 // previous_response_id + only new input, rotation), falling back to HTTP SSE for the rest of
 // the session after a WebSocket transport failure.
 import type OpenAI from 'openai';
-import { cancelledError, droppedError, malformedError, stalledError } from './errors.ts';
+import { cancelledError, droppedError, malformedError, stalledError } from './providerErrors.ts';
 import { openaiClient } from './openaiClient.ts';
 import { ResponsesTurnReader } from './responsesEvents.ts';
 import type { ResponsesOutcome } from './responsesEvents.ts';

@@ -2,7 +2,7 @@
 // shared by sequential turns; each turn installs a listener for the frames of its response.
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { openaiClient } from './openaiClient.ts';
-import { redact } from './errors.ts';
+import { redact } from './providerErrors.ts';
 import type { ProviderTarget } from './types.ts';
 
 type Json = Record<string, unknown>;

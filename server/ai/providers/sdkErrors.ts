@@ -1,6 +1,6 @@
 // Maps what the openai package throws during an HTTP request or stream to a ProviderError.
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import { classify, droppedError, malformedError, parseRetryAfter, unreachableError } from './errors.ts';
+import { classify, droppedError, malformedError, parseRetryAfter, unreachableError } from './providerErrors.ts';
 import type { ProviderError } from './types.ts';
 
 export type SdkFailure =

@@ -3,7 +3,7 @@
 // output, for rate limits (honouring retry-after, capped), one server error, cache misses,
 // connection limits and WebSocket transport failures (the subclass falls back).
 import { log } from '../../log.ts';
-import { cancelledError, providerError, stalledError } from './errors.ts';
+import { cancelledError, providerError, stalledError } from './providerErrors.ts';
 import { AttemptControl, Pipe, sleep } from './turnStream.ts';
 import type { ModelSession, ProviderError, ProviderTarget, SessionOptions, TurnEvent, TurnOptions, TurnRequest, Usage } from './types.ts';
 

@@ -4,6 +4,7 @@
 // back as one large delete + insert, which the caller then finds no smaller than the file).
 // The character ops are widened to whole lines here because a model reads and locates lines.
 import { diffText } from '../../lib/edits/sequenceDiff.ts';
+import { lastIndexAtOrBefore } from '../../lib/textPosition.ts';
 
 /** Unchanged lines shown around each change. */
 export const CONTEXT_LINES = 3;
@@ -24,16 +25,7 @@ function lineStarts(text: string): number[] {
 }
 
 /** Index of the line holding offset `at` (the last line starting at or before it). */
-function lineOf(starts: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+const lineOf = lastIndexAtOrBefore;
 
 /** Changed line ranges, merged where they share or touch a line. */
 function changedRegions(before: string, after: string): { regions: Region[]; oldLines: string[]; newLines: string[] } {

@@ -2,7 +2,7 @@
 // including around a missing final newline), and small for a one-line change in a large file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyUnifiedDiff, unifiedDiff } from './lineDiff.ts';
+import { applyUnifiedDiff, unifiedDiff } from './unifiedDiff.ts';
 
 test('one changed line: one hunk with three lines of context on each side', () => {
   const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';

@@ -1,0 +1,284 @@
+// One AI run from its start to its end: finds the model, sends the turn (ModelConversation),
+// writes the run's start into the thread while the model starts, and turns the provider's
+// stream events into placed hunks through the EditApplier: apply_patch tool input through the
+// patch parser, SEARCH/REPLACE blocks in the text through their parser, the rest of the text
+// into the run's explanation. Its end (done, error, cancelled, with metrics) is written last.
+import * as Y from 'yjs';
+import { uint32 } from 'lib0/random';
+import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
+import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
+import { identitiesOf, readFiles } from '../../lib/schema.ts';
+import { AI_COLOR } from '../../lib/ai/aiAwareness.ts';
+import type { AiRunStatus } from '../../lib/ai/schema.ts';
+import type { ProviderError, ProviderTarget, TurnEvent, Usage } from './providers/types.ts';
+import type { ModelConnector } from './connector.ts';
+import type { Detection } from './providers/detect.ts';
+import { CHARS_PER_TOKEN } from './context.ts';
+import { EditApplier } from './EditApplier.ts';
+import { seenAfterTurn, type ModelConversation, type SentTurn } from './ModelConversation.ts';
+import type { AiPeerPresence } from './AiPeerPresence.ts';
+import type { QueuedRun } from './RunQueue.ts';
+import { afterSend } from './startedTurn.ts';
+import { log } from '../log.ts';
+
+/** What a turn works with: the AI's replica and the peer's connection, conversation and presence. */
+export interface TurnDeps {
+  doc: Y.Doc;
+  roomId: string;
+  connector: ModelConnector;
+  conversation: ModelConversation;
+  presence: AiPeerPresence;
+  /** Whether the room's document may grow by about this many bytes (its size limit). */
+  canGrow: (bytes: number) => boolean;
+}
+
+export class AiTurn {
+  readonly id: string;
+  private readonly run: QueuedRun;
+  private readonly deps: TurnDeps;
+  private readonly controller = new AbortController();
+  private readonly applier: EditApplier;
+  private cancelledBy: string | null = null;
+  /** Its start is in the thread and in the AI's presence ('thinking'). */
+  private started = false;
+  private readonly startedAt = Date.now();
+  private status: AiRunStatus = 'thinking';
+  private firstTokenAt: number | null = null;
+  private approxTokens = 0;
+  private usage: Usage | null = null;
+  private failure: ProviderError | null = null;
+  private readonly patchParsers = new Map<string, ApplyPatchParser>();
+  private srParser: SearchReplaceParser | null = null;
+  private readonly toolCalls: string[] = [];
+
+  constructor(run: QueuedRun, deps: TurnDeps) {
+    this.id = run.id;
+    this.run = run;
+    this.deps = deps;
+    this.applier = new EditApplier(deps.doc, run.record, {
+      canGrow: deps.canGrow,
+      // Text a rollback restores is written under a clientID of its own, not the run's.
+      restoreClientId: () => uint32(),
+    });
+  }
+
+  get request(): QueuedRun['request'] {
+    return this.run.request;
+  }
+
+  get announced(): boolean {
+    return this.started;
+  }
+
+  get hunkCount(): number {
+    return this.applier.hunkCount;
+  }
+
+  /** Aborts the turn at once and rolls back the hunk in progress. */
+  cancel(by: string): void {
+    if (this.controller.signal.aborted) return;
+    this.cancelledBy = by;
+    this.controller.abort();
+    // Roll back the hunk in progress now, not when the provider's stream winds down.
+    this.applier.rollback(`stopped by ${by}`);
+  }
+
+  /** Runs the turn to its end and writes that end into the thread; returns the run's status. */
+  async execute(): Promise<AiRunStatus> {
+    try {
+      await this.steps();
+    } catch (err) {
+      log.error('ai.run_failed', err, { room: this.deps.roomId, run: this.id });
+      this.failure = { code: 'server_error', message: 'the AI run failed inside Tandem', retryable: false };
+    }
+    return this.finish();
+  }
+
+  // The steps up to the first event do not await unless they must (detection, an HTTP request
+  // still leaving): a run that starts at once has its request upstream, and its start written,
+  // by the time enqueue() returns.
+  private async steps(): Promise<void> {
+    const detection = this.knownModel() ?? (await this.deps.connector.detect());
+    if (detection.status !== 'ready') {
+      this.failure = { code: 'unreachable', message: detection.message, retryable: false };
+      return;
+    }
+    const target = detection.target;
+    const files = readFiles(this.deps.doc);
+    const { turn, sent } = this.send(target, files);
+    // Over a live WebSocket the request has left by now; otherwise it leaves once this turn
+    // of the event loop has run its I/O.
+    if (!sent) await afterSend();
+    try {
+      this.announce(target, turn);
+    } catch (err) {
+      await turn.events[Symbol.asyncIterator]().return?.();
+      throw err;
+    }
+    await this.stream(turn);
+    if (this.applier.fatal) this.failure = { code: 'document_too_large' as ProviderError['code'], message: this.applier.fatal.message, retryable: false };
+    if (this.controller.signal.aborted && !this.applier.fatal) return;
+    if (!this.failure) this.answer(turn, files);
+  }
+
+  /** The model's detection when it is already known (null: detect it). */
+  private knownModel(): Detection | null {
+    // With the model already detected, the request goes upstream before any thread write
+    // (announce); otherwise detection may take a while and the thread says 'thinking' meanwhile.
+    const known = this.deps.connector.peek?.() ?? null;
+    if (!known) this.run.record.set({ status: 'thinking', queuePosition: null, startedAt: this.startedAt });
+    return known;
+  }
+
+  /** Sends the turn; `sent`: its request has already left. */
+  private send(target: ProviderTarget, files: Record<string, string>): { turn: SentTurn; sent: boolean } {
+    const { request } = this.run;
+    let sent = false;
+    const turn = this.deps.conversation.send(
+      target,
+      { prompt: request.prompt, file: request.file, selection: request.selection, requestedBy: request.requestedBy.name },
+      files,
+      { signal: this.controller.signal, onSent: () => void (sent = true) },
+    );
+    // The model reads the files as they are now (same tick as readFiles, and after the request
+    // left, so the snapshot costs nothing on the first token): its edits apply against this state.
+    this.applier.readAt(files);
+    this.applier.onCursor = (file, text, index) => this.onCursor(file, text, index);
+    if (turn.kind === 'chat') this.srParser = new SearchReplaceParser();
+    return { turn, sent };
+  }
+
+  /**
+   * The request is upstream; the run's bookkeeping is done while the model starts, in one
+   * transaction (which also writes the run's thread entry when it started at once), and
+   * before any event is read (events wait in the turn meanwhile).
+   */
+  private announce(target: ProviderTarget, turn: SentTurn): void {
+    const { doc } = this.deps;
+    const { record, request } = this.run;
+    // A clientID per run: authorship of every character names the run that wrote it.
+    doc.clientID = uint32();
+    doc.transact(() => {
+      identitiesOf(doc).set(String(doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: this.id, model: target.model });
+      record.set({
+        status: 'thinking', queuePosition: null, startedAt: this.startedAt, model: target.model, provider: target.label, aiClientId: doc.clientID,
+        ...(turn.context.truncated ? { truncated: turn.context.truncated } : {}),
+      });
+    }, record.origin);
+    this.started = true;
+    this.deps.presence.set('thinking', request.file);
+  }
+
+  private onCursor(file: string, text: Y.Text, index: number): void {
+    if (this.controller.signal.aborted) return;
+    if (this.status !== 'editing') {
+      this.status = 'editing';
+      this.run.record.set({ status: 'editing' });
+    }
+    this.deps.presence.set('editing', file, { text, index });
+  }
+
+  private async stream(turn: SentTurn): Promise<void> {
+    for await (const event of turn.events) {
+      if (this.controller.signal.aborted) break;
+      if (this.applier.fatal) {
+        // Nothing more can be written: stop the upstream rather than pay for ignored output.
+        this.controller.abort();
+        break;
+      }
+      if ((event.type === 'text' || event.type === 'tool_input') && this.firstTokenAt === null) this.firstTokenAt = Date.now();
+      this.onEvent(event);
+    }
+  }
+
+  /** One provider event: text, tool calls and their input, the end of the response. */
+  private onEvent(event: TurnEvent): void {
+    switch (event.type) {
+      case 'text':
+        this.approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
+        if (this.srParser) this.feedSearchReplace(this.srParser.push(event.delta));
+        else this.run.record.appendExplanation(event.delta);
+        break;
+      case 'tool_call_start':
+        this.toolCalls.push(event.callId);
+        if (event.name === 'apply_patch') this.patchParsers.set(event.callId, new ApplyPatchParser());
+        break;
+      case 'tool_input': {
+        this.approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
+        const parser = this.patchParsers.get(event.callId);
+        if (parser) for (const e of parser.push(event.delta)) this.applier.place(e);
+        break;
+      }
+      case 'tool_call_done': {
+        if (!this.toolCalls.includes(event.callId)) this.toolCalls.push(event.callId);
+        if (!this.patchParsers.has(event.callId) && event.name === 'apply_patch') {
+          // Input delivered whole (no deltas): parse it now.
+          const parser = new ApplyPatchParser();
+          for (const e of parser.push(event.input)) this.applier.place(e);
+          this.patchParsers.set(event.callId, parser);
+        }
+        break;
+      }
+      case 'completed':
+        // Only a completed response makes the last line of an edit final: a failed one may
+        // still close its tool call, and that cut-off line must not be applied.
+        this.usage = event.usage;
+        for (const parser of this.patchParsers.values()) for (const e of parser.finish()) this.applier.place(e);
+        if (this.srParser) this.feedSearchReplace(this.srParser.finish());
+        break;
+      case 'error':
+        this.failure = event.error;
+        break;
+    }
+  }
+
+  private feedSearchReplace(events: ReturnType<SearchReplaceParser['push']>): void {
+    for (const e of events) {
+      if (e.type === 'text') this.run.record.appendExplanation(`${e.text}\n`);
+      else this.applier.place(e);
+    }
+  }
+
+  /** A finished turn: what its edits did is what the model hears next turn. */
+  private answer(turn: SentTurn, files: Record<string, string>): void {
+    this.applier.finish();
+    const edited = this.run.record.view().hunks.filter((h) => h.status === 'applied').map((h) => h.file);
+    this.deps.conversation.answered(turn, this.toolCalls, this.applier.summary(), this.applier.hunkCount, seenAfterTurn(files, readFiles(this.deps.doc), edited));
+  }
+
+  /** Writes the run's end (status, error, metrics) into the thread. */
+  private finish(): AiRunStatus {
+    const now = Date.now();
+    const tokens = this.usage?.outputTokens || this.approxTokens;
+    const streamMs = this.firstTokenAt === null ? 0 : now - this.firstTokenAt;
+    const metrics = {
+      ttftMs: this.firstTokenAt === null ? null : this.firstTokenAt - this.startedAt,
+      tokens,
+      tokensPerSec: streamMs > 0 ? Math.round((tokens * 1000) / streamMs) : null,
+      durationMs: now - this.startedAt,
+    };
+    let status: AiRunStatus;
+    let error: { code: string; message: string } | null = null;
+    if (this.controller.signal.aborted && !this.applier.fatal) {
+      this.applier.rollback(`stopped by ${this.cancelledBy ?? 'someone'}`);
+      status = 'cancelled';
+      error = { code: 'cancelled', message: `stopped by ${this.cancelledBy ?? 'someone'}` };
+    } else if (this.failure) {
+      this.applier.rollback(this.failure.message);
+      status = 'error';
+      error = { code: this.failure.code, message: this.failure.message };
+    } else if (this.applier.parseError) {
+      status = 'error';
+      error = { code: 'malformed_edit', message: this.applier.parseError };
+    } else {
+      status = 'done';
+    }
+    // The conversation may now hold a turn the upstream never finished: start afresh next time.
+    if (status !== 'done') this.deps.conversation.forget();
+    const { record } = this.run;
+    record.set({ status, finishedAt: now, metrics, error, queuePosition: null });
+    record.dispose();
+    log.info('ai.finished', { room: this.deps.roomId, run: this.id, status, code: error?.code, tokens, ms: metrics.durationMs });
+    return status;
+  }
+}
