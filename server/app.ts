@@ -58,9 +58,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     compactEvery: config.compactEvery,
     pingIntervalMs: config.pingIntervalMs,
   });
-  const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai);
+  const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai, metrics);
   const sessionCreations = new RateLimiter(config.limits.sessionsPerAddressPerMinute, 60_000);
-  metrics.watch({ connections: () => rooms.connections.size, rooms: () => rooms.roomCount });
+  metrics.watch({ connections: () => rooms.connections.size, rooms: () => rooms.roomCount, aiQueued: () => ai.queuedRuns });
   // With REDIS_URL the node joins the cluster once it listens (its URL needs the port); requests
   // that arrive before that wait for it rather than serve a room without its lease.
   let joinCluster: (cluster: Cluster | null) => void = () => {};

@@ -11,7 +11,7 @@ import type { RoomHandle } from '../collab/roomHandle.ts';
 import type { ModelConnector } from './connector.ts';
 import type { RunSlots } from './runSlots.ts';
 import { AiPeerPresence } from './AiPeerPresence.ts';
-import { AiTurn } from './AiTurn.ts';
+import { AiTurn, type AiRunObserver } from './AiTurn.ts';
 import { ModelConversation } from './ModelConversation.ts';
 import { RunQueue, type AiRequest, type QueuedRun } from './RunQueue.ts';
 import { RunRecord } from './RunRecord.ts';
@@ -24,6 +24,7 @@ export interface AiPeerSettings {
   slots?: RunSlots;
   /** The room's document size limit: the AI's writes stop before it (default: none). */
   maxDocBytes?: number;
+  observer?: AiRunObserver;
 }
 
 /** Origin of updates coming from the room into the replica (never relayed back). */
@@ -97,6 +98,11 @@ export class AiPeer {
     return this.queue.length + (this.active ? 1 : 0);
   }
 
+  /** Runs waiting behind the one running. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get isIdle(): boolean {
     return this.load === 0 && !this.queue.pumpingNow;
   }
@@ -148,6 +154,7 @@ export class AiPeer {
     const turn = new AiTurn(run, {
       doc: this.doc, roomId: this.room.id, connector: this.connector, conversation: this.conversation, presence: this.presence,
       canGrow: (bytes) => this.room.storedBytes + bytes <= maxDocBytes,
+      observer: this.settings.observer,
     });
     this.active = turn;
     const status = await turn.execute();

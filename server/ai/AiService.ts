@@ -7,6 +7,7 @@ import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
 import { AiPeer } from './AiPeer.ts';
 import { ModelConversation } from './ModelConversation.ts';
+import type { AiRunObserver } from './AiTurn.ts';
 import type { AiRequest } from './RunQueue.ts';
 import { AiError } from './aiError.ts';
 import { readFiles } from '../../lib/schema.ts';
@@ -52,10 +53,15 @@ export class AiService {
   private readonly perRoom: RateLimiter;
   private closed = false;
   private readonly slots: RunSlots;
+  /** Every AI peer in a room now. */
+  private readonly live = new Set<AiPeer>();
   /** Sessions warmed up when a room opened, waiting for the room's first request. */
   private readonly warm = new Map<string, Promise<ModelConversation | null>>();
 
-  constructor(rooms: RoomSource, connector: ModelConnector, settings: AiSettings) {
+  private readonly observer: AiRunObserver | undefined;
+
+  constructor(rooms: RoomSource, connector: ModelConnector, settings: AiSettings, observer?: AiRunObserver) {
+    this.observer = observer;
     this.rooms = rooms;
     this.connector = connector;
     this.settings = settings;
@@ -67,6 +73,13 @@ export class AiService {
     this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
     this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
     this.slots = new RunSlots(settings.maxRunning);
+  }
+
+  /** Runs waiting for their turn, over every session. */
+  get queuedRuns(): number {
+    let n = 0;
+    for (const peer of this.live) n += peer.queued;
+    return n;
   }
 
   async status(): Promise<ProviderStatus> {
@@ -169,7 +182,8 @@ export class AiService {
         const warming = this.warm.get(sessionId);
         this.warm.delete(sessionId);
         const warm = warming ? await warming : null;
-        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots });
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots, observer: this.observer });
+        this.live.add(peer);
         if (warm) peer.adopt(warm);
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };
         peer.onIdle = () => this.scheduleIdle(sessionId, e);
@@ -188,6 +202,7 @@ export class AiService {
       entry.idleTimer = null;
       if (!entry.peer.isIdle) return;
       this.peers.delete(sessionId);
+      this.live.delete(entry.peer);
       void entry.peer.destroy().finally(() => entry.release());
       log.info('ai.peer_left', { room: sessionId });
     }, this.settings.peerIdleMs);
@@ -202,6 +217,7 @@ export class AiService {
     for (const w of await Promise.all(warm)) w?.close();
     const entries = await Promise.allSettled(Array.from(this.peers.values()));
     this.peers.clear();
+    this.live.clear();
     await Promise.all(entries.map(async (r) => {
       if (r.status !== 'fulfilled') return;
       if (r.value.idleTimer) clearTimeout(r.value.idleTimer);

@@ -9,7 +9,7 @@ import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
 import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
 import { identitiesOf, readFiles } from '../../lib/schema.ts';
 import { AI_COLOR } from '../../lib/ai/aiAwareness.ts';
-import type { AiRunStatus } from '../../lib/ai/schema.ts';
+import type { AiMetrics, AiRunStatus } from '../../lib/ai/schema.ts';
 import type { ProviderError, ProviderTarget, TurnEvent, Usage } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import type { Detection } from './providers/detect.ts';
@@ -30,6 +30,13 @@ export interface TurnDeps {
   presence: AiPeerPresence;
   /** Whether the room's document may grow by about this many bytes (its size limit). */
   canGrow: (bytes: number) => boolean;
+  /** Told how each run ended (the server's metrics). */
+  observer?: AiRunObserver;
+}
+
+/** Someone who counts runs: how each ended, and its speed. */
+export interface AiRunObserver {
+  runFinished(status: AiRunStatus, metrics: AiMetrics, errorCode: string | null): void;
 }
 
 export class AiTurn {
@@ -251,7 +258,7 @@ export class AiTurn {
     const now = Date.now();
     const tokens = this.usage?.outputTokens || this.approxTokens;
     const streamMs = this.firstTokenAt === null ? 0 : now - this.firstTokenAt;
-    const metrics = {
+    const metrics: AiMetrics = {
       ttftMs: this.firstTokenAt === null ? null : this.firstTokenAt - this.startedAt,
       tokens,
       tokensPerSec: streamMs > 0 ? Math.round((tokens * 1000) / streamMs) : null,
@@ -278,6 +285,7 @@ export class AiTurn {
     const { record } = this.run;
     record.set({ status, finishedAt: now, metrics, error, queuePosition: null });
     record.dispose();
+    this.deps.observer?.runFinished(status, metrics, error?.code ?? null);
     log.info('ai.finished', { room: this.deps.roomId, run: this.id, status, code: error?.code, tokens, ms: metrics.durationMs });
     return status;
   }

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface MetricSources {
   connections(): number;
   rooms(): number;
+  aiQueued(): number;
 }
 
 export class ServerMetrics {
@@ -19,7 +20,7 @@ export class ServerMetrics {
   readonly aiQueued: Gauge;
   readonly modelErrors: Counter<'code'>;
 
-  private sources: MetricSources = { connections: () => 0, rooms: () => 0 };
+  private sources: MetricSources = { connections: () => 0, rooms: () => 0, aiQueued: () => 0 };
 
   constructor() {
     const registers = [this.registry];
@@ -52,8 +53,17 @@ export class ServerMetrics {
       buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
       registers,
     });
-    this.aiQueued = new Gauge({ name: 'tandem_ai_queued_runs', help: 'AI runs waiting for their turn', registers });
+    this.aiQueued = new Gauge({ name: 'tandem_ai_queued_runs', help: 'AI runs waiting for their turn', registers, collect() { this.set(read().aiQueued()); } });
     this.modelErrors = new Counter({ name: 'tandem_model_errors_total', help: 'Errors from the model provider, by code', labelNames: ['code'], registers });
+  }
+
+  /** Counts an AI run that ended (the AI layer's observer). */
+  runFinished(status: string, metrics: { ttftMs: number | null; tokensPerSec: number | null }, errorCode: string | null): void {
+    this.aiRuns.inc({ status });
+    if (metrics.ttftMs !== null) this.aiFirstTokenSeconds.observe(metrics.ttftMs / 1000);
+    if (metrics.tokensPerSec !== null) this.aiTokensPerSecond.observe(metrics.tokensPerSec);
+    // Refusals and stops are not the model's errors; everything else that ended a run in error is.
+    if (status === 'error' && errorCode) this.modelErrors.inc({ code: errorCode });
   }
 
   /** Where the gauges read connections and rooms from. */

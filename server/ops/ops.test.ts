@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
 import { connect, createSession, startTestServer, synced, waitFor } from '../../testing/harness.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../../testing/postgres.ts';
+import { ask, startAiStack, waitFinished } from '../../testing/aiTestKit.ts';
 
 /** One sample's value from Prometheus exposition text (0 when the series is absent). */
 function sample(text: string, series: string): number {
@@ -38,6 +39,30 @@ test('GET /metrics answers Prometheus text that follows connections, rooms and r
   } finally {
     for (const c of clients) c.destroy();
     await server.close();
+  }
+});
+
+test('/metrics counts AI runs by status, their first-token time and speed, and model errors', async () => {
+  const stack = await startAiStack({ rate: 2000 });
+  try {
+    const session = await createSession(stack.server.url, { files: { 'a.ts': 'const a = 1;\n' } });
+    stack.model.script({ text: 'Nothing to change.' });
+    const first = await ask(stack.server, session, { prompt: 'look' });
+    assert.equal((await waitFinished(stack.server, session, first.body.runId!)).status, 'done');
+    stack.model.setFailure({ kind: 'http', status: 401, message: 'bad key' });
+    const second = await ask(stack.server, session, { prompt: 'again' });
+    const failed = await waitFinished(stack.server, session, second.body.runId!);
+    stack.model.setFailure(null);
+    assert.equal(failed.status, 'error');
+    const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+    assert.equal(sample(text, 'tandem_ai_runs_total{status="done"}'), 1);
+    assert.equal(sample(text, 'tandem_ai_runs_total{status="error"}'), 1);
+    assert.equal(sample(text, 'tandem_ai_first_token_seconds_count'), 1, 'the run that streamed');
+    assert.equal(sample(text, 'tandem_ai_tokens_per_second_count'), 1);
+    assert.equal(sample(text, `tandem_model_errors_total{code="${failed.error!.code}"}`), 1);
+    assert.equal(sample(text, 'tandem_ai_queued_runs'), 0);
+  } finally {
+    await stack.dispose();
   }
 });
 
