@@ -4,10 +4,10 @@
 // let a test take the database away and bring it back.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './freePort.ts';
 
 export interface TestPostgres {
   /** `postgres://…` of the cluster's default database. */
@@ -37,17 +37,6 @@ export function postgresMissing(): string | null {
   if (postgresBinDir() === null) return 'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)';
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no postgres OS user';
   return null;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const live = new Set<TestPostgres>();

@@ -2,7 +2,7 @@
 // port, no persistence. `stop()` and `start()` take it away and bring it back on the same port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from './postgres.ts';
+import { freePort } from './freePort.ts';
 
 export interface TestRedis {
   url: string;

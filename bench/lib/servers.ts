@@ -4,10 +4,10 @@
 // Every child is registered and killed when the benchmark process exits, however it exits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from '../../testing/freePort.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TANDEM_MAIN = join(ROOT, 'server/main.ts');
@@ -76,17 +76,7 @@ export function startHelper(script: string, args: string[]): Promise<{ proc: Chi
   });
 }
 
-/** A port that was free a moment ago (the reference server cannot report a port-0 choice). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ServerChild {
   kind: 'tandem' | 'reference';

@@ -1,32 +1,16 @@
 // Three nodes in one process sharing PostgreSQL and Redis, with stock y-websocket clients spread
 // over them: a session created on one is served by all, text and presence converge, one node
 // holds each room, and a node that leaves hands its sessions to the others.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { filesOf } from '../../lib/schema.ts';
 import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from '../../testing/postgres.ts';
-import { redisMissing, startRedis, type TestRedis } from '../../testing/redis.ts';
+import { enginesMissing as skip, useEngines } from '../../testing/clusterEngines.ts';
 
-const missing = postgresMissing() ?? redisMissing();
-const skip = missing ?? false;
-let pgServer: TestPostgres | null = null;
-let redis: TestRedis | null = null;
-const secret = randomBytes(32).toString('hex');
-
-before(async () => {
-  if (missing) return;
-  pgServer = await startPostgres({ fsync: false });
-  redis = await startRedis();
-});
-after(() => {
-  pgServer?.destroy();
-  redis?.destroy();
-});
+const engines = useEngines();
 
 async function startNodes(n: number): Promise<TestServer[]> {
-  const env = { DATABASE_URL: await pgServer!.createDatabase(), REDIS_URL: redis!.url, TANDEM_SECRET: secret, CLUSTER_LEASE_MS: '1500', ROOM_IDLE_MS: '5000' };
+  const env = await engines().clusterEnv({ ROOM_IDLE_MS: '5000' });
   const nodes: TestServer[] = [];
   for (let i = 0; i < n; i++) nodes.push(await startTestServer(env));
   return nodes;

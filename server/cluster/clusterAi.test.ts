@@ -1,58 +1,48 @@
 // The AI peer across nodes: asks on any node run on the node that holds the session, one at a
 // time, and stream into clients on every node.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { filesOf } from '../../lib/schema.ts';
 import { readThread } from '../../lib/ai/schema.ts';
 import { startModelServer, type ModelServer } from '../../modelServer/modelServer.ts';
 import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
 import { ask, getRun, waitFinished } from '../../testing/aiTestKit.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from '../../testing/postgres.ts';
-import { redisMissing, startRedis, type TestRedis } from '../../testing/redis.ts';
+import { enginesMissing as skip, useEngines } from '../../testing/clusterEngines.ts';
 
-const missing = postgresMissing() ?? redisMissing();
-const skip = missing ?? false;
-let pgServer: TestPostgres | null = null;
-let redis: TestRedis | null = null;
 let model: ModelServer | null = null;
 const nodes: TestServer[] = [];
 
 const APP = 'export function f(x: number) {\n  return x + 1;\n}\n';
 const PATCH = '*** Begin Patch\n*** Update File: app.ts\n@@\n export function f(x: number) {\n-  return x + 1;\n+  return x + 2;\n }\n*** End Patch\n';
 
-before(async () => {
-  if (missing) return;
-  pgServer = await startPostgres({ fsync: false });
-  redis = await startRedis();
-  model = await startModelServer({ rate: 400 });
-  const env = {
-    DATABASE_URL: await pgServer.createDatabase(),
-    REDIS_URL: redis.url,
-    TANDEM_SECRET: randomBytes(32).toString('hex'),
-    CLUSTER_LEASE_MS: '1500',
-    OPENAI_BASE_URL: model.httpBaseUrl,
-    OPENAI_API_KEY: model.apiKey ?? 'test-key',
-    TANDEM_AI_MODEL: 'tandem-test-model',
-    TANDEM_AI_PROVIDER: 'responses',
-    TANDEM_AI_TRANSPORT: 'websocket',
-  };
-  for (let i = 0; i < 3; i++) nodes.push(await startTestServer(env));
-});
-after(async () => {
-  for (const n of nodes) await n.dispose();
-  await model?.close();
-  pgServer?.destroy();
-  redis?.destroy();
+useEngines({
+  async setup(engines) {
+    model = await startModelServer({ rate: 400 });
+    const env = await engines.clusterEnv({
+      OPENAI_BASE_URL: model.httpBaseUrl,
+      OPENAI_API_KEY: model.apiKey ?? 'test-key',
+      TANDEM_AI_MODEL: 'tandem-test-model',
+      TANDEM_AI_PROVIDER: 'responses',
+      TANDEM_AI_TRANSPORT: 'websocket',
+    });
+    for (let i = 0; i < 3; i++) nodes.push(await startTestServer(env));
+  },
+  async teardown() {
+    for (const n of nodes) await n.dispose();
+    await model?.close();
+  },
 });
 
 const collabOf = (node: TestServer) => `${node.url.replace(/^http/, 'ws')}/collab`;
 
 test('an AI run asked on node 2 runs on the node holding the session and streams into clients on nodes 1 and 3', { skip, timeout: 60_000 }, async () => {
   const session = await createSession(nodes[0].url, { files: { 'app.ts': APP } });
-  const clients: Client[] = [connect(session, 'edit', collabOf(nodes[2])), connect(session, 'edit', collabOf(nodes[0]))];
+  const clients: Client[] = [connect(session, 'edit', collabOf(nodes[2]))];
   try {
-    await Promise.all(clients.map(synced));
+    // The first person to join (on node 3) makes node 3 hold the session; the second is forwarded.
+    await synced(clients[0]);
+    clients.push(connect(session, 'edit', collabOf(nodes[0])));
+    await synced(clients[1]);
     model!.script({ text: 'Adding two.', toolCall: { name: 'apply_patch', input: PATCH } });
     const seen: string[] = [];
     filesOf(clients[1].doc).get('app.ts')!.observe(() => seen.push(filesOf(clients[1].doc).get('app.ts')!.toString()));

@@ -2,9 +2,8 @@
 // node that holds the session is killed with SIGKILL at a random moment, 20 times. Whatever any
 // client had received must be stored, and every client converges once it has reconnected (those
 // of the killed node to another one, as a load balancer would send them).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -14,24 +13,11 @@ import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf } from '../../lib/schema.ts';
 import { createSession, tempDataDir, waitFor } from '../../testing/harness.ts';
 import { kill, startChild, type Child } from '../../testing/childServer.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from '../../testing/postgres.ts';
-import { redisMissing, startRedis, type TestRedis } from '../../testing/redis.ts';
+import { enginesMissing, useEngines } from '../../testing/clusterEngines.ts';
 
 const ROUNDS = 20;
 const FILE = 'log.txt';
-const missing = postgresMissing() ?? redisMissing();
-let pgServer: TestPostgres | null = null;
-let redis: TestRedis | null = null;
-
-before(async () => {
-  if (missing) return;
-  pgServer = await startPostgres({ fsync: false });
-  redis = await startRedis();
-});
-after(() => {
-  pgServer?.destroy();
-  redis?.destroy();
-});
+const engines = useEngines();
 
 /** A person's editor: one document, re-pointed at another node when its node dies. */
 class Person {
@@ -64,11 +50,11 @@ class Person {
   }
 }
 
-test(`three nodes: SIGKILL of the node holding a session, ${ROUNDS} times, loses nothing any client received`, { skip: missing ?? false, timeout: 300_000 }, async () => {
-  const env = { DATABASE_URL: await pgServer!.createDatabase(), REDIS_URL: redis!.url, TANDEM_SECRET: randomBytes(32).toString('hex'), CLUSTER_LEASE_MS: '1500', COMPACT_EVERY: '25' };
+test(`three nodes: SIGKILL of the node holding a session, ${ROUNDS} times, loses nothing any client received`, { skip: enginesMissing, timeout: 300_000 }, async () => {
+  const env = await engines().clusterEnv({ COMPACT_EVERY: '25' });
   const dirs = [tempDataDir(), tempDataDir(), tempDataDir()];
   const nodes: Child[] = await Promise.all(dirs.map((d) => startChild(d, env)));
-  const lookup = new Redis(redis!.url);
+  const lookup = new Redis(engines().redis.url);
   const people: Person[] = [];
   try {
     const session = await createSession(`http://127.0.0.1:${nodes[0].port}`, { title: 'cluster', files: { [FILE]: '' } });
