@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import type { Peer } from '@/components/session/presence.ts';
+import type { Peer } from '@/components/shared/presence.ts';
 import { aiStatus, askAi, cancelAi, type AiProviderStatus } from './aiApi.ts';
 import { describeSelection, isEmptySelection, readLocalSelection, useLocalSelection } from './editorSelection.ts';
 import { isLive, RunCard } from './RunCard.tsx';

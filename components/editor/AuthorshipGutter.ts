@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
 import { lineAuthorship, type Author } from '@/lib/review/authorship.ts';
-import { docVersions, type DocVersions } from '@/components/review/docVersions.ts';
+import { docVersions, type DocVersions } from '@/components/shared/docVersions.ts';
 import type { Monaco } from './monacoSetup.ts';
 import { DecorationDiff } from './decorationDiff.ts';
 

@@ -20,7 +20,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { sanitizeCursorState } from './cursorAwareness.ts';
 import { sameDecorations } from './decorationDiff.ts';
-import { flushFrameUpdates } from '@/components/session/frameUpdates.ts';
+import { flushFrameUpdates } from '@/components/shared/frameUpdates.ts';
 import { deltaToEdits, mapOffset } from '@/lib/textDelta.ts';
 
 export class MonacoYBinding {

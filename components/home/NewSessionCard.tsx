@@ -4,9 +4,9 @@
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createSession, tokenFromUrl, ApiRequestError } from '@/components/apiClient.ts';
-import { rememberSession } from '@/components/storage/recentSessions.ts';
+import { rememberSession } from '@/components/shared/rememberedSessions.ts';
 import { readFolder, readZip, type UploadResult } from './readUpload.ts';
-import { ArchiveIcon, ArrowRightIcon, CloseIcon, FolderIcon, UploadIcon } from '@/components/ui/icons.tsx';
+import { ArchiveIcon, ArrowRightIcon, CloseIcon, FolderIcon, UploadIcon } from '@/components/shared/icons.tsx';
 import { UploadSummary } from './UploadSummary.tsx';
 
 interface Picked {

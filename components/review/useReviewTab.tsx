@@ -6,7 +6,7 @@ import { useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import type { ReviewLayer, ReviewLayerOptions } from '@/components/editor/ReviewLayer.ts';
-import type { SideTab } from '@/components/session/SidePanel.tsx';
+import type { SideTab } from '@/components/shared/sideTab.ts';
 import { postReview, type Reviewer } from './reviewApi.ts';
 import { ReviewPanel } from './ReviewPanel.tsx';
 import { useReview } from './useReview.ts';

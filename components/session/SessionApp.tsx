@@ -5,8 +5,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { isSessionId } from '@/lib/protocol.ts';
 import type { Role } from '@/lib/schema.ts';
 import { ApiRequestError, getSessionInfo } from '@/components/apiClient.ts';
-import { findRecent, rememberSession } from '@/components/storage/recentSessions.ts';
-import { loadProfile, saveProfile, type Profile } from '@/components/storage/profile.ts';
+import { findRemembered, rememberSession } from '@/components/shared/rememberedSessions.ts';
+import { loadProfile, saveProfile, type Profile } from '@/components/shared/profile.ts';
 import { SessionError } from './SessionError.tsx';
 import { SessionSkeleton } from './Skeletons.tsx';
 import { Workspace } from './Workspace.tsx';
@@ -84,7 +84,7 @@ export default function SessionApp({ id }: { id: string }) {
         if (cancelled) return;
         // Offline reload: the browser still has the document in IndexedDB, so open it with what
         // was learnt last time and let the provider reconnect when the server is back.
-        const known = findRecent(id);
+        const known = findRemembered(id);
         if (err instanceof ApiRequestError && err.status === 0 && known?.collab && known.token === token) {
           setState({
             kind: 'ready',

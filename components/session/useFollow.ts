@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
-import type { Peer } from './presence.ts';
+import type { Peer } from '@/components/shared/presence.ts';
 
 export interface Follow {
   /** The peer being followed, while they are here. */
