@@ -197,8 +197,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   activePath={tabs.activePath}
                   onCursor={setCursor}
                   onEditor={setEditor}
-                  review={review.editorReview}
-                  reviewRef={review.reviewRef}
+                  layers={[review.editorLayer]}
                   authorGutter={authorGutter}
                   onToggleAuthorGutter={toggleAuthorGutter}
                 />
