@@ -3,7 +3,8 @@
 // (seeded server-side through POST /api/sessions, never written from the browser).
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { createSession, tokenFromUrl, ApiRequestError } from '@/components/apiClient.ts';
+import { createSession, ApiRequestError } from '@/components/shared/serverApi.ts';
+import { tokenFromUrl } from '@/components/shared/sessionLinks.ts';
 import { rememberSession } from '@/components/shared/rememberedSessions.ts';
 import { readFolder, readZip, type UploadResult } from './readUpload.ts';
 import { ArchiveIcon, ArrowRightIcon, CloseIcon, FolderIcon, UploadIcon } from '@/components/shared/icons.tsx';

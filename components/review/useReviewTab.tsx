@@ -7,7 +7,7 @@ import type * as Y from 'yjs';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import type { EditorLayerFactory } from '@/components/editor/EditorLayer.ts';
 import type { SideTab } from '@/components/shared/sideTab.ts';
-import { postReview, type Reviewer } from './reviewApi.ts';
+import { postReview, type Reviewer } from '@/components/shared/serverApi.ts';
 import { ReviewPanel } from './ReviewPanel.tsx';
 import { ReviewLayer, type ReviewLayerOptions } from './ReviewLayer.ts';
 import { useReview } from './useReview.ts';

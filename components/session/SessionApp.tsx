@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isSessionId } from '@/lib/protocol.ts';
 import type { Role } from '@/lib/schema.ts';
-import { ApiRequestError, getSessionInfo } from '@/components/apiClient.ts';
+import { ApiRequestError, getSessionInfo } from '@/components/shared/serverApi.ts';
 import { findRemembered, rememberSession } from '@/components/shared/rememberedSessions.ts';
 import { loadProfile, saveProfile, type Profile } from '@/components/shared/profile.ts';
 import { SessionError } from './SessionError.tsx';

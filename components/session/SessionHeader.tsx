@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import type { Role } from '@/lib/schema.ts';
 import type { Profile } from '@/components/shared/profile.ts';
-import { zipUrl } from '@/components/apiClient.ts';
+import { zipUrl } from '@/components/shared/serverApi.ts';
 import { DownloadIcon, EyeIcon, LogoMark, ShareIcon } from '@/components/shared/icons.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { PresenceAvatars } from './PresenceAvatars.tsx';

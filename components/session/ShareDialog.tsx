@@ -3,8 +3,9 @@
 // only knows the token it was opened with, plus any this browser kept (rememberedSessions.ts).
 import { useEffect, useRef, useState } from 'react';
 import type { Role } from '@/lib/schema.ts';
-import { findRemembered, sessionLink } from '@/components/shared/rememberedSessions.ts';
-import { getSessionLinks } from '@/components/apiClient.ts';
+import { findRemembered } from '@/components/shared/rememberedSessions.ts';
+import { sessionLink } from '@/components/shared/sessionLinks.ts';
+import { getSessionLinks } from '@/components/shared/serverApi.ts';
 import { CheckIcon, CloseIcon, CopyIcon, EyeIcon, PencilIcon } from '@/components/shared/icons.tsx';
 
 interface Props {

@@ -74,7 +74,3 @@ export function findRemembered(id: string): RememberedSession | undefined {
 export function forgetSession(id: string): void {
   save(loadRemembered().filter((s) => s.id !== id));
 }
-
-export function sessionLink(id: string, token: string, origin = window.location.origin): string {
-  return `${origin}/s/${id}#token=${encodeURIComponent(token)}`;
-}
