@@ -10,6 +10,7 @@ import { filesOf } from '@/lib/schema.ts';
 import type { EditorModules } from './editorModules.ts';
 import { FileBinding, languageLabel } from './FileBinding.ts';
 import type { EditorLayerFactory } from './EditorLayer.ts';
+import { installTestHook } from './testHook.ts';
 import { registerAuthorshipHover } from './authorshipHover.ts';
 import { AuthorshipGutter } from './AuthorshipGutter.ts';
 
@@ -38,13 +39,6 @@ interface Props {
 }
 
 export const AUTHORSHIP_KEYS = 'Ctrl/⌘+Alt+G';
-
-declare global {
-  interface Window {
-    /** Test hook: the page's Monaco and document, read by the Playwright specs. */
-    __tandem?: { monaco: EditorModules['monaco']; doc: Y.Doc };
-  }
-}
 
 export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, layers, authorGutter, onToggleAuthorGutter }: Props) {
   const container = useRef<HTMLDivElement>(null);
@@ -91,7 +85,7 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       readOnlyMessage: { value: 'You are viewing this session. Ask for an edit link to make changes.' },
     });
     editorRef.current = editor;
-    window.__tandem = { monaco, doc };
+    const removeTestHook = installTestHook(monaco, doc);
     const drawn = layerFactories.current.map((make) => make(monaco, editor, doc));
     const hover = registerAuthorshipHover(monaco, doc);
     const gutter = new AuthorshipGutter(monaco, editor, doc);
@@ -141,7 +135,7 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       for (const layer of drawn) layer.destroy();
       editor.dispose();
       editorRef.current = null;
-      if (window.__tandem?.doc === doc) delete window.__tandem;
+      removeTestHook();
     };
     // readOnly is applied by the effect below; the editor must not be recreated for it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
