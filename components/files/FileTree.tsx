@@ -7,7 +7,7 @@ import { filesOf, foldersOf } from '@/lib/schema.ts';
 import { useYMapKeys } from '@/components/shared/useYMap.ts';
 import type { Peer } from '@/components/shared/presence.ts';
 import { ChevronIcon, FilePlusIcon, FolderIcon, FolderOpenIcon, FolderPlusIcon, PencilIcon, TrashIcon } from '@/components/shared/icons.tsx';
-import { buildTree, baseName, joinPath, parentOf, type TreeNode } from './fileTree.ts';
+import { buildTree, baseName, joinPath, parentOf, type TreeNode } from './pathTree.ts';
 import { createFile, createFolder, deletePath, renamePath } from './fileOps.ts';
 import { InlineNameInput } from './InlineNameInput.tsx';
 import { ContextMenu, type MenuItem } from './ContextMenu.tsx';

@@ -2,7 +2,7 @@
 // people see a rename as one change, never a moment with both or neither file.
 import * as Y from 'yjs';
 import { filesOf, foldersOf, normalisePath } from '@/lib/schema.ts';
-import { isWithin } from './fileTree.ts';
+import { isWithin } from './pathTree.ts';
 
 /** Origin of every file-tree write: observers can tell a person's tree edits from others. */
 export const FILE_TREE_ORIGIN = { kind: 'file-tree' } as const;
