@@ -6,17 +6,8 @@ import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
+import { lineColumn } from '@/lib/textPosition.ts';
 import type { AiSelection } from '@/lib/ai/schema.ts';
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /** The selection (or bare caret) the local person has in `path`, or null. */
 export function readLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Role } from '@/lib/schema.ts';
 import { identitiesOf, metaOf } from '@/lib/schema.ts';
+import { IDENTITY_ORIGIN } from '@/lib/origins.ts';
 import type { Profile } from '@/components/shared/profile.ts';
 import { FileTree } from '@/components/files/FileTree.tsx';
 import { AUTHORSHIP_KEYS, CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
@@ -92,7 +93,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
     const key = String(doc.clientID);
     const current = identities.get(key);
     if (current && current.name === profile.name && current.color === profile.color) return;
-    doc.transact(() => identities.set(key, { kind: 'human', name: profile.name, color: profile.color }), { kind: 'identity' });
+    doc.transact(() => identities.set(key, { kind: 'human', name: profile.name, color: profile.color }), IDENTITY_ORIGIN);
   }, [doc, readOnly, collab.everSynced, profile]);
 
   const cursorStyles = useRef<ReturnType<typeof mountRemoteCursorStyles> | null>(null);

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { filesOf } from '@/lib/schema.ts';
-import { FILE_TREE_ORIGIN } from '@/components/files/fileOps.ts';
+import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
 import { isWithin } from '@/components/files/pathTree.ts';
 
 export interface Tabs {
