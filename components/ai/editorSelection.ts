@@ -8,6 +8,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
 import { lineColumn } from '@/lib/textPosition.ts';
 import type { AiSelection } from '@/lib/ai/schema.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 /** The selection (or bare caret) the local person has in `path`, or null. */
 export function readLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {
@@ -42,22 +43,20 @@ export function describeSelection(s: AiSelection): string {
 export function useLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {
   const [sel, setSel] = useState<AiSelection | null>(() => readLocalSelection(awareness, doc, path));
   useEffect(() => {
-    let frame = 0;
-    const read = () => {
-      frame = 0;
+    const frame = oncePerFrame(() => {
       const next = readLocalSelection(awareness, doc, path);
       setSel((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
-    };
+    });
     const update = (change: { added: number[]; updated: number[]; removed: number[] }) => {
       const self = awareness.clientID;
       if (!change.added.includes(self) && !change.updated.includes(self)) return;
-      if (!frame) frame = requestAnimationFrame(read);
+      frame.schedule();
     };
     setSel(readLocalSelection(awareness, doc, path));
     awareness.on('change', update);
     return () => {
       awareness.off('change', update);
-      if (frame) cancelAnimationFrame(frame);
+      frame.cancel();
     };
   }, [awareness, doc, path]);
   return sel;

@@ -13,6 +13,7 @@ import { clientRuns } from '@/lib/review/items.ts';
 import { DecorationDiff } from '@/components/editor/decorationDiff.ts';
 import type { EditorLayer } from '@/components/editor/EditorLayer.ts';
 import type { Monaco } from '@/components/editor/monacoSetup.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 import { pendingCache, type PendingCache } from './pendingCache.ts';
 import { HunkWidget, type HunkActions } from './HunkWidget.ts';
 import { mountReviewStyles } from './reviewStyles.ts';
@@ -45,7 +46,7 @@ export class ReviewLayer implements EditorLayer {
   private readonly widgets = new Map<string, HunkWidget>();
   private readonly ghosts = new Map<string, Ghost>();
   private readonly disposables: IDisposable[] = [];
-  private frame = 0;
+  private readonly frame = oncePerFrame(() => this.render());
   private hunks: HunkState[] = [];
   private destroyed = false;
   /** A hunk to show once its file is on screen (navigation across files). */
@@ -72,11 +73,7 @@ export class ReviewLayer implements EditorLayer {
   }
 
   private schedule = (): void => {
-    if (this.frame || this.destroyed) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    if (!this.destroyed) this.frame.schedule();
   };
 
   /** Another file on screen: zones and widgets belong to the old model. */
@@ -275,7 +272,7 @@ export class ReviewLayer implements EditorLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame.cancel();
     this.doc.off('afterTransaction', this.schedule);
     for (const d of this.disposables) d.dispose();
     for (const w of this.widgets.values()) w.dispose();
