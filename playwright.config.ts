@@ -55,7 +55,8 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // The production build is made by `npm test` (or `npm run build`) before this runs.
+      // The test build (.next-test, with the page's test hook) is made by `npm test` (or
+      // `npm run build:test`) before this runs; TANDEM_TEST_BUILD makes the server serve it.
       command: 'sh scripts/node24.sh node server/main.ts',
       url: `http://127.0.0.1:${port}/api/health`,
       reuseExistingServer: false,
@@ -65,6 +66,7 @@ export default defineConfig({
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         NODE_ENV: 'production',
+        TANDEM_TEST_BUILD: '1',
         OPENAI_BASE_URL: `${E2E_MODEL.url}/v1`,
         OPENAI_API_KEY: E2E_MODEL.key,
         TANDEM_AI_PROVIDER: 'responses',

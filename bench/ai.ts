@@ -10,7 +10,7 @@
 // while the AI streams into the same file, and a 100,000-line file opening to editable.
 import { loadavg } from 'node:os';
 import { startTandem, type ServerChild } from './lib/servers.ts';
-import { snapshotBuild } from './lib/buildSnapshot.ts';
+import { snapshotBuild, TEST_BUILD_ENV } from './lib/buildSnapshot.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
 import { startModel } from './ai/modelHandle.ts';
 import { runStream, type StreamRun } from './ai/stream.ts';
@@ -68,7 +68,7 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
     const app = async () => (appDir ??= await snapshotBuild());
     const withPages = async <T>(fn: (s: ServerChild) => Promise<T>) => {
       const cwd = await app();
-      return withServer(() => startTandem({ next: true, cwd, env: model.tandemEnv('websocket') }), fn);
+      return withServer(() => startTandem({ next: true, cwd, env: { ...TEST_BUILD_ENV, ...model.tandemEnv('websocket') } }), fn);
     };
     // One case failing (a page falling too far behind on a loaded machine) must not cost the
     // figures of the others; the process still exits non-zero.

@@ -7,7 +7,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { BENCH_FILE, benchText, joinRoom, openRoom, waitUntil } from './lib/clients.ts';
 import { startHelper, startReference, startTandem, type ServerChild } from './lib/servers.ts';
-import { snapshotBuild } from './lib/buildSnapshot.ts';
+import { snapshotBuild, TEST_BUILD_ENV } from './lib/buildSnapshot.ts';
 import { createSession } from './ai/tandemApi.ts';
 import { firstAtOrAfter, installProbe, lastAtOrBefore, perCharacter, readProbe, resetProbe } from './lib/browserProbe.ts';
 import { catchTandemHook } from './lib/tandemHook.ts';
@@ -153,7 +153,7 @@ export async function runKeystroke(options: { quick: boolean }): Promise<Keystro
   const appDir = await snapshotBuild();
   const count = options.quick ? 300 : 400;
   const rows: KeystrokeRow[] = [];
-  const tandem = await startTandem({ next: true, cwd: appDir });
+  const tandem = await startTandem({ next: true, cwd: appDir, env: { ...TEST_BUILD_ENV } });
   const reference = await startReference();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {

@@ -1,6 +1,6 @@
 // With no model configured: Tandem starts, people edit together, and the AI
 // panel says how to connect one. The suite's own server has the model server as its provider, so
-// this spec starts a second Tandem (same production build) without any AI settings.
+// this spec starts a second Tandem (same test build) without any AI settings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ let dataDir = '';
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-nomodel-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', TANDEM_TEST_BUILD: '1' };
   for (const name of Object.keys(env)) if (name.startsWith('OPENAI_') || name.startsWith('TANDEM_AI_')) delete env[name];
   server = spawn('sh', ['scripts/node24.sh', 'node', 'server/main.ts'], { env, stdio: 'ignore', detached: true });
   const deadline = Date.now() + 60_000;

@@ -1,4 +1,4 @@
-// The AI as a real-time peer, in the production build with the local model server as the provider:
+// The AI as a real-time peer, in the test build with the local model server as the provider:
 // A asks; A and B watch the text appear progressively with the AI's cursor
 // and status; B keeps typing in the same file and loses nothing; the thread shows the run and its
 // figures; Stop mid-run leaves no half-written hunk.

@@ -3,6 +3,7 @@
 // so zod stays out of the page).
 import { z } from 'zod';
 import type { AiRunStatus } from './ai/schema.ts';
+import type { ReviewResult } from './review/actions.ts';
 import type { Role } from './schema.ts';
 
 export interface CollabInfo {
@@ -106,3 +107,6 @@ export const ReviewBody = z.object({
   by: z.object({ name: z.string().trim().min(1).max(80), clientId: z.number().int().min(0).max(2 ** 32).optional() }).optional(),
 });
 export type ReviewRequestBody = z.input<typeof ReviewBody>;
+
+/** What a review changed: the log entry and the hunks it decided. */
+export type ReviewResponse = ReviewResult;

@@ -1,6 +1,6 @@
 // Transaction origins of Tandem's own writes. Yjs hands a transaction's origin to every observer
 // and undo manager, so these say who wrote what: the AI (which run and hunk), a review action,
-// a person's file-tree edit, the server's upkeep. Writes from the network carry the connection
+// a person's file-tree edit or identity entry, the server's upkeep. Writes from the network carry the connection
 // (server) or the provider (browser) as their origin instead; those are objects of their own.
 
 export type AiOrigin = { readonly kind: 'ai'; readonly runId: string; readonly hunkId?: string };
@@ -10,13 +10,16 @@ export type TandemOrigin =
   | AiOrigin
   | ReviewOrigin
   | { readonly kind: 'file-tree' }
+  | { readonly kind: 'identity' }
   | { readonly kind: 'identity-prune' }
   | { readonly kind: 'storage-load' };
 
-const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity-prune', 'storage-load']);
+const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'identity-prune', 'storage-load']);
 
 /** Every file-tree write (create, rename, delete) by a person in the browser. */
 export const FILE_TREE_ORIGIN: TandemOrigin = { kind: 'file-tree' };
+/** A person's browser recording who writes with its clientID (the document's identities). */
+export const IDENTITY_ORIGIN: TandemOrigin = { kind: 'identity' };
 /** The server's removal of identities that wrote nothing (stored and relayed like any write). */
 export const PRUNE_ORIGIN: TandemOrigin = { kind: 'identity-prune' };
 /** The server's own replay of stored state while loading a room (never stored again). */

@@ -1,5 +1,6 @@
 // `npm test`: every test — unit and integration (node's runner), then end-to-end (Playwright
-// against a fresh production build) — and one closing line `N passed, N failed` counting both.
+// against a fresh test build: the production build with the page's test hook, in .next-test, see
+// next.config.js) — and one closing line `N passed, N failed` counting both.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 
@@ -7,9 +8,9 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const only = process.argv[2]; // 'unit' | 'e2e' | undefined (both)
 mkdirSync('test-results', { recursive: true });
 
-function run(cmd: string, args: string[]): number {
-  console.log(`\n$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env });
+function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): number {
+  console.log(`\n$ ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v} `).join('')}${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
   return r.status ?? 1;
 }
 
@@ -37,10 +38,10 @@ if (only !== 'e2e') {
 }
 
 if (only !== 'unit') {
-  const build = run('next', ['build']);
+  const build = run('next', ['build'], { TANDEM_TEST_BUILD: '1' });
   if (build !== 0) {
     failed += 1;
-    console.log('e2e: the production build failed');
+    console.log('e2e: the test build failed');
   } else {
     const report = 'test-results/e2e.json';
     rmSync(report, { force: true });

@@ -1,11 +1,17 @@
-// The keystroke benchmark serves a private copy of the production build. Other work in the same
-// checkout rebuilds .next at any moment (a half-written .next answers 500), so the benchmark
-// waits for a finished build, copies it into a temp project directory that links everything
-// else back to the checkout, and runs server/main.ts there (Next reads .next from the cwd).
+// The browser benchmarks serve a private copy of the test build (`npm run build:test`: the
+// production build with the page's window.__tandem hook, which they read, in .next-test). Other
+// work in the same checkout rebuilds it at any moment (a half-written build answers 500), so the
+// benchmark waits for a finished build, copies it into a temp project directory that links
+// everything else back to the checkout, and runs server/main.ts there with TEST_BUILD_ENV (Next
+// reads next.config.js and the build from the cwd).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from './servers.ts';
+
+/** The test build's folder (next.config.js), and what makes the server serve it. */
+const BUILD_DIR = '.next-test';
+export const TEST_BUILD_ENV = { TANDEM_TEST_BUILD: '1' } as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,15 +31,15 @@ function buildRunning(): boolean {
 
 function readBuildId(): string | null {
   try {
-    return readFileSync(join(ROOT, '.next/BUILD_ID'), 'utf8');
+    return readFileSync(join(ROOT, BUILD_DIR, 'BUILD_ID'), 'utf8');
   } catch {
     return null;
   }
 }
 
-/** Milliseconds since anything at the top of .next changed (a build writes there all along). */
+/** Milliseconds since anything at the top of the build folder changed (a build writes there all along). */
 function quietFor(): number {
-  const dir = join(ROOT, '.next');
+  const dir = join(ROOT, BUILD_DIR);
   let newest = 0;
   try {
     newest = statSync(dir).mtimeMs;
@@ -49,7 +55,7 @@ function quietFor(): number {
 
 /**
  * Waits out a build in progress (seen as a `next build` process, or, for builds in other
- * process namespaces sharing this checkout, as recent writes in .next); builds only when there
+ * process namespaces sharing this checkout, as recent writes in the build folder); builds only when there
  * is no build and nothing has been written for a minute.
  */
 async function finishedBuildId(): Promise<string> {
@@ -62,14 +68,14 @@ async function finishedBuildId(): Promise<string> {
     if (waited === 0) console.log('keystroke: waiting for a next build in progress to finish');
     await sleep(2000);
   }
-  console.log('keystroke: no production build (.next/BUILD_ID); running next build');
-  const built = spawnSync('sh', ['scripts/node24.sh', 'next', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  console.log(`keystroke: no test build (${BUILD_DIR}/BUILD_ID); running next build with TANDEM_TEST_BUILD=1`);
+  const built = spawnSync('sh', ['scripts/node24.sh', 'next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...TEST_BUILD_ENV } });
   const id = readBuildId();
   if (built.status !== 0 || !id) throw new Error('next build failed');
   return id;
 }
 
-/** A temp directory to run the production server from, holding a stable copy of .next. */
+/** A temp directory to run the server from (with TEST_BUILD_ENV), holding a stable copy of the test build. */
 export async function snapshotBuild(): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = await finishedBuildId();
@@ -80,14 +86,14 @@ export async function snapshotBuild(): Promise<string> {
     // The build output only: the caches and the dev server's files are not needed to serve.
     const skip = new Set(['cache', 'dev', 'trace', 'lock', 'turbopack', 'diagnostics']);
     try {
-      cpSync(join(ROOT, '.next'), join(dir, '.next'), {
+      cpSync(join(ROOT, BUILD_DIR), join(dir, BUILD_DIR), {
         recursive: true,
-        filter: (src) => !skip.has(src.slice(join(ROOT, '.next').length + 1).split('/')[0]),
+        filter: (src) => !skip.has(src.slice(join(ROOT, BUILD_DIR).length + 1).split('/')[0]),
       });
     } catch {
       continue; // a rebuild removed files while they were copied
     }
-    if (readBuildId() === id && readFileSync(join(dir, '.next/BUILD_ID'), 'utf8') === id) return dir;
+    if (readBuildId() === id && readFileSync(join(dir, BUILD_DIR, 'BUILD_ID'), 'utf8') === id) return dir;
   }
-  throw new Error('the production build kept changing while it was copied');
+  throw new Error('the test build kept changing while it was copied');
 }

@@ -6,8 +6,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import type { Peer } from '@/components/session/presence.ts';
-import { aiStatus, askAi, cancelAi, type AiProviderStatus } from './aiApi.ts';
+import type { Peer } from '@/components/shared/presence.ts';
+import type { AiProviderStatus } from '@/lib/api.ts';
+import { aiStatus, askAi, cancelAi } from '@/components/shared/serverApi.ts';
 import { describeSelection, isEmptySelection, readLocalSelection, useLocalSelection } from './editorSelection.ts';
 import { isLive, RunCard } from './RunCard.tsx';
 import { useAiThread } from './useAiThread.ts';

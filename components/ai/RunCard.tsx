@@ -4,7 +4,7 @@
 // figures (time to first token, tokens, tokens/s) and any error.
 import { memo } from 'react';
 import type { AiHunkView, AiRunView } from '@/lib/ai/schema.ts';
-import { initials } from '@/components/storage/profile.ts';
+import { initials } from '@/components/shared/profile.ts';
 import { describeSelection } from './editorSelection.ts';
 
 const STATUS_STYLE: Record<AiRunView['status'], string> = {

@@ -6,17 +6,9 @@ import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
+import { lineColumn } from '@/lib/textPosition.ts';
 import type { AiSelection } from '@/lib/ai/schema.ts';
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 /** The selection (or bare caret) the local person has in `path`, or null. */
 export function readLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {
@@ -51,22 +43,20 @@ export function describeSelection(s: AiSelection): string {
 export function useLocalSelection(awareness: Awareness, doc: Y.Doc, path: string | null): AiSelection | null {
   const [sel, setSel] = useState<AiSelection | null>(() => readLocalSelection(awareness, doc, path));
   useEffect(() => {
-    let frame = 0;
-    const read = () => {
-      frame = 0;
+    const frame = oncePerFrame(() => {
       const next = readLocalSelection(awareness, doc, path);
       setSel((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
-    };
+    });
     const update = (change: { added: number[]; updated: number[]; removed: number[] }) => {
       const self = awareness.clientID;
       if (!change.added.includes(self) && !change.updated.includes(self)) return;
-      if (!frame) frame = requestAnimationFrame(read);
+      frame.schedule();
     };
     setSel(readLocalSelection(awareness, doc, path));
     awareness.on('change', update);
     return () => {
       awareness.off('change', update);
-      if (frame) cancelAnimationFrame(frame);
+      frame.cancel();
     };
   }, [awareness, doc, path]);
   return sel;

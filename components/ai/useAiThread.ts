@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import { aiRunOrderOf, aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 export function useAiThread(doc: Y.Doc): AiRunView[] {
   const [runs, setRuns] = useState<AiRunView[]>(() => read(doc, new Map(), null));
@@ -16,17 +17,13 @@ export function useAiThread(doc: Y.Doc): AiRunView[] {
     const views = new Map<string, AiRunView>();
     // Run ids changed since the last read; null: read every run.
     let dirty: Set<string> | null = null;
-    let frame = 0;
     // Streaming writes arrive up to 60 times a second: re-read at most once per frame.
-    const schedule = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        const changed = dirty;
-        dirty = new Set();
-        setRuns(read(doc, views, changed));
-      });
-    };
+    const frame = oncePerFrame(() => {
+      const changed = dirty;
+      dirty = new Set();
+      setRuns(read(doc, views, changed));
+    });
+    const schedule = frame.schedule;
     const onRuns = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
       for (const e of events) {
         // A run added or removed, or something inside one: the first step of its path names the run.
@@ -42,7 +39,7 @@ export function useAiThread(doc: Y.Doc): AiRunView[] {
     return () => {
       runsMap.unobserveDeep(onRuns);
       order.unobserve(schedule);
-      if (frame) cancelAnimationFrame(frame);
+      frame.cancel();
     };
   }, [doc]);
   return runs;

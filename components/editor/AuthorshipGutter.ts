@@ -9,7 +9,8 @@ import type * as Y from 'yjs';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
 import { lineAuthorship, type Author } from '@/lib/review/authorship.ts';
-import { docVersions, type DocVersions } from '@/components/review/docVersions.ts';
+import { docVersions, type DocVersions } from '@/components/shared/docVersions.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 import type { Monaco } from './monacoSetup.ts';
 import { DecorationDiff } from './decorationDiff.ts';
 
@@ -37,7 +38,7 @@ export class AuthorshipGutter {
   private readonly style: HTMLStyleElement;
   private readonly onModel: { dispose(): void };
   private enabled = false;
-  private frame = 0;
+  private readonly frame = oncePerFrame(() => this.render());
 
   constructor(monaco: Monaco, editor: MonacoEditor.IStandaloneCodeEditor, doc: Y.Doc) {
     this.monaco = monaco;
@@ -67,19 +68,14 @@ export class AuthorshipGutter {
       this.schedule();
     } else {
       this.doc.off('afterTransaction', this.schedule);
-      if (this.frame) cancelAnimationFrame(this.frame);
-      this.frame = 0;
+      this.frame.cancel();
       this.drawn = null;
       this.decorations.clear();
     }
   }
 
   private schedule = (): void => {
-    if (this.frame || !this.enabled) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    if (this.enabled) this.frame.schedule();
   };
 
   private classFor(authors: Author[]): string {

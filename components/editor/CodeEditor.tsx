@@ -9,7 +9,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
 import type { EditorModules } from './editorModules.ts';
 import { FileBinding, languageLabel } from './FileBinding.ts';
-import { ReviewLayer, type ReviewLayerOptions } from './ReviewLayer.ts';
+import type { EditorLayerFactory } from './EditorLayer.ts';
+import { installTestHook } from './testHook.ts';
 import { registerAuthorshipHover } from './authorshipHover.ts';
 import { AuthorshipGutter } from './AuthorshipGutter.ts';
 
@@ -30,9 +31,8 @@ interface Props {
   onCursor: (info: CursorInfo | null) => void;
   /** The editor instance once created (null after disposal), for following and review. */
   onEditor?: (editor: MonacoEditor.IStandaloneCodeEditor | null) => void;
-  /** Review of AI hunks in the editor; the layer is published through `reviewRef`. */
-  review: ReviewLayerOptions;
-  reviewRef?: { current: ReviewLayer | null };
+  /** Made once the editor exists (review of AI hunks), destroyed with it. */
+  layers: EditorLayerFactory[];
   /** Per-line author bars in the gutter, and the key that toggles them (AUTHORSHIP_KEYS). */
   authorGutter: boolean;
   onToggleAuthorGutter: () => void;
@@ -40,14 +40,7 @@ interface Props {
 
 export const AUTHORSHIP_KEYS = 'Ctrl/⌘+Alt+G';
 
-declare global {
-  interface Window {
-    /** Test hook: the page's Monaco and document, read by the Playwright specs. */
-    __tandem?: { monaco: EditorModules['monaco']; doc: Y.Doc };
-  }
-}
-
-export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, review, reviewRef, authorGutter, onToggleAuthorGutter }: Props) {
+export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activePath, onCursor, onEditor, layers, authorGutter, onToggleAuthorGutter }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
   const bindings = useRef(new Map<string, FileBinding>());
@@ -56,9 +49,8 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   onCursorRef.current = onCursor;
   const onEditorRef = useRef(onEditor);
   onEditorRef.current = onEditor;
-  const reviewOptions = useRef(review);
-  reviewOptions.current = review;
-  const layerRef = useRef<ReviewLayer | null>(null);
+  const layerFactories = useRef(layers);
+  layerFactories.current = layers;
   const gutterRef = useRef<AuthorshipGutter | null>(null);
   const onToggleGutterRef = useRef(onToggleAuthorGutter);
   onToggleGutterRef.current = onToggleAuthorGutter;
@@ -93,10 +85,8 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       readOnlyMessage: { value: 'You are viewing this session. Ask for an edit link to make changes.' },
     });
     editorRef.current = editor;
-    window.__tandem = { monaco, doc };
-    const layer = new ReviewLayer(monaco, editor, doc, reviewOptions.current);
-    layerRef.current = layer;
-    if (reviewRef) reviewRef.current = layer;
+    const removeTestHook = installTestHook(monaco, doc);
+    const drawn = layerFactories.current.map((make) => make(monaco, editor, doc));
     const hover = registerAuthorshipHover(monaco, doc);
     const gutter = new AuthorshipGutter(monaco, editor, doc);
     gutter.setEnabled(gutterOn.current);
@@ -142,12 +132,10 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
       toggleAction.dispose();
       gutter.destroy();
       gutterRef.current = null;
-      layer.destroy();
-      layerRef.current = null;
-      if (reviewRef?.current === layer) reviewRef.current = null;
+      for (const layer of drawn) layer.destroy();
       editor.dispose();
       editorRef.current = null;
-      if (window.__tandem?.doc === doc) delete window.__tandem;
+      removeTestHook();
     };
     // readOnly is applied by the effect below; the editor must not be recreated for it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -160,15 +148,6 @@ export function CodeEditor({ modules, doc, awareness, readOnly, openPaths, activ
   useEffect(() => {
     gutterRef.current?.setEnabled(authorGutter);
   }, [authorGutter]);
-
-  // Callbacks change identity on every render; the bars only need redrawing when the role does.
-  useEffect(() => {
-    const layer = layerRef.current;
-    if (!layer) return;
-    const roleChanged = layer.options.canReview !== review.canReview;
-    layer.options = review;
-    if (roleChanged) layer.refresh();
-  }, [review]);
 
   // Keep one binding per open file, rebinding when a path now holds a different Y.Text (a
   // rename or re-create by someone else), then show the active one.

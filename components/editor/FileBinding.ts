@@ -7,7 +7,7 @@ import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { MonacoYBinding } from './MonacoYBinding.ts';
-import { registerTextModel } from '@/components/review/textViews.ts';
+import { registerTextModel } from '@/components/shared/textViews.ts';
 
 /** Keystrokes closer together than this become one undo step. */
 const UNDO_CAPTURE_MS = 500;

@@ -20,7 +20,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { sanitizeCursorState } from './cursorAwareness.ts';
 import { sameDecorations } from './decorationDiff.ts';
-import { flushFrameUpdates } from '@/components/session/frameUpdates.ts';
+import { flushFrameUpdates } from '@/components/shared/frameUpdates.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 import { deltaToEdits, mapOffset } from '@/lib/textDelta.ts';
 
 export class MonacoYBinding {
@@ -34,7 +35,7 @@ export class MonacoYBinding {
   /** Set while a remote change is written into the model, so it is not sent back. */
   private applying = false;
   private caretIds: string[] = [];
-  private caretFrame = 0;
+  private readonly caretFrame = oncePerFrame(() => this.renderCarets());
   private destroyed = false;
 
   constructor(monaco: Monaco, ytext: Y.Text, model: MonacoEditor.ITextModel, editor: MonacoEditor.IStandaloneCodeEditor, awareness: Awareness) {
@@ -126,11 +127,7 @@ export class MonacoYBinding {
   }
 
   private scheduleCarets = (): void => {
-    if (this.caretFrame || this.destroyed) return;
-    this.caretFrame = requestAnimationFrame(() => {
-      this.caretFrame = 0;
-      this.renderCarets();
-    });
+    if (!this.destroyed) this.caretFrame.schedule();
   };
 
   /** Every other client's caret and selection in this file, replaced only where it changed. */
@@ -167,7 +164,7 @@ export class MonacoYBinding {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    if (this.caretFrame) cancelAnimationFrame(this.caretFrame);
+    this.caretFrame.cancel();
     this.ytext.unobserve(this.onText);
     this.awareness.off('change', this.scheduleCarets);
     for (const d of this.disposables) d.dispose();

@@ -1,8 +1,8 @@
 'use client';
 // Tabs of the open files, with who else is looking at each one.
-import type { Peer } from '@/components/session/presence.ts';
-import { FileGlyph } from '@/components/files/fileIcon.tsx';
-import { CloseIcon } from '@/components/ui/icons.tsx';
+import type { Peer } from '@/components/shared/presence.ts';
+import { FileGlyph } from '@/components/shared/fileIcon.tsx';
+import { CloseIcon } from '@/components/shared/icons.tsx';
 
 interface Props {
   paths: string[];

@@ -3,7 +3,7 @@
 // `.yRemoteSelectionHead-<clientID>`; this writes the per-person colour and name label rules.
 // Names and colours come from other browsers: colours are validated hex (see presence.ts) and
 // names are escaped as CSS strings, so awareness cannot inject style rules.
-import type { Peer } from '@/components/session/presence.ts';
+import type { Peer } from '@/components/shared/presence.ts';
 
 function cssString(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;

@@ -4,14 +4,14 @@
 import { useCallback, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { filesOf, foldersOf } from '@/lib/schema.ts';
-import { useYMapKeys } from '@/components/session/useYMap.ts';
-import type { Peer } from '@/components/session/presence.ts';
-import { ChevronIcon, FilePlusIcon, FolderIcon, FolderOpenIcon, FolderPlusIcon, PencilIcon, TrashIcon } from '@/components/ui/icons.tsx';
-import { buildTree, baseName, joinPath, parentOf, type TreeNode } from './fileTree.ts';
+import { useYMapKeys } from '@/components/shared/useYMap.ts';
+import type { Peer } from '@/components/shared/presence.ts';
+import { ChevronIcon, FilePlusIcon, FolderIcon, FolderOpenIcon, FolderPlusIcon, PencilIcon, TrashIcon } from '@/components/shared/icons.tsx';
+import { buildTree, baseName, joinPath, parentOf, type TreeNode } from './pathTree.ts';
 import { createFile, createFolder, deletePath, renamePath } from './fileOps.ts';
 import { InlineNameInput } from './InlineNameInput.tsx';
 import { ContextMenu, type MenuItem } from './ContextMenu.tsx';
-import { FileGlyph } from './fileIcon.tsx';
+import { FileGlyph } from '@/components/shared/fileIcon.tsx';
 
 type Editing = { mode: 'new-file' | 'new-folder'; parent: string } | { mode: 'rename'; path: string; kind: TreeNode['kind'] };
 

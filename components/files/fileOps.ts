@@ -1,11 +1,10 @@
 // Workspace changes made from the file tree. Each one is a single transaction so that other
-// people see a rename as one change, never a moment with both or neither file.
+// people see a rename as one change, never a moment with both or neither file, and carries
+// FILE_TREE_ORIGIN, so observers can tell this person's tree edits from others'.
 import * as Y from 'yjs';
+import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
 import { filesOf, foldersOf, normalisePath } from '@/lib/schema.ts';
-import { isWithin } from './fileTree.ts';
-
-/** Origin of every file-tree write: observers can tell a person's tree edits from others. */
-export const FILE_TREE_ORIGIN = { kind: 'file-tree' } as const;
+import { isWithin } from './pathTree.ts';
 
 export type OpResult = { ok: true; path: string } | { ok: false; error: string };
 

@@ -1,6 +1,6 @@
 'use client';
 // The start page: begin a session or reopen a recent one.
-import { LogoMark } from '@/components/ui/icons.tsx';
+import { LogoMark } from '@/components/shared/icons.tsx';
 import { NewSessionCard } from './NewSessionCard.tsx';
 import { RecentSessions } from './RecentSessions.tsx';
 

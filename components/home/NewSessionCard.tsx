@@ -3,10 +3,11 @@
 // (seeded server-side through POST /api/sessions, never written from the browser).
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { createSession, tokenFromUrl, ApiRequestError } from '@/components/apiClient.ts';
-import { rememberSession } from '@/components/storage/recentSessions.ts';
+import { createSession, ApiRequestError } from '@/components/shared/serverApi.ts';
+import { tokenFromUrl } from '@/components/shared/sessionLinks.ts';
+import { rememberSession } from '@/components/shared/rememberedSessions.ts';
 import { readFolder, readZip, type UploadResult } from './readUpload.ts';
-import { ArchiveIcon, ArrowRightIcon, CloseIcon, FolderIcon, UploadIcon } from '@/components/ui/icons.tsx';
+import { ArchiveIcon, ArrowRightIcon, CloseIcon, FolderIcon, UploadIcon } from '@/components/shared/icons.tsx';
 import { UploadSummary } from './UploadSummary.tsx';
 
 interface Picked {

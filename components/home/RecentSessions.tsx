@@ -2,8 +2,8 @@
 // Sessions this browser has opened before (localStorage), newest first.
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { forgetSession, loadRecent, type RecentSession } from '@/components/storage/recentSessions.ts';
-import { ClockIcon, CloseIcon, EyeIcon, PencilIcon } from '@/components/ui/icons.tsx';
+import { forgetSession, loadRemembered, type RememberedSession } from '@/components/shared/rememberedSessions.ts';
+import { ClockIcon, CloseIcon, EyeIcon, PencilIcon } from '@/components/shared/icons.tsx';
 
 function timeAgo(ts: number): string {
   const s = Math.max(0, Math.round((Date.now() - ts) / 1000));
@@ -18,8 +18,8 @@ function timeAgo(ts: number): string {
 
 export function RecentSessions() {
   // Read after mount: localStorage does not exist during server rendering.
-  const [list, setList] = useState<RecentSession[] | null>(null);
-  useEffect(() => setList(loadRecent()), []);
+  const [list, setList] = useState<RememberedSession[] | null>(null);
+  useEffect(() => setList(loadRemembered()), []);
 
   return (
     <section className="rounded-xl border border-line bg-panel/60 p-5">
@@ -65,7 +65,7 @@ export function RecentSessions() {
                 title="Remove from this list"
                 onClick={() => {
                   forgetSession(s.id);
-                  setList(loadRecent());
+                  setList(loadRemembered());
                 }}
                 className="absolute right-2 top-1/2 -translate-y-1/2 rounded p-1 text-zinc-500 opacity-0 transition group-hover:opacity-100 hover:bg-raised hover:text-zinc-200"
               >

@@ -11,9 +11,9 @@ import { useState } from 'react';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { groupByRun } from '@/lib/review/hunks.ts';
 import type { ReviewLogEntry } from '@/lib/review/reviewLog.ts';
-import { postReview, SHORTCUTS, VIEWER_REASON, type ReviewRequest, type Reviewer } from './reviewApi.ts';
+import { askAi, postReview, type ReviewRequest, type Reviewer } from '@/components/shared/serverApi.ts';
+import { SHORTCUTS, VIEWER_REASON } from './reviewHints.ts';
 import type { ConflictInfo, ReviewState } from './useReview.ts';
-import { askAi } from '@/components/ai/aiApi.ts';
 
 interface Props {
   state: ReviewState;

@@ -7,8 +7,8 @@
 import type * as Y from 'yjs';
 import { aiRunOrderOf, aiRunsOf, isFinished, readRun, type AiRunView } from '@/lib/ai/schema.ts';
 import { aiClientsOf, computeHunk, type HunkState } from '@/lib/review/hunks.ts';
-import { docVersions, type DocVersions } from './docVersions.ts';
-import { textViewOf } from './textViews.ts';
+import { docVersions, type DocVersions } from '@/components/shared/docVersions.ts';
+import { textViewOf } from '@/components/shared/textViews.ts';
 
 interface RunEntry {
   run: AiRunView;

@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import { aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { readLog, type ReviewLogEntry } from '@/lib/review/reviewLog.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 import { pendingCache } from './pendingCache.ts';
 
 export interface RunInfo {
@@ -70,25 +71,21 @@ export function useReview(doc: Y.Doc): ReviewState {
   const [state, setState] = useState<ReviewState>(() => read(doc));
   useEffect(() => {
     const cache = pendingCache(doc);
-    let frame = 0;
     // The log and the runs' fields change only with the structure; the hunks keep their array
     // while none of them changed (typing or AI text in a file without pending hunks).
     let shown: { pending: HunkState[]; structure: number } | null = null;
-    const update = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        const pending = cache.pending();
-        if (shown && shown.pending === pending && shown.structure === cache.structureVersion) return;
-        shown = { pending, structure: cache.structureVersion };
-        setState(read(doc));
-      });
-    };
+    const frame = oncePerFrame(() => {
+      const pending = cache.pending();
+      if (shown && shown.pending === pending && shown.structure === cache.structureVersion) return;
+      shown = { pending, structure: cache.structureVersion };
+      setState(read(doc));
+    });
+    const update = frame.schedule;
     update();
     doc.on('afterTransaction', update);
     return () => {
       doc.off('afterTransaction', update);
-      if (frame) cancelAnimationFrame(frame);
+      frame.cancel();
     };
   }, [doc]);
   return state;

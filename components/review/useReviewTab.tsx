@@ -1,14 +1,15 @@
 'use client';
 // Everything the workspace needs for review, in one hook: the "Review" side-panel tab (with a
-// count badge), the editor's review options (keep / reject through the server, reveal a hunk in
-// another file), and the editor's review layer for jumping from the panel to a change.
-import { useMemo, useRef, useState } from 'react';
+// count badge), and the review layer the editor draws (keep / reject through the server, reveal a
+// hunk in another file), kept here for jumping from the panel to a change.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { HunkState } from '@/lib/review/hunks.ts';
-import type { ReviewLayer, ReviewLayerOptions } from '@/components/editor/ReviewLayer.ts';
-import type { SideTab } from '@/components/session/SidePanel.tsx';
-import { postReview, type Reviewer } from './reviewApi.ts';
+import type { EditorLayerFactory } from '@/components/editor/EditorLayer.ts';
+import type { SideTab } from '@/components/shared/sideTab.ts';
+import { postReview, type Reviewer } from '@/components/shared/serverApi.ts';
 import { ReviewPanel } from './ReviewPanel.tsx';
+import { ReviewLayer, type ReviewLayerOptions } from './ReviewLayer.ts';
 import { useReview } from './useReview.ts';
 
 interface Options {
@@ -22,11 +23,10 @@ interface Options {
 
 export function useReviewTab({ doc, sessionId, token, canReview, reviewer, open }: Options): {
   tab: SideTab;
-  editorReview: ReviewLayerOptions;
-  reviewRef: { current: ReviewLayer | null };
+  editorLayer: EditorLayerFactory;
 } {
   const state = useReview(doc);
-  const reviewRef = useRef<ReviewLayer | null>(null);
+  const layerRef = useRef<ReviewLayer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { name, clientId } = reviewer;
 
@@ -42,6 +42,28 @@ export function useReviewTab({ doc, sessionId, token, canReview, reviewer, open 
       reveal: (h: HunkState) => open(h.file),
     };
   }, [sessionId, token, canReview, open, name, clientId]);
+  const currentOptions = useRef(editorReview);
+  currentOptions.current = editorReview;
+
+  const editorLayer = useCallback<EditorLayerFactory>((monaco, editor, doc) => {
+    const layer = new ReviewLayer(monaco, editor, doc, currentOptions.current);
+    layerRef.current = layer;
+    return {
+      destroy() {
+        layer.destroy();
+        if (layerRef.current === layer) layerRef.current = null;
+      },
+    };
+  }, []);
+
+  // Callbacks change identity on every render; the bars only need redrawing when the role does.
+  useEffect(() => {
+    const layer = layerRef.current;
+    if (!layer) return;
+    const roleChanged = layer.options.canReview !== editorReview.canReview;
+    layer.options = editorReview;
+    if (roleChanged) layer.refresh();
+  }, [editorReview]);
 
   const count = state.pending.length;
   const tab: SideTab = {
@@ -66,10 +88,10 @@ export function useReviewTab({ doc, sessionId, token, canReview, reviewer, open 
           token={token}
           canReview={canReview}
           reviewer={reviewer}
-          onJump={(h) => (reviewRef.current ? reviewRef.current.show(h) : open(h.file))}
+          onJump={(h) => (layerRef.current ? layerRef.current.show(h) : open(h.file))}
         />
       </>
     ),
   };
-  return { tab, editorReview, reviewRef };
+  return { tab, editorLayer };
 }

@@ -1,5 +1,5 @@
 // Shown in the editor area when no file is open.
-import { LogoMark } from '@/components/ui/icons.tsx';
+import { LogoMark } from '@/components/shared/icons.tsx';
 
 function Keys({ keys }: { keys: string[] }) {
   return (

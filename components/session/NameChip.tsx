@@ -1,7 +1,7 @@
 'use client';
 // This person's display name and colour, editable in place and remembered in the browser.
 import { useEffect, useRef, useState } from 'react';
-import { cleanName, MAX_NAME_LENGTH, PALETTE, type Profile } from '@/components/storage/profile.ts';
+import { cleanName, MAX_NAME_LENGTH, PALETTE, type Profile } from '@/components/shared/profile.ts';
 
 export function NameChip({ profile, onChange }: { profile: Profile; onChange: (p: Profile) => void }) {
   const [open, setOpen] = useState(false);

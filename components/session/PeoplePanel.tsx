@@ -1,8 +1,8 @@
 'use client';
 // Who is in the session and what they are looking at, at the foot of the explorer. Clicking a
 // person (or the AI) follows them: their file opens and their caret stays in view.
-import { EyeIcon } from '@/components/ui/icons.tsx';
-import type { Peer } from './presence.ts';
+import { EyeIcon } from '@/components/shared/icons.tsx';
+import type { Peer } from '@/components/shared/presence.ts';
 
 interface Props {
   peers: Peer[];

@@ -1,9 +1,9 @@
 'use client';
 // Everyone in the room as coloured initials; viewers carry an eye badge. Hover for details, click
 // to follow someone (click again to stop).
-import { initials } from '@/components/storage/profile.ts';
-import { EyeIcon } from '@/components/ui/icons.tsx';
-import type { Peer } from './presence.ts';
+import { initials } from '@/components/shared/profile.ts';
+import { EyeIcon } from '@/components/shared/icons.tsx';
+import type { Peer } from '@/components/shared/presence.ts';
 
 const MAX_SHOWN = 6;
 

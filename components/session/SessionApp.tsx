@@ -4,9 +4,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { isSessionId } from '@/lib/protocol.ts';
 import type { Role } from '@/lib/schema.ts';
-import { ApiRequestError, getSessionInfo } from '@/components/apiClient.ts';
-import { findRecent, rememberSession } from '@/components/storage/recentSessions.ts';
-import { loadProfile, saveProfile, type Profile } from '@/components/storage/profile.ts';
+import { ApiRequestError, getSessionInfo } from '@/components/shared/serverApi.ts';
+import { findRemembered, rememberSession } from '@/components/shared/rememberedSessions.ts';
+import { loadProfile, saveProfile, type Profile } from '@/components/shared/profile.ts';
+import { tokenFromUrl } from '@/components/shared/sessionLinks.ts';
 import { SessionError } from './SessionError.tsx';
 import { SessionSkeleton } from './Skeletons.tsx';
 import { Workspace } from './Workspace.tsx';
@@ -24,9 +25,13 @@ type State =
   | { kind: 'ready'; token: string; session: Joined };
 
 function readToken(): string | null {
-  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
-  const token = params.get('token');
+  const token = tokenFromUrl(window.location.href);
   return token && token.length <= 1024 ? token : null;
+}
+
+/** The session as the workspace opens it, from the server's answer or what this browser kept of it. */
+function joined(title: string, role: Role, collab: { serverUrl: string; room: string }): Joined {
+  return { title, role, serverUrl: collab.serverUrl, room: collab.room };
 }
 
 function explain(err: unknown): { title: string; message: string; retry: boolean } {
@@ -75,22 +80,14 @@ export default function SessionApp({ id }: { id: string }) {
         const info = await getSessionInfo(id, token);
         if (cancelled) return;
         rememberSession({ id, title: info.title, token, role: info.role, collab: info.collab });
-        setState({
-          kind: 'ready',
-          token,
-          session: { title: info.title, role: info.role, serverUrl: info.collab.serverUrl, room: info.collab.room },
-        });
+        setState({ kind: 'ready', token, session: joined(info.title, info.role, info.collab) });
       } catch (err) {
         if (cancelled) return;
         // Offline reload: the browser still has the document in IndexedDB, so open it with what
         // was learnt last time and let the provider reconnect when the server is back.
-        const known = findRecent(id);
+        const known = findRemembered(id);
         if (err instanceof ApiRequestError && err.status === 0 && known?.collab && known.token === token) {
-          setState({
-            kind: 'ready',
-            token,
-            session: { title: known.title, role: known.role, serverUrl: known.collab.serverUrl, room: known.collab.room },
-          });
+          setState({ kind: 'ready', token, session: joined(known.title, known.role, known.collab) });
           return;
         }
         setState({ kind: 'error', ...explain(err) });

@@ -1,6 +1,6 @@
 // A session that cannot be opened, said plainly, with a way back.
 import Link from 'next/link';
-import { AlertIcon, HomeIcon, LogoMark } from '@/components/ui/icons.tsx';
+import { AlertIcon, HomeIcon, LogoMark } from '@/components/shared/icons.tsx';
 
 interface Props {
   title: string;

@@ -3,14 +3,14 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { Role } from '@/lib/schema.ts';
-import type { Profile } from '@/components/storage/profile.ts';
-import { zipUrl } from '@/components/apiClient.ts';
-import { DownloadIcon, EyeIcon, LogoMark, ShareIcon } from '@/components/ui/icons.tsx';
+import type { Profile } from '@/components/shared/profile.ts';
+import { zipUrl } from '@/components/shared/serverApi.ts';
+import { DownloadIcon, EyeIcon, LogoMark, ShareIcon } from '@/components/shared/icons.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { PresenceAvatars } from './PresenceAvatars.tsx';
 import { NameChip } from './NameChip.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
-import type { Peer } from './presence.ts';
+import type { Peer } from '@/components/shared/presence.ts';
 import type { ConnectionStatus } from './useCollab.ts';
 
 interface Props {

@@ -1,11 +1,12 @@
 'use client';
 // Share links for the session. Editors get both links from the server (GET …/links); a viewer
-// only knows the token it was opened with, plus any this browser kept (recentSessions.ts).
+// only knows the token it was opened with, plus any this browser kept (rememberedSessions.ts).
 import { useEffect, useRef, useState } from 'react';
 import type { Role } from '@/lib/schema.ts';
-import { findRecent, sessionLink } from '@/components/storage/recentSessions.ts';
-import { getSessionLinks } from '@/components/apiClient.ts';
-import { CheckIcon, CloseIcon, CopyIcon, EyeIcon, PencilIcon } from '@/components/ui/icons.tsx';
+import { findRemembered } from '@/components/shared/rememberedSessions.ts';
+import { sessionLink } from '@/components/shared/sessionLinks.ts';
+import { getSessionLinks } from '@/components/shared/serverApi.ts';
+import { CheckIcon, CloseIcon, CopyIcon, EyeIcon, PencilIcon } from '@/components/shared/icons.tsx';
 
 interface Props {
   id: string;
@@ -16,7 +17,7 @@ interface Props {
 
 export function ShareDialog({ id, token, role, onClose }: Props) {
   const dialog = useRef<HTMLDivElement>(null);
-  const recent = findRecent(id);
+  const recent = findRemembered(id);
   const editToken = role === 'edit' ? token : recent?.editToken;
   const viewToken = role === 'view' ? token : recent?.viewToken;
   const [served, setServed] = useState<{ editUrl: string; viewUrl: string } | null>(null);

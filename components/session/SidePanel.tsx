@@ -2,16 +2,8 @@
 // The right-hand side panel: a tab strip over one panel per tab, collapsible to a thin rail.
 // Tabs stay mounted while hidden so a half-written prompt or a scroll position survives a switch.
 // Adding a panel is one entry in the `tabs` list given by the workspace.
-import type { ReactNode } from 'react';
-import { ChevronIcon } from '@/components/ui/icons.tsx';
-
-export interface SideTab {
-  id: string;
-  label: string;
-  /** A small marker after the label (a live status dot, a count). */
-  badge?: ReactNode;
-  content: ReactNode;
-}
+import { ChevronIcon } from '@/components/shared/icons.tsx';
+import type { SideTab } from '@/components/shared/sideTab.ts';
 
 interface Props {
   tabs: SideTab[];

@@ -2,7 +2,7 @@
 // The bottom line: role, file, caret position and language.
 import type { Role } from '@/lib/schema.ts';
 import type { CursorInfo } from '@/components/editor/CodeEditor.tsx';
-import { EyeIcon, PencilIcon, UserIcon } from '@/components/ui/icons.tsx';
+import { EyeIcon, PencilIcon, UserIcon } from '@/components/shared/icons.tsx';
 
 interface Props {
   role: Role;

@@ -4,7 +4,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { Role } from '@/lib/schema.ts';
 import { identitiesOf, metaOf } from '@/lib/schema.ts';
-import type { Profile } from '@/components/storage/profile.ts';
+import { IDENTITY_ORIGIN } from '@/lib/origins.ts';
+import type { Profile } from '@/components/shared/profile.ts';
 import { FileTree } from '@/components/files/FileTree.tsx';
 import { AUTHORSHIP_KEYS, CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
 import { TabBar } from '@/components/editor/TabBar.tsx';
@@ -15,11 +16,13 @@ import { StatusBar } from './StatusBar.tsx';
 import { EditorSkeleton, TreeSkeleton } from './Skeletons.tsx';
 import { EmptyEditor } from './EmptyEditor.tsx';
 import { PeoplePanel } from './PeoplePanel.tsx';
-import { presenceFor, usePeers } from './presence.ts';
+import { presenceFor, usePeers } from '@/components/shared/presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { useTabs } from './useTabs.ts';
-import { useYMapValue } from './useYMap.ts';
-import { SidePanel, type SideTab } from './SidePanel.tsx';
+import { useYMapValue } from '@/components/shared/useYMap.ts';
+import { useStoredFlag } from '@/components/shared/useStoredFlag.ts';
+import { SidePanel } from './SidePanel.tsx';
+import type { SideTab } from '@/components/shared/sideTab.ts';
 import { AiPanel } from '@/components/ai/AiPanel.tsx';
 import { useFollow } from './useFollow.ts';
 import { useActiveAi } from './useAiPresence.ts';
@@ -90,7 +93,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
     const key = String(doc.clientID);
     const current = identities.get(key);
     if (current && current.name === profile.name && current.color === profile.color) return;
-    doc.transact(() => identities.set(key, { kind: 'human', name: profile.name, color: profile.color }), { kind: 'identity' });
+    doc.transact(() => identities.set(key, { kind: 'human', name: profile.name, color: profile.color }), IDENTITY_ORIGIN);
   }, [doc, readOnly, collab.everSynced, profile]);
 
   const cursorStyles = useRef<ReturnType<typeof mountRemoteCursorStyles> | null>(null);
@@ -195,8 +198,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   activePath={tabs.activePath}
                   onCursor={setCursor}
                   onEditor={setEditor}
-                  review={review.editorReview}
-                  reviewRef={review.reviewRef}
+                  layers={[review.editorLayer]}
                   authorGutter={authorGutter}
                   onToggleAuthorGutter={toggleAuthorGutter}
                 />
@@ -219,31 +221,4 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
       />
     </div>
   );
-}
-
-/** A yes/no choice remembered per browser (side panel open, authorship gutter shown). */
-function useStoredFlag(key: string, initial: boolean): [boolean, (next: boolean | ((on: boolean) => boolean)) => void] {
-  const [on, setOn] = useState(() => {
-    try {
-      const stored = window.localStorage.getItem(key);
-      return stored === null ? initial : stored === 'true';
-    } catch {
-      return initial;
-    }
-  });
-  const set = useCallback(
-    (next: boolean | ((on: boolean) => boolean)) => {
-      setOn((prev) => {
-        const value = typeof next === 'function' ? next(prev) : next;
-        try {
-          window.localStorage.setItem(key, String(value));
-        } catch {
-          // Storage refused (private mode): the choice lasts for this page only.
-        }
-        return value;
-      });
-    },
-    [key],
-  );
-  return [on, set];
 }

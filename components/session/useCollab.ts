@@ -7,7 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Role } from '@/lib/schema.ts';
 import { batchRemoteUpdates } from './batchedPersistence.ts';
-import { applyUpdatesPerFrame } from './frameUpdates.ts';
+import { applyUpdatesPerFrame } from '@/components/shared/frameUpdates.ts';
 
 export type ConnectionStatus = 'connecting' | 'synced' | 'offline' | 'reconnecting' | 'refused';
 

@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { editor as MonacoEditor } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
-import type { Peer } from './presence.ts';
+import type { Peer } from '@/components/shared/presence.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 export interface Follow {
   /** The peer being followed, while they are here. */
@@ -78,17 +79,13 @@ export function useFollow({ awareness, doc, editor, peers, activePath, open }: O
   // Keep their caret in view, at most once per frame however fast they (or the AI) type.
   useEffect(() => {
     if (target === null || !editor) return;
-    let frame = 0;
-    const reveal = () => {
-      frame = 0;
+    const frame = oncePerFrame(() => {
       const at = caretOffset(doc, awareness.getStates().get(target));
       const model = editor.getModel();
       if (!at || !model || model.uri.path !== `/${at.file}`) return;
       editor.revealPositionInCenterIfOutsideViewport(model.getPositionAt(at.index), SCROLL_IMMEDIATE);
-    };
-    const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(reveal);
-    };
+    });
+    const schedule = frame.schedule;
     schedule();
     awareness.on('change', schedule);
     doc.on('update', schedule);
@@ -97,7 +94,7 @@ export function useFollow({ awareness, doc, editor, peers, activePath, open }: O
       awareness.off('change', schedule);
       doc.off('update', schedule);
       onModel.dispose();
-      if (frame) cancelAnimationFrame(frame);
+      frame.cancel();
     };
   }, [target, editor, doc, awareness]);
 

@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { filesOf } from '@/lib/schema.ts';
-import { FILE_TREE_ORIGIN } from '@/components/files/fileOps.ts';
-import { isWithin } from '@/components/files/fileTree.ts';
+import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
+import { isWithin } from '@/components/files/pathTree.ts';
 
 export interface Tabs {
   openPaths: string[];

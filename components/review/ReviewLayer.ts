@@ -4,15 +4,17 @@
 // a person's characters inside a hunk marked, ghost lines for what a hunk removed (view zones,
 // never document content), a bar per pending hunk, and the review keys. Recomputed from the
 // document at most once per animation frame, however fast the AI writes, and only when the file
-// on screen or the thread changed; decorations are updated by difference (decorationDiff.ts).
+// on screen or the thread changed; decorations are updated by difference (editor/decorationDiff.ts).
 import type * as Y from 'yjs';
 import type { editor as MonacoEditor, IDisposable } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { clientRuns } from '@/lib/review/items.ts';
-import { pendingCache, type PendingCache } from '@/components/review/pendingCache.ts';
-import { DecorationDiff } from './decorationDiff.ts';
-import type { Monaco } from './monacoSetup.ts';
+import { DecorationDiff } from '@/components/editor/decorationDiff.ts';
+import type { EditorLayer } from '@/components/editor/EditorLayer.ts';
+import type { Monaco } from '@/components/editor/monacoSetup.ts';
+import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
+import { pendingCache, type PendingCache } from './pendingCache.ts';
 import { HunkWidget, type HunkActions } from './HunkWidget.ts';
 import { mountReviewStyles } from './reviewStyles.ts';
 
@@ -32,7 +34,7 @@ export interface ReviewLayerOptions {
   reveal: (hunk: HunkState) => void;
 }
 
-export class ReviewLayer {
+export class ReviewLayer implements EditorLayer {
   options: ReviewLayerOptions;
   private readonly monaco: Monaco;
   private readonly editor: MonacoEditor.IStandaloneCodeEditor;
@@ -44,7 +46,7 @@ export class ReviewLayer {
   private readonly widgets = new Map<string, HunkWidget>();
   private readonly ghosts = new Map<string, Ghost>();
   private readonly disposables: IDisposable[] = [];
-  private frame = 0;
+  private readonly frame = oncePerFrame(() => this.render());
   private hunks: HunkState[] = [];
   private destroyed = false;
   /** A hunk to show once its file is on screen (navigation across files). */
@@ -71,11 +73,7 @@ export class ReviewLayer {
   }
 
   private schedule = (): void => {
-    if (this.frame || this.destroyed) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    if (!this.destroyed) this.frame.schedule();
   };
 
   /** Another file on screen: zones and widgets belong to the old model. */
@@ -274,7 +272,7 @@ export class ReviewLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame.cancel();
     this.doc.off('afterTransaction', this.schedule);
     for (const d of this.disposables) d.dispose();
     for (const w of this.widgets.values()) w.dispose();

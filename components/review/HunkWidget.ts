@@ -5,7 +5,7 @@
 // warning, Keep, Reject and ↑/↓ to the neighbouring hunks.
 import type { editor as MonacoEditor } from 'monaco-editor';
 import type { HunkState } from '@/lib/review/hunks.ts';
-import { SHORTCUTS, VIEWER_REASON } from '@/components/review/reviewApi.ts';
+import { SHORTCUTS, VIEWER_REASON } from './reviewHints.ts';
 
 export const BAR_HEIGHT = 26;
 

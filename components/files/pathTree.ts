@@ -1,4 +1,5 @@
-// Builds the sidebar tree from the document's flat file paths plus its explicit folders.
+// Paths as a tree: the sidebar's nodes built from the document's flat file paths plus its explicit
+// folders, and the path arithmetic the tree and the file operations share.
 
 export interface TreeNode {
   name: string;

@@ -3,7 +3,7 @@
 // so each one is checked before it reaches the page (names are shown, colours become CSS).
 import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import { isHexColor, lightColor, MAX_NAME_LENGTH, type Profile } from '@/components/storage/profile.ts';
+import { isHexColor, lightColor, MAX_NAME_LENGTH, type Profile } from './profile.ts';
 import type { Role } from '@/lib/schema.ts';
 import { isAiPresenceStatus, type AiPresenceStatus } from '@/lib/ai/aiAwareness.ts';
 

@@ -3,7 +3,7 @@
 import type { Role } from '@/lib/schema.ts';
 import type { SessionInfoResponse } from '@/lib/api.ts';
 
-export interface RecentSession {
+export interface RememberedSession {
   id: string;
   title: string;
   /** The token this browser last opened the session with. */
@@ -20,7 +20,7 @@ export interface RecentSession {
 const KEY = 'tandem:recent';
 const MAX_ENTRIES = 30;
 
-function isRecent(value: unknown): value is RecentSession {
+function isRemembered(value: unknown): value is RememberedSession {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   return (
@@ -32,19 +32,19 @@ function isRecent(value: unknown): value is RecentSession {
   );
 }
 
-export function loadRecent(): RecentSession[] {
+export function loadRemembered(): RememberedSession[] {
   try {
     const raw = window.localStorage.getItem(KEY);
     if (!raw) return [];
     const parsed: unknown = JSON.parse(raw);
     if (!Array.isArray(parsed)) return [];
-    return parsed.filter(isRecent).sort((a, b) => b.lastOpened - a.lastOpened);
+    return parsed.filter(isRemembered).sort((a, b) => b.lastOpened - a.lastOpened);
   } catch {
     return [];
   }
 }
 
-function save(list: RecentSession[]): void {
+function save(list: RememberedSession[]): void {
   try {
     window.localStorage.setItem(KEY, JSON.stringify(list.slice(0, MAX_ENTRIES)));
   } catch {
@@ -53,10 +53,10 @@ function save(list: RecentSession[]): void {
 }
 
 /** Adds or refreshes a session, keeping the tokens already known for it. */
-export function rememberSession(entry: Omit<RecentSession, 'lastOpened'> & { lastOpened?: number }): void {
-  const list = loadRecent();
+export function rememberSession(entry: Omit<RememberedSession, 'lastOpened'> & { lastOpened?: number }): void {
+  const list = loadRemembered();
   const previous = list.find((s) => s.id === entry.id);
-  const merged: RecentSession = {
+  const merged: RememberedSession = {
     ...previous,
     ...entry,
     editToken: entry.editToken ?? previous?.editToken ?? (entry.role === 'edit' ? entry.token : undefined),
@@ -67,14 +67,10 @@ export function rememberSession(entry: Omit<RecentSession, 'lastOpened'> & { las
   save([merged, ...list.filter((s) => s.id !== entry.id)]);
 }
 
-export function findRecent(id: string): RecentSession | undefined {
-  return loadRecent().find((s) => s.id === id);
+export function findRemembered(id: string): RememberedSession | undefined {
+  return loadRemembered().find((s) => s.id === id);
 }
 
 export function forgetSession(id: string): void {
-  save(loadRecent().filter((s) => s.id !== id));
-}
-
-export function sessionLink(id: string, token: string, origin = window.location.origin): string {
-  return `${origin}/s/${id}#token=${encodeURIComponent(token)}`;
+  save(loadRemembered().filter((s) => s.id !== id));
 }

@@ -1,5 +1,5 @@
 // A tinted file glyph by extension, so the tree reads at a glance.
-import { FileIcon } from '@/components/ui/icons.tsx';
+import { FileIcon } from './icons.tsx';
 
 const TINTS: Record<string, string> = {
   ts: 'text-sky-400', tsx: 'text-sky-400', js: 'text-yellow-300', jsx: 'text-yellow-300', mjs: 'text-yellow-300',
