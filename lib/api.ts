@@ -2,7 +2,7 @@
 // schemas: the server validates with them and the browser takes their types (type-only imports,
 // so zod stays out of the page).
 import { z } from 'zod';
-import type { AiRunStatus } from './ai/schema.ts';
+import type { AiRunStatus } from './ai/aiRuns.ts';
 import type { ReviewResult } from './review/actions.ts';
 import type { Role } from './schema.ts';
 

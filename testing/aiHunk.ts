@@ -4,7 +4,7 @@
 // so the tests' stand-in for the writer cannot drift apart from test to test.
 import * as Y from 'yjs';
 import type { DiffOp } from '../lib/edits/sequenceDiff.ts';
-import { encodeRelPos, hunkRangeAt, type AiHunkItems } from '../lib/ai/schema.ts';
+import { encodeRelPos, hunkRangeAt, type AiHunkItems } from '../lib/ai/aiRuns.ts';
 import { captureHunkItems, clocksBefore } from '../lib/review/index.ts';
 
 export interface WrittenHunk {

@@ -3,7 +3,7 @@
 import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../lib/api.ts';
 import { filesOf } from '../lib/schema.ts';
-import type { AiRunView } from '../lib/ai/schema.ts';
+import type { AiRunView } from '../lib/ai/aiRuns.ts';
 import { startModelServer, type ModelServer } from '../modelServer/modelServer.ts';
 import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from './harness.ts';
 

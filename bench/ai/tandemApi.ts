@@ -1,7 +1,7 @@
 // Tandem's HTTP API as the benchmarks use it: create a session (keystroke and AI benches), ask the
 // AI, wait for a run.
 import type { CreateSessionResponse } from '../../lib/api.ts';
-import type { AiRunView } from '../../lib/ai/schema.ts';
+import type { AiRunView } from '../../lib/ai/aiRuns.ts';
 import type { ServerChild } from '../lib/servers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@
 // watching the document. Direct: from calling session.turn() (the provider layer Tandem uses,
 // in this process) to its first text event. Repetitions alternate between the two paths.
 import type * as Y from 'yjs';
-import { aiRunsOf, type AiRunView } from '../../lib/ai/schema.ts';
+import { aiRunsOf, type AiRunView } from '../../lib/ai/aiRuns.ts';
 import { instructionsFor, toolsFor } from '../../server/ai/instructions.ts';
 import { createModelSession } from '../../server/ai/providers/index.ts';
 import { connectClient, waitUntil } from '../lib/clients.ts';

@@ -3,7 +3,7 @@
 // queue position, the AI's explanation, the hunks it wrote or refused (with reasons), the
 // figures (time to first token, tokens, tokens/s) and any error.
 import { memo } from 'react';
-import type { AiHunkView, AiRunView } from '@/lib/ai/schema.ts';
+import type { AiHunkView, AiRunView } from '@/lib/ai/aiRuns.ts';
 import { initials } from '@/components/shared/profile.ts';
 import { describeSelection } from './editorSelection.ts';
 

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { filesOf } from '@/lib/schema.ts';
 import { lineColumn } from '@/lib/textPosition.ts';
-import type { AiSelection } from '@/lib/ai/schema.ts';
+import type { AiSelection } from '@/lib/ai/aiRuns.ts';
 import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 /** The selection (or bare caret) the local person has in `path`, or null. */

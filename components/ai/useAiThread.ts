@@ -1,12 +1,12 @@
 'use client';
-// The AI thread as React state, read from the shared document (lib/ai/schema.ts) so that every
+// The AI thread as React state, read from the shared document (lib/ai/aiRuns.ts) so that every
 // participant, late joiners included, sees the same runs live. Only the runs that changed are
 // read again (a run with a large patch is costly to read, and the explanation of the running one
 // streams at up to 60 batches a second); the others keep their object, so their cards skip
 // rendering.
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { aiRunOrderOf, aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf, readRun, type AiRunView } from '@/lib/ai/aiRuns.ts';
 import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 
 export function useAiThread(doc: Y.Doc): AiRunView[] {

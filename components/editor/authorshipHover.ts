@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import type { IDisposable, IMarkdownString } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
-import { aiRunsOf, readRun } from '@/lib/ai/schema.ts';
+import { aiRunsOf, readRun } from '@/lib/ai/aiRuns.ts';
 import { authorship, type Author } from '@/lib/review/authorship.ts';
 import type { Monaco } from './monacoSetup.ts';
 

@@ -5,7 +5,7 @@
 // whose text changed. Unchanged hunks keep their object, and an unchanged list keeps its array,
 // so readers can compare by identity and skip their own work.
 import type * as Y from 'yjs';
-import { aiRunOrderOf, aiRunsOf, isFinished, readRun, type AiRunView } from '@/lib/ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf, isFinished, readRun, type AiRunView } from '@/lib/ai/aiRuns.ts';
 import { aiClientsOf, computeHunk, type HunkState } from '@/lib/review/hunks.ts';
 import { docVersions, type DocVersions } from '@/components/shared/docVersions.ts';
 import { textViewOf } from '@/components/shared/textViews.ts';

@@ -5,7 +5,7 @@
 // object re-renders the whole page.
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
-import { aiRunsOf, readRun, type AiRunView } from '@/lib/ai/schema.ts';
+import { aiRunsOf, readRun, type AiRunView } from '@/lib/ai/aiRuns.ts';
 import type { HunkState } from '@/lib/review/hunks.ts';
 import { readLog, type ReviewLogEntry } from '@/lib/review/reviewLog.ts';
 import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';

@@ -5,7 +5,7 @@
 // highlights of the other files stay as they are instead of being recomputed 60 times a second.
 import * as Y from 'yjs';
 import { filesOf } from '@/lib/schema.ts';
-import { aiRunsOf } from '@/lib/ai/schema.ts';
+import { aiRunsOf } from '@/lib/ai/aiRuns.ts';
 
 export interface DocVersions {
   /** Bumped by any change outside the files' texts (thread, hunks, review log, identities, the files map itself). */

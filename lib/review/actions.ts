@@ -13,7 +13,7 @@
 // the target document's clientID.
 import * as Y from 'yjs';
 import { filesOf, identitiesOf, type Identity } from '../schema.ts';
-import { aiRunsOf, hunkRange, hunkRangeAt, readHunk, readRun, encodeRelPos, type AiHunkView, type AiReview, type AiRunView, type IdSpan } from '../ai/schema.ts';
+import { aiRunsOf, hunkRange, hunkRangeAt, readHunk, readRun, encodeRelPos, type AiHunkView, type AiReview, type AiRunView, type IdSpan } from '../ai/aiRuns.ts';
 import { aiClientsOf } from './hunks.ts';
 import { indexOfId, itemsIn, pushSpan, visibleSpans } from './items.ts';
 import { appendEntry, findEntry, lastUndoable, readEntry, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './reviewLog.ts';

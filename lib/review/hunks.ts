@@ -2,7 +2,7 @@
 // positions, item authorship), so it is right after concurrent edits, reloads and reconnects.
 import type * as Y from 'yjs';
 import { filesOf, identitiesOf } from '../schema.ts';
-import { aiRunOrderOf, aiRunsOf, hunkRange, readRun, type AiHunkItems, type AiHunkOp, type AiHunkStatus, type AiHunkView, type AiReview, type AiRunView } from '../ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf, hunkRange, readRun, type AiHunkItems, type AiHunkOp, type AiHunkStatus, type AiHunkView, type AiReview, type AiRunView } from '../ai/aiRuns.ts';
 import { itemsIn, mergeSpans } from './items.ts';
 import { lineDiff } from './hunkLineDiff.ts';
 

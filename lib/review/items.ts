@@ -3,7 +3,7 @@
 // items with their ids, so this walks the text's item list (`_start` → `right`), which is
 // stable API in Yjs 13 (y-prosemirror and y-codemirror read it the same way).
 import * as Y from 'yjs';
-import type { IdSpan } from '../ai/schema.ts';
+import type { IdSpan } from '../ai/aiRuns.ts';
 
 /** Consecutive visible characters inserted by one client: [start, end) offsets. */
 export interface ClientRun {

@@ -4,7 +4,7 @@
 // and where it adds line breaks so that their text keeps a line of its own (rejectLines.ts).
 import type * as Y from 'yjs';
 import { filesOf } from '../schema.ts';
-import type { AiHunkView, AiRunView } from '../ai/schema.ts';
+import type { AiHunkView, AiRunView } from '../ai/aiRuns.ts';
 import { aiClientsOf, computeHunk, type Span } from './hunks.ts';
 import { itemsIn, mergeSpans, visibleSpans } from './items.ts';
 import { rejectLines, type RejectLines } from './rejectLines.ts';

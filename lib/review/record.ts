@@ -4,7 +4,7 @@
 // writer already scopes a Y.UndoManager to the hunk's origin; its stack items hold exactly the
 // hunk's insertions and deletions, and it keeps deleted items' content until destroyed.
 import * as Y from 'yjs';
-import type { AiHunkItems, IdSpan } from '../ai/schema.ts';
+import type { AiHunkItems, IdSpan } from '../ai/aiRuns.ts';
 import { itemsIn, pushSpan } from './items.ts';
 
 /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText, type DiffOp } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
-import { aiRunOrderOf, aiRunsOf } from '../ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf } from '../ai/aiRuns.ts';
 import { writeAiHunk } from '../../testing/aiHunk.ts';
 import { applyReview, authorOf, findHunk, itemsIn, pendingHunks, planReject } from './index.ts';
 

@@ -16,7 +16,7 @@
 // "Person text" = characters typed after the hunk began: by a client the hunk's record did not
 // see on the lines it touched, or with a clock past the one recorded (lib/review/record.ts).
 import type * as Y from 'yjs';
-import type { AiHunkItems } from '../ai/schema.ts';
+import type { AiHunkItems } from '../ai/aiRuns.ts';
 import type { Span } from './hunks.ts';
 
 export interface RejectLines {

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText } from '../edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../schema.ts';
-import { aiRunOrderOf, aiRunsOf } from '../ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf } from '../ai/aiRuns.ts';
 import { applyReview, hunkStates, lineAuthorship, pendingHunks } from './index.ts';
 import { seededRandom as prng } from '../../testing/prng.ts';
 import { writeAiHunk } from '../../testing/aiHunk.ts';

@@ -5,7 +5,7 @@
 // An entry (Y.Map): id, action ('keep' | 'reject'), by {name, clientId?}, at (epoch ms),
 //   steps (ReviewStep[], plain JSON), undone ({by, at} | null).
 import * as Y from 'yjs';
-import type { IdSpan } from '../ai/schema.ts';
+import type { IdSpan } from '../ai/aiRuns.ts';
 
 export const REVIEW_LOG_KEY = 'reviewLog';
 export const MAX_LOG_ENTRIES = 500;

@@ -6,7 +6,7 @@
 // at a time, in request order, each as an AiTurn.
 import * as Y from 'yjs';
 import { uint32 } from 'lib0/random';
-import { aiRunsOf, readRun, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
+import { aiRunsOf, readRun, type AiRunStatus, type AiRunView } from '../../lib/ai/aiRuns.ts';
 import type { RoomHandle } from '../collab/roomHandle.ts';
 import type { ModelConnector } from './connector.ts';
 import type { RunSlots } from './runSlots.ts';

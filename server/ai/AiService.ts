@@ -2,7 +2,7 @@
 // per person and per room, and the provider status shown by the panel. A peer holds its room
 // loaded while it has work, and lets go (leaving the room's presence) after it has been idle.
 import type { RoomSource } from '../collab/roomHandle.ts';
-import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/schema.ts';
+import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/ai/aiRuns.ts';
 import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
 import { AiPeer } from './AiPeer.ts';

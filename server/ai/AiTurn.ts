@@ -9,7 +9,7 @@ import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
 import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
 import { identitiesOf, readFiles } from '../../lib/schema.ts';
 import { AI_COLOR } from '../../lib/ai/aiAwareness.ts';
-import type { AiMetrics, AiRunStatus } from '../../lib/ai/schema.ts';
+import type { AiMetrics, AiRunStatus } from '../../lib/ai/aiRuns.ts';
 import type { ProviderError, ProviderTarget, TurnEvent, Usage } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import type { Detection } from './providers/detect.ts';

@@ -17,7 +17,7 @@ import type { SearchReplaceEvent } from '../../lib/edits/searchReplaceParser.ts'
 import type { LocateMatch } from '../../lib/edits/locator.ts';
 import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf } from '../../lib/schema.ts';
-import type { AiHunkOp } from '../../lib/ai/schema.ts';
+import type { AiHunkOp } from '../../lib/ai/aiRuns.ts';
 import { aiOrigin } from '../../lib/origins.ts';
 import { HunkWriter } from './HunkWriter.ts';
 import type { ReadState } from './placedText.ts';

@@ -2,7 +2,7 @@
 // thread (RunRecord), and the outcome the model is told next turn: the hunks that were refused
 // or rolled back, and why (null when all applied).
 import type * as Y from 'yjs';
-import type { AiHunkOp } from '../../lib/ai/schema.ts';
+import type { AiHunkOp } from '../../lib/ai/aiRuns.ts';
 import { normalisePath } from '../../lib/schema.ts';
 import { authorOf } from '../../lib/review/authorship.ts';
 import type { HunkFields, RunRecord } from './RunRecord.ts';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
-import { hunkRange, encodeRelPos } from '../../lib/ai/schema.ts';
+import { hunkRange, encodeRelPos } from '../../lib/ai/aiRuns.ts';
 import { HunkWriter } from './HunkWriter.ts';
 
 function pair(initial: string) {

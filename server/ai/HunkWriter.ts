@@ -14,7 +14,7 @@
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import type { AiOrigin } from '../../lib/origins.ts';
-import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/schema.ts';
+import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/aiRuns.ts';
 import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';

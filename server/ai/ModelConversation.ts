@@ -5,7 +5,7 @@
 // changed since), the outcome of the previous run's edits, and the tool results it owes. The
 // history is dropped (rotated) when it grows past twice the context budget, when the model
 // changes, and after a turn that did not finish, so the next turn sends everything afresh.
-import type { AiSelection } from '../../lib/ai/schema.ts';
+import type { AiSelection } from '../../lib/ai/aiRuns.ts';
 import type { ConversationItem, ModelSession, ProviderError, ProviderKind, ProviderTarget, TurnEvent } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import { buildContext, CHARS_PER_TOKEN, type BuiltContext } from './context.ts';

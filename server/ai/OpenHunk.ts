@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
-import { encodeRelPos } from '../../lib/ai/schema.ts';
+import { encodeRelPos } from '../../lib/ai/aiRuns.ts';
 import { filesOf } from '../../lib/schema.ts';
 import type { HunkWriter, WrittenRange } from './HunkWriter.ts';
 import type { HunkFields } from './RunRecord.ts';

@@ -2,7 +2,7 @@
 // at a time in request order, each once it holds one of the server-wide run slots (runSlots.ts).
 // While the head waits for a slot, every waiting run's thread entry shows its place in the
 // server's line (1 = next), the rest of the room after it.
-import type { AiSelection } from '../../lib/ai/schema.ts';
+import type { AiSelection } from '../../lib/ai/aiRuns.ts';
 import { AiError } from './aiError.ts';
 import type { RunRecord } from './RunRecord.ts';
 import type { RunSlots, SlotWait } from './runSlots.ts';

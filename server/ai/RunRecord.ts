@@ -1,4 +1,4 @@
-// Writes one run's entry of the AI thread (lib/ai/schema.ts) in the AI peer's replica of the
+// Writes one run's entry of the AI thread (lib/ai/aiRuns.ts) in the AI peer's replica of the
 // document, always inside a transaction tagged with the run's origin. Explanation text is
 // batched like edits (frameBatcher.ts): the first text goes out at once, then at most one
 // transaction per frame while it streams, not one per token.
@@ -16,7 +16,7 @@ import {
   type AiRunStatus,
   type AiRunView,
   type AiSelection,
-} from '../../lib/ai/schema.ts';
+} from '../../lib/ai/aiRuns.ts';
 import { aiOrigin, type AiOrigin } from '../../lib/origins.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 

@@ -2,7 +2,7 @@
 // limits, provider status, and the AI's presence in the room's awareness.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readThread } from '../../lib/ai/schema.ts';
+import { readThread } from '../../lib/ai/aiRuns.ts';
 import { startTestServer } from '../../testing/harness.ts';
 import { ask, cancelRun, createSession, fileText, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 

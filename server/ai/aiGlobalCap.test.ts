@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ask, cancelRun, createSession, getRun, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
-import { readThread } from '../../lib/ai/schema.ts';
+import { readThread } from '../../lib/ai/aiRuns.ts';
 
 let stack: AiStack;
 before(async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import type { CreateSessionResponse } from '../../lib/api.ts';
 import { filesOf } from '../../lib/schema.ts';
-import { readThread } from '../../lib/ai/schema.ts';
+import { readThread } from '../../lib/ai/aiRuns.ts';
 import { hunkStates, lineAuthorship, pendingHunks } from '../../lib/review/index.ts';
 import { connect, startTestServer, synced, type Client, type TestServer } from '../../testing/harness.ts';
 import { ask, createSession, fileText, joined, startAiStack, waitFinished, waitFor } from '../../testing/aiTestKit.ts';

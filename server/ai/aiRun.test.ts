@@ -72,7 +72,7 @@ test('a run streams its edits into the room progressively, as the AI, with the t
     assert.ok(authors.slice(content.indexOf('export function f4')).slice(0, 20).every((c) => c !== aiId), 'untouched text keeps its author');
     assert.ok(authorsOf(filesOf(a.doc).get('src/new.ts')!).every((c) => c === aiId));
     // The recorded range of hunk 1 resolves to the text it wrote.
-    const { hunkRange } = await import('../../lib/ai/schema.ts');
+    const { hunkRange } = await import('../../lib/ai/aiRuns.ts');
     const range = hunkRange(a.doc, run.hunks[0]);
     assert.ok(range);
     assert.match(content.slice(range.start, range.end), /x \* 3 \+ 1/);

@@ -2,7 +2,7 @@
 // room's first request chains from it on the same WebSocket, sending only what is new.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aiRunsOf } from '../../lib/ai/schema.ts';
+import { aiRunsOf } from '../../lib/ai/aiRuns.ts';
 import { ask, createSession, joined, startAiStack, waitFinished, waitFor, type AiStack } from '../../testing/aiTestKit.ts';
 
 let stack: AiStack;

@@ -7,7 +7,7 @@
 // whole when a chain is lost (cache miss, HTTP), so it stays valid on every transport; when
 // the history is dropped, lastSeen is null and everything is sent again.
 // Whatever is left out is said explicitly, both to the model and in the thread.
-import type { AiSelection } from '../../lib/ai/schema.ts';
+import type { AiSelection } from '../../lib/ai/aiRuns.ts';
 import { unifiedDiff } from './unifiedDiff.ts';
 
 export const CHARS_PER_TOKEN = 4;

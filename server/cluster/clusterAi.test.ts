@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { readThread } from '../../lib/ai/schema.ts';
+import { readThread } from '../../lib/ai/aiRuns.ts';
 import { startModelServer, type ModelServer } from '../../modelServer/modelServer.ts';
 import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
 import { ask, getRun, waitFinished } from '../../testing/aiTestKit.ts';

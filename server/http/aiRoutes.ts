@@ -6,7 +6,7 @@ import { AskAiBody, CancelAiBody } from '../../lib/api.ts';
 import { clientAddress } from '../cluster/forward.ts';
 import { lineColumn } from '../../lib/textPosition.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
-import type { AiSelection } from '../../lib/ai/schema.ts';
+import type { AiSelection } from '../../lib/ai/aiRuns.ts';
 import { AiError } from '../ai/aiError.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { diffText } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf, identitiesOf } from '../../lib/schema.ts';
-import { aiRunOrderOf, aiRunsOf, readThread } from '../../lib/ai/schema.ts';
+import { aiRunOrderOf, aiRunsOf, readThread } from '../../lib/ai/aiRuns.ts';
 import { pendingHunks } from '../../lib/review/index.ts';
 import { writeAiHunk } from '../../testing/aiHunk.ts';
 import { connect, createSession, startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';

@@ -54,7 +54,7 @@ export interface AiMetrics {
   durationMs: number;
 }
 
-export interface AiError {
+export interface AiRunError {
   code: string;
   message: string;
 }
@@ -108,7 +108,7 @@ export interface AiRunView {
   provider: string | null;
   explanation: string;
   metrics: AiMetrics | null;
-  error: AiError | null;
+  error: AiRunError | null;
   aiClientId: number | null;
   truncated: string | null;
   hunks: AiHunkView[];
@@ -224,7 +224,7 @@ export function readRun(map: Y.Map<unknown>): AiRunView {
     provider: str(map.get('provider')),
     explanation: explanation instanceof Y.Text ? explanation.toString() : str(explanation) ?? '',
     metrics: (map.get('metrics') as AiMetrics | null | undefined) ?? null,
-    error: (map.get('error') as AiError | null | undefined) ?? null,
+    error: (map.get('error') as AiRunError | null | undefined) ?? null,
     aiClientId: num(map.get('aiClientId')),
     truncated: str(map.get('truncated')),
     hunks,
