@@ -8,7 +8,7 @@ import {
   aiRunOrderOf,
   aiRunsOf,
   readRun,
-  type AiError,
+  type AiRunError,
   type AiHunkItems,
   type AiHunkOp,
   type AiHunkStatus,
@@ -52,7 +52,7 @@ type RunFields = Partial<{
   model: string;
   provider: string;
   metrics: AiMetrics;
-  error: AiError | null;
+  error: AiRunError | null;
   aiClientId: number;
   truncated: string | null;
 }>;
