@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { RoomManager } from './collab/RoomManager.ts';
-import { createUpgradeHandler } from './collab/upgrade.ts';
+import { createUpgradeHandler } from './http/collabUpgrade.ts';
 import { API_PREFIX, createApiHandler } from './http/router.ts';
 import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';

@@ -1,17 +1,17 @@
 // Forwarding to the node that owns a room. A WebSocket that arrives at another node is accepted
-// there and piped, frame for frame, to the owner; AI and review calls are passed on as HTTP.
+// there and piped, frame for frame, to the owner (AI and review calls are passed on as HTTP by
+// server/http/ownerForwarding.ts).
 // The owner sees the person's own address (for per-person limits and for matching a request to
 // its editor connection) in a header the forwarding node signs with the shared token secret, so
 // a client cannot claim someone else's address by sending the header itself.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { CLOSE } from '../../lib/protocol.ts';
-import { sendError } from '../http/respond.ts';
 import { log } from '../log.ts';
 
-const FORWARDED_FOR = 'x-tandem-forwarded-for';
-const FORWARD_SIGNATURE = 'x-tandem-forward-signature';
+export const FORWARDED_FOR = 'x-tandem-forwarded-for';
+export const FORWARD_SIGNATURE = 'x-tandem-forward-signature';
 
 /** Frames a client may have sent before the owner answered; past this the socket closes. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -94,26 +94,4 @@ export function forwardSocket(client: WebSocket, upstreamUrl: string, headers: R
   upstream.on('error', () => finish(CLOSE.reconnect));
   client.on('close', () => finish({ code: 1000, reason: '' }));
   client.on('error', () => finish({ code: 1000, reason: '' }));
-}
-
-/** Passes an HTTP request on to the owner node and its answer back, unchanged. */
-export function forwardRequest(req: IncomingMessage, res: ServerResponse, ownerUrl: string, headers: Record<string, string>): void {
-  const target = new URL(req.url ?? '/', ownerUrl);
-  const outHeaders: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === 'host' || name === 'connection' || name === FORWARDED_FOR || name === FORWARD_SIGNATURE) continue;
-    outHeaders[name] = value;
-  }
-  Object.assign(outHeaders, headers);
-  const upstream = httpRequest(target, { method: req.method, headers: outHeaders, timeout: 60_000 }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
-  upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
-  upstream.on('error', (err) => {
-    log.warn('cluster.forward_failed', { error: err.message });
-    if (!res.headersSent) sendError(res, 'unavailable', 'the node that holds this session did not answer; try again', 1000);
-    else res.destroy();
-  });
-  req.pipe(upstream);
 }

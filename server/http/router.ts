@@ -6,8 +6,7 @@ import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
 import { review } from './reviewRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
-import { isSessionId } from '../../lib/protocol.ts';
-import { clientAddress, forwardHeaders, forwardRequest, isForwarded } from '../cluster/forward.ts';
+import { forwardedToOwner } from './ownerForwarding.ts';
 
 export const API_PREFIX = '/api/';
 
@@ -30,21 +29,6 @@ export function createApiHandler(deps: ApiDeps) {
       }
     }
   };
-}
-
-/**
- * With several nodes, a call that works on the live room (AI, review) is served by the node
- * that holds it: when that is another node, the call is passed on there and true returned.
- */
-async function forwardedToOwner(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<boolean> {
-  const cluster = await deps.cluster;
-  if (!cluster || !isSessionId(id)) return false;
-  const claim = await cluster.claim(id).catch(() => null);
-  if (!claim) throw new HttpError('unavailable', 'the cluster cannot be reached; try again', 1000);
-  if (claim.mine) return false;
-  if (isForwarded(req)) throw new HttpError('unavailable', 'the session is moving to another node; try again', 1000);
-  forwardRequest(req, res, claim.ownerUrl, forwardHeaders(clientAddress(req, deps.config.secret), deps.config.secret));
-  return true;
 }
 
 function allow(method: string, allowed: string): void {
