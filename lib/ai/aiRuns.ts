@@ -22,6 +22,10 @@
 //   review ('pending' | 'kept' | 'rejected'): review state, written by the review endpoint,
 //   items (AiHunkItems | null): the Yjs items the hunk wrote and removed, recorded by the writer
 //     when the hunk completes (lib/review/record.ts); what makes reject exact after any edit.
+//   aiFrom, removedSoFar, created (while 'streaming' only, then null): the AI client's clock when
+//     the hunk began, the characters it has deleted so far as [client, clock, text], and whether
+//     it created the file: what a process taking over after a crash needs to roll the hunk back
+//     (server/ai/orphanRuns.ts).
 //   conflict (boolean, absent = false): refused because a person changed the same characters
 //     after the model read the file; oldText/newText are then the model's whole hunk (its copy
 //     of the old lines and what it wanted instead), for people to compare with theirs.

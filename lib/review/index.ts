@@ -6,4 +6,4 @@ export { planReject, type RejectPlan } from './plan.ts';
 export { applyReview, findHunk, selectHunks, ReviewError, type ReviewRequest, type ReviewResult } from './actions.ts';
 export { readLog, reviewLogOf, REVIEW_LOG_KEY, MAX_LOG_ENTRIES, type ReviewAction, type ReviewBy, type ReviewLogEntry, type ReviewStep } from './reviewLog.ts';
 export { captureHunkItems, clocksAsOf, clocksBefore } from './record.ts';
-export { clientRuns, indexOfId, itemsIn, visibleSpans } from './items.ts';
+export { clientRuns, indexOfId, itemsIn, visibleItems, visibleSpans } from './items.ts';

@@ -15,6 +15,7 @@ import { AiTurn, type AiRunObserver } from './AiTurn.ts';
 import { ModelConversation } from './ModelConversation.ts';
 import { RunQueue, type AiRequest, type QueuedRun } from './RunQueue.ts';
 import { RunRecord } from './RunRecord.ts';
+import { endInterruptedRun, unfinishedRuns } from './orphanRuns.ts';
 import { log } from '../log.ts';
 
 export interface AiPeerSettings {
@@ -62,6 +63,30 @@ export class AiPeer {
     this.doc.on('update', this.onOwnUpdate);
     this.presence = new AiPeerPresence(this.doc, room.awareness, () => ({ name: this.conversation.modelName, runId: this.active?.id ?? null }));
     this.presence.set('idle', null);
+    this.adoptUnfinished();
+  }
+
+  /**
+   * Runs a stopped process left in the thread (this room had no AI peer here): the running one
+   * ends with its half-written hunk rolled back, the queued ones run here, in their order.
+   */
+  private adoptUnfinished(): void {
+    const { running, queued } = unfinishedRuns(this.doc);
+    for (const run of running) {
+      endInterruptedRun(this.doc, run, uint32());
+      log.warn('ai.run_interrupted', { room: this.room.id, run: run.id });
+    }
+    for (const run of queued) {
+      const record = RunRecord.existing(this.doc, run.id);
+      if (!record) continue;
+      const { prompt, file, selection, requestedBy } = run;
+      this.queue.add({ id: run.id, request: { prompt, file, selection, requestedBy }, record });
+      log.info('ai.run_adopted', { room: this.room.id, run: run.id });
+    }
+    if (queued.length > 0) {
+      this.presence.set('queued', queued[0].file);
+      this.queue.start();
+    }
   }
 
   private onRoomUpdate = (update: Uint8Array): void => {

@@ -6,6 +6,7 @@ import { readRun, aiRunsOf, type AiRunStatus, type AiRunView } from '../../lib/a
 import type { AiConfig } from './aiConfigTypes.ts';
 import { HOW_TO_CONNECT } from './providers/detect.ts';
 import { AiPeer } from './AiPeer.ts';
+import { unfinishedRuns } from './orphanRuns.ts';
 import { ModelConversation } from './ModelConversation.ts';
 import type { AiRunObserver } from './AiTurn.ts';
 import type { AiRequest } from './RunQueue.ts';
@@ -69,6 +70,7 @@ export class AiService {
     // workspace to the model on the operator's key).
     rooms.onJoined((id, role) => {
       if (role === 'edit') this.warmUp(id);
+      this.adoptIfUnfinished(id).catch((err) => log.error('ai.adopt_failed', err, { room: id }));
     });
     this.perPerson = new RateLimiter(settings.ratePerPerson, settings.rateWindowMs);
     this.perRoom = new RateLimiter(settings.ratePerRoom, settings.rateWindowMs);
@@ -194,6 +196,21 @@ export class AiService {
       entry.catch(() => this.peers.delete(sessionId));
     }
     return entry;
+  }
+
+  /**
+   * A room that loads holding runs a stopped process left unfinished (a node that died, a killed
+   * server) gets its AI peer at once: it ends the one that was running and runs the queued ones.
+   */
+  private async adoptIfUnfinished(sessionId: string): Promise<void> {
+    if (this.closed || this.peers.has(sessionId)) return;
+    const unfinished = await this.rooms.withDoc(sessionId, (doc) => {
+      const { running, queued } = unfinishedRuns(doc);
+      return running.length + queued.length;
+    });
+    if (unfinished === 0 || this.closed || this.peers.has(sessionId)) return;
+    const entry = await this.peerFor(sessionId);
+    if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
   }
 
   private scheduleIdle(sessionId: string, entry: PeerEntry): void {

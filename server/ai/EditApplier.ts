@@ -202,7 +202,7 @@ export class EditApplier {
     const files = filesOf(this.doc);
     const existing = files.get(path);
     if (existing && existing.length > 0) return this.refuseAndSkip(path, 'add', 'the file already exists; update it instead');
-    const { id, map } = this.report.add(path, 'add', { status: 'streaming', startLine: 1 });
+    const { id, map } = this.report.add(path, 'add', { status: 'streaming', startLine: 1, ...OpenHunk.recovery(this.doc, !existing) });
     const origin = aiOrigin(this.report.runId, id);
     const text = existing ?? new Y.Text();
     if (!existing) this.doc.transact(() => files.set(path, text), origin);
@@ -243,7 +243,7 @@ export class EditApplier {
 
   private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null, read: ReadState | null): void {
     const { id, map } = this.report.add(path, 'update', {
-      status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine,
+      status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine, ...OpenHunk.recovery(this.doc, false),
     });
     const origin = aiOrigin(this.report.runId, id);
     const writer = new HunkWriter(this.doc, text, match.start, origin, read ?? undefined);

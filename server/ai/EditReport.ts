@@ -5,7 +5,7 @@ import type * as Y from 'yjs';
 import type { AiHunkOp } from '../../lib/ai/aiRuns.ts';
 import { normalisePath } from '../../lib/schema.ts';
 import { authorOf } from '../../lib/review/authorship.ts';
-import type { HunkFields, RunRecord } from './RunRecord.ts';
+import { ENDED_HUNK, type HunkFields, type RunRecord } from './RunRecord.ts';
 
 /** Longest old or new side recorded for a refused hunk, in characters. */
 const MAX_RECORDED_CHARS = 20_000;
@@ -64,7 +64,7 @@ export class EditReport {
 
   /** A hunk written in part and then undone. */
   rolledBack(map: Y.Map<unknown>, file: string, reason: string, newText: string, quiet: boolean): void {
-    this.update(map, { status: 'rolledBack', reason, start: null, end: null, newText });
+    this.update(map, { status: 'rolledBack', reason, start: null, end: null, newText, ...ENDED_HUNK });
     if (!quiet) this.note(`${file}: a change was rolled back (${reason})`);
   }
 
@@ -73,7 +73,7 @@ export class EditReport {
     const who = client >= 0 ? authorOf(doc, client) : null;
     const name = who && who.kind === 'human' ? who.name : 'Someone';
     const reason = `${name} changed this text while the AI was writing: the AI's change here was not applied, so that theirs stays`;
-    this.update(map, { status: 'refused', reason, conflict: true, start: null, end: null, newText, items: null });
+    this.update(map, { status: 'refused', reason, conflict: true, start: null, end: null, newText, items: null, ...ENDED_HUNK });
     this.note(`${file}: a change was NOT applied: ${reason} (read the file again before changing it)`);
   }
 

@@ -15,7 +15,8 @@ import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import type { AiOrigin } from '../../lib/origins.ts';
 import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/aiRuns.ts';
-import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
+import { captureHunkItems, clocksAsOf, itemsIn } from '../../lib/review/index.ts';
+import type { RemovedChars } from './orphanRuns.ts';
 import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 
@@ -43,6 +44,8 @@ export class HunkWriter {
   private queued: DiffOp[] = [];
   private readonly batch = new FrameBatcher(() => this.write());
   private done = false;
+  /** The AI client's clock when the hunk began: its own characters are at or after it. */
+  private readonly fromClock: number;
   /** Characters inserted so far (for size limits). */
   inserted = 0;
   /** Called after each flush with the absolute edit point (for the AI's awareness cursor). */
@@ -50,6 +53,12 @@ export class HunkWriter {
   /** Set when ops met a person's change (their clientID, -1 unknown): nothing more is written. */
   conflict: number | null = null;
   onConflict: (client: number) => void = () => {};
+  /**
+   * Called inside each write's transaction with the characters it is about to delete (not the
+   * hunk's own): recorded in the hunk so that another process can roll it back if this one stops
+   * (server/ai/orphanRuns.ts).
+   */
+  onRemoved: ((removed: RemovedChars[]) => void) | null = null;
 
   /** `start` is an index in the text `read` saw, or in the live text without `read`. */
   constructor(doc: Y.Doc, text: Y.Text, start: number, origin: AiOrigin, read?: ReadState) {
@@ -58,6 +67,7 @@ export class HunkWriter {
     this.origin = origin;
     this.undo = new Y.UndoManager(text, { trackedOrigins: new Set([origin]), captureTimeout: Number.MAX_SAFE_INTEGER });
     this.placed = new PlacedText(doc, text, start, read);
+    this.fromClock = Y.getState(doc.store, doc.clientID);
     this.rangeEnd = Y.createRelativePositionFromTypeIndex(text, this.placed.currentIndex(), -1);
   }
 
@@ -95,6 +105,7 @@ export class HunkWriter {
         const at = e.at + shift;
         if ('mark' in e) mark = at;
         else if ('del' in e) {
+          if (this.onRemoved) this.recordRemoval(at, e.del);
           this.text.delete(at, e.del);
           shift -= e.del;
         } else {
@@ -159,6 +170,16 @@ export class HunkWriter {
       this.undo.destroy();
     }
     return deletions;
+  }
+
+  private recordRemoval(at: number, len: number): void {
+    const content = this.text.toString();
+    const removed: RemovedChars[] = [];
+    for (const it of itemsIn(this.text, at, at + len)) {
+      // Characters this hunk inserted itself were never part of the old text.
+      if (it.client !== this.doc.clientID || it.clock < this.fromClock) removed.push([it.client, it.clock, content.slice(it.start, it.end)]);
+    }
+    if (removed.length > 0) this.onRemoved!(removed);
   }
 
   private absolute(pos: Y.RelativePosition): number {

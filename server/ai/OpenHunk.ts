@@ -2,13 +2,13 @@
 // arrives line by line, diffed against its old side (StreamingDiff) or, placed early, fed through
 // its EarlyHunk. A SEARCH/REPLACE block's lines the model re-sends unchanged are written with
 // the file's own bytes (lineMap).
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { StreamingDiff } from '../../lib/edits/streamingDiff.ts';
 import { encodeRelPos } from '../../lib/ai/aiRuns.ts';
 import { filesOf } from '../../lib/schema.ts';
 import type { HunkWriter, WrittenRange } from './HunkWriter.ts';
-import type { HunkFields } from './RunRecord.ts';
+import { ENDED_HUNK, type HunkFields } from './RunRecord.ts';
 import type { ReadState } from './placedText.ts';
 import { UnchangedLines, linesOf } from './unchangedLines.ts';
 import type { EarlyHunk } from './earlyHunk.ts';
@@ -75,6 +75,16 @@ export class OpenHunk {
     this.leadingLF = init.leadingLF;
     this.finalLF = init.finalLF;
     this.diff = init.early ? null : new StreamingDiff(init.oldText);
+    const removedSoFar = init.map.get('removedSoFar');
+    if (removedSoFar instanceof Y.Array) this.writer.onRemoved = (removed) => removedSoFar.push(removed);
+  }
+
+  /**
+   * What a streaming hunk records for another process to roll it back should this one stop
+   * (server/ai/orphanRuns.ts): the AI client's clock now, and a list of what it deletes.
+   */
+  static recovery(doc: Y.Doc, created: boolean): HunkFields {
+    return { aiFrom: Y.getState(doc.store, doc.clientID), removedSoFar: new Y.Array(), ...(created ? { created: true } : {}) };
   }
 
   /** The ops for one more line of the new side (LF handling as replacementFor does it). */
@@ -140,7 +150,7 @@ export class OpenHunk {
    */
   appliedFields(range: WrittenRange): HunkFields {
     return {
-      status: 'applied', start: encodeRelPos(range.start), end: encodeRelPos(range.end), newText: this.newText, items: range.items,
+      status: 'applied', start: encodeRelPos(range.start), end: encodeRelPos(range.end), newText: this.newText, items: range.items, ...ENDED_HUNK,
       ...(this.early ? { oldText: this.early.placedOldText() } : {}),
     };
   }

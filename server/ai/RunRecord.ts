@@ -42,7 +42,16 @@ export interface HunkFields {
   /** Null for a delete hunk: its oldText is what a reject restores (the file's items went with it). */
   items?: AiHunkItems | null;
   conflict?: boolean;
+  /** While streaming: the AI client's clock when the hunk began (server/ai/orphanRuns.ts). */
+  aiFrom?: number | null;
+  /** While streaming: the characters the hunk deleted so far, with their text; null once ended. */
+  removedSoFar?: Y.Array<unknown> | null;
+  /** The hunk created its file. */
+  created?: boolean;
 }
+
+/** An ended hunk keeps no recovery record. */
+export const ENDED_HUNK = { aiFrom: null, removedSoFar: null } as const satisfies HunkFields;
 
 type RunFields = Partial<{
   status: AiRunStatus;
@@ -68,12 +77,21 @@ export class RunRecord {
   private readonly textBatch = new FrameBatcher(() => this.writeText());
   private hunkCount = 0;
 
-  private constructor(doc: Y.Doc, run: NewRun) {
+  private constructor(doc: Y.Doc, run: NewRun, existing?: Y.Map<unknown>) {
     this.doc = doc;
-    this.map = new Y.Map<unknown>();
+    this.map = existing ?? new Y.Map<unknown>();
     this.id = run.id;
     this.origin = aiOrigin(run.id);
-    this.unwritten = run;
+    this.unwritten = existing ? null : run;
+    if (existing) this.hunkCount = (existing.get('hunks') as Y.Array<unknown>).length;
+  }
+
+  /** The entry of a run already in the thread (a queued run this process takes over), or null. */
+  static existing(doc: Y.Doc, id: string): RunRecord | null {
+    const map = aiRunsOf(doc).get(id);
+    if (!map) return null;
+    const view = readRun(map);
+    return new RunRecord(doc, { ...view, queuePosition: view.queuePosition }, map);
   }
 
   /** Adds a queued run to the thread, dropping the oldest finished runs past MAX_RUNS_KEPT. */
@@ -187,6 +205,7 @@ export class RunRecord {
       for (const key of ['status', 'reason', 'tier', 'start', 'end', 'oldText', 'newText', 'startLine', 'items'] as const) {
         hunk.set(key, fields[key] ?? (key === 'oldText' || key === 'newText' ? '' : null));
       }
+      for (const key of ['aiFrom', 'removedSoFar', 'created'] as const) if (fields[key] !== undefined) hunk.set(key, fields[key]);
       (this.map.get('hunks') as Y.Array<Y.Map<unknown>>).push([hunk]);
     }, this.origin);
     return { id, map: hunk };
