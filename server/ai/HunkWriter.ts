@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import type { AiOrigin } from '../../lib/origins.ts';
 import { hunkRangeAt, type AiHunkItems } from '../../lib/ai/aiRuns.ts';
-import { captureHunkItems, clocksAsOf, itemsIn } from '../../lib/review/index.ts';
+import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import type { RemovedChars } from './orphanRuns.ts';
 import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
@@ -172,12 +172,23 @@ export class HunkWriter {
     return deletions;
   }
 
+  /** Reads the characters [at, at + len) with their ids from the items (not the whole text). */
   private recordRemoval(at: number, len: number): void {
-    const content = this.text.toString();
     const removed: RemovedChars[] = [];
-    for (const it of itemsIn(this.text, at, at + len)) {
-      // Characters this hunk inserted itself were never part of the old text.
-      if (it.client !== this.doc.clientID || it.clock < this.fromClock) removed.push([it.client, it.clock, content.slice(it.start, it.end)]);
+    const end = at + len;
+    let index = 0;
+    for (let item = this.text._start; item && index < end; item = item.right) {
+      if (item.deleted || !item.countable) continue;
+      const itemStart = index;
+      index += item.length;
+      if (index <= at || !(item.content instanceof Y.ContentString)) continue;
+      const { client, clock } = item.id;
+      const from = Math.max(at, itemStart) - itemStart;
+      let to = Math.min(end, index) - itemStart;
+      // Characters this hunk inserted itself were never part of the old text (Yjs may have merged
+      // them into one item with the same client's earlier ones).
+      if (client === this.doc.clientID) to = Math.min(to, this.fromClock - clock);
+      if (to > from) removed.push([client, clock + from, item.content.str.slice(from, to)]);
     }
     if (removed.length > 0) this.onRemoved!(removed);
   }
