@@ -14,7 +14,7 @@ import type { Storage } from './storage/Storage.ts';
 import { MeasuredStorage } from './storage/MeasuredStorage.ts';
 import { ServerMetrics } from './ops/metrics.ts';
 import { checkReadiness, type ReadinessCheck } from './ops/readiness.ts';
-import { Cluster } from './cluster/Cluster.ts';
+import type { Cluster } from './cluster/Cluster.ts';
 import { log } from './log.ts';
 import { AiService } from './ai/AiService.ts';
 import { createConnector, type ModelConnector } from './ai/connector.ts';
@@ -103,7 +103,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     rooms,
     maxFrameBytes: config.limits.maxFrameBytes,
     allowedOrigins: config.allowedOrigins,
-    cluster: clusterReady,
+    cluster: config.cluster ? clusterReady : undefined,
     maxForwarded: config.limits.maxConnections,
   });
   // Registered before Next adds its own listener: ours answers only /collab/ and ignores the rest.
@@ -139,6 +139,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const port = (server.address() as AddressInfo).port;
   if (config.cluster) {
     try {
+      // Loaded only with REDIS_URL: a single node never loads the Redis client.
+      const { Cluster } = await import('./cluster/Cluster.ts');
       cluster = await Cluster.connect({ redisUrl: config.cluster.redisUrl, nodeUrl: config.cluster.nodeUrl ?? `http://127.0.0.1:${port}`, leaseMs: config.cluster.leaseMs });
     } catch (err) {
       server.close();

@@ -62,7 +62,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
       const access = await authorize(deps.storage, deps.secret, sessionId, token);
       if (!access.ok) return refuse(socket, access.code, access.message);
       const address = clientAddress(req, deps.secret);
-      const cluster = await deps.cluster;
+      const cluster = deps.cluster ? await deps.cluster : null;
       if (cluster) {
         const claim = await cluster.claim(sessionId).catch(() => null);
         if (!claim) return refuse(socket, 'unavailable', 'the cluster cannot be reached; try again');
