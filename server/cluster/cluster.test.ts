@@ -76,3 +76,34 @@ test('the node holding a session leaves: its clients and the forwarded ones conv
     for (const n of nodes) await n.dispose().catch(() => {});
   }
 });
+
+test('every node answers /metrics; readiness fails while Redis is stopped and recovers when it returns', { skip, timeout: 60_000 }, async () => {
+  const nodes = await startNodes(2);
+  try {
+    for (const node of nodes) {
+      const res = await fetch(`${node.url}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /^tandem_connections \d+$/m);
+      assert.equal((await fetch(`${node.url}/api/ready`)).status, 200);
+    }
+    await engines().redis.stop();
+    for (const node of nodes) {
+      const down = await fetch(`${node.url}/api/ready`);
+      assert.equal(down.status, 503);
+      const report = (await down.json()) as { checks: Record<string, string> };
+      assert.equal(report.checks.database, 'ok');
+      assert.notEqual(report.checks.redis, 'ok');
+    }
+    await engines().redis.start();
+    for (const node of nodes) {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = (await fetch(`${node.url}/api/ready`)).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(status, 200, 'ready again once Redis is back');
+    }
+  } finally {
+    for (const n of nodes) await n.dispose();
+  }
+});
