@@ -89,3 +89,13 @@ export function rawSocket(url: string): Promise<WebSocket> {
 export function closeCode(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
+
+/** Asks `url` until it answers `status` (a dependency coming back); resolves with the last status seen. */
+export async function statusWithin(url: string, status: number, timeoutMs = 10_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = (await fetch(url)).status;
+    if (seen === status || Date.now() > until) return seen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

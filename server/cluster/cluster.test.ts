@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { connect, createSession, startTestServer, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
+import { connect, createSession, startTestServer, statusWithin, synced, waitFor, type Client, type TestServer } from '../../testing/harness.ts';
 import { enginesMissing as skip, useEngines } from '../../testing/clusterEngines.ts';
 
 const engines = useEngines();
@@ -96,12 +96,7 @@ test('every node answers /metrics; readiness fails while Redis is stopped and re
     }
     await engines().redis.start();
     for (const node of nodes) {
-      let status = 0;
-      for (let i = 0; i < 100 && status !== 200; i++) {
-        status = (await fetch(`${node.url}/api/ready`)).status;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(status, 200, 'ready again once Redis is back');
+      assert.equal(await statusWithin(`${node.url}/api/ready`, 200), 200, 'ready again once Redis is back');
     }
   } finally {
     for (const n of nodes) await n.dispose();

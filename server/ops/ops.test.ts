@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesOf } from '../../lib/schema.ts';
-import { connect, createSession, startTestServer, synced, waitFor } from '../../testing/harness.ts';
+import { connect, createSession, startTestServer, statusWithin, synced, waitFor } from '../../testing/harness.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../../testing/postgres.ts';
 import { ask, startAiStack, waitFinished } from '../../testing/aiTestKit.ts';
 
@@ -99,12 +99,7 @@ test('readiness fails while PostgreSQL is stopped and recovers when it returns; 
     assert.equal((await fetch(`${server.url}/api/health`)).status, 200, 'the process is alive all the same');
     assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
     pgServer!.start();
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (await fetch(`${server.url}/api/ready`)).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(status, 200, 'ready again once the database is back');
+    assert.equal(await statusWithin(`${server.url}/api/ready`, 200), 200, 'ready again once the database is back');
   } finally {
     await server.close();
   }

@@ -176,16 +176,23 @@ export class PostgresStorage implements Storage {
   private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query(begin);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
+      return await inTransaction(client, () => fn(client), begin);
     } finally {
       client.release();
     }
+  }
+}
+
+/** Runs `fn` between `begin` and COMMIT on one connection, rolling back if it throws. */
+async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  await client.query(begin);
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
   }
 }
 
@@ -204,15 +211,10 @@ async function migrate(pool: pg.Pool): Promise<void> {
       const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM tandem_schema');
       const current = rows[0]?.version ?? 0;
       for (let v = current; v < MIGRATIONS.length; v++) {
-        await client.query('BEGIN');
-        try {
+        await inTransaction(client, async () => {
           await client.query(MIGRATIONS[v]);
           await client.query('INSERT INTO tandem_schema (version) VALUES ($1)', [v + 1]);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw err;
-        }
+        });
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
