@@ -1,20 +1,17 @@
-// Forwarding to the node that owns a room. A WebSocket that arrives at another node is accepted
-// there and piped, frame for frame, to the owner (AI and review calls are passed on as HTTP by
-// server/http/ownerForwarding.ts).
+// Forwarding to the node that owns a room. A WebSocket upgrade that arrives at another node is
+// passed on to the owner and the two sockets joined byte for byte (AI and review calls are
+// passed on as HTTP by server/http/ownerForwarding.ts).
 // The owner sees the person's own address (for per-person limits and for matching a request to
 // its editor connection) in a header the forwarding node signs with the shared token secret, so
 // a client cannot claim someone else's address by sending the header itself.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { WebSocket } from 'ws';
-import { CLOSE } from '../../lib/protocol.ts';
+import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { log } from '../log.ts';
 
 export const FORWARDED_FOR = 'x-tandem-forwarded-for';
 export const FORWARD_SIGNATURE = 'x-tandem-forward-signature';
-
-/** Frames a client may have sent before the owner answered; past this the socket closes. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 function sign(address: string, secret: Buffer): string {
   return createHmac('sha256', secret).update(`forwarded-for:${address}`).digest('base64url');
@@ -42,56 +39,78 @@ export function clientAddress(req: IncomingMessage, secret: Buffer): string {
   return req.socket.remoteAddress ?? '';
 }
 
-interface Close {
-  code: number;
-  reason: string;
-}
-
-/** Where a close code from the owner leaves the client: the same code, or "reconnect". */
-function closeFor(code: number, reason: string): Close {
-  // 1005/1006 cannot be sent; the owner went away without a close frame: reconnect.
-  if (code === 1005 || code === 1006 || code === 1001) return CLOSE.reconnect;
-  return { code, reason };
-}
-
 /**
- * Pipes an accepted client socket to the owner's `/collab/…` URL. Frames the client sends before
- * the owner accepts are held (bounded); a refusal by the owner or its loss closes the client
- * with a code that tells y-websocket to reconnect, which lands it on a live owner.
+ * Passes a client's WebSocket upgrade on to the owner's `/collab/…` URL and, once the owner
+ * answers, joins the two TCP sockets byte for byte: frames are not decoded here, so a forwarded
+ * update costs this node two socket copies and no WebSocket work. Every limit (frame size,
+ * presence, slow readers) is enforced by the owner, which sees the same frames; backpressure runs
+ * through the pipe both ways. A refusal from the owner (its HTTP answer) reaches the client as it
+ * is; the owner's loss ends the client's socket, and y-websocket reconnects to a live owner.
+ * (Written here rather than taken from an HTTP proxy library: it is one request and two pipes,
+ * and the owner is always another Tandem node on the internal network.)
  */
-export function forwardSocket(client: WebSocket, upstreamUrl: string, headers: Record<string, string>, maxFrameBytes: number): void {
-  const upstream = new WebSocket(upstreamUrl, { headers, maxPayload: maxFrameBytes, perMessageDeflate: false });
-  const held: Buffer[] = [];
-  let heldBytes = 0;
-  let done = false;
-  const finish = (spec: Close) => {
-    if (done) return;
-    done = true;
-    if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close(spec.code, spec.reason);
-    if (upstream.readyState === WebSocket.OPEN) upstream.close(1000);
-    else upstream.terminate();
+export function pipeUpgrade(req: IncomingMessage, client: Duplex, head: Buffer, target: URL, headers: Record<string, string>): void {
+  const outHeaders: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === 'host' || name === FORWARDED_FOR || name === FORWARD_SIGNATURE) continue;
+    outHeaders[name] = value;
+  }
+  Object.assign(outHeaders, headers, { connection: 'Upgrade', upgrade: 'websocket' });
+  const upstreamRequest = httpRequest(target, { method: 'GET', headers: outHeaders, timeout: CONNECT_TIMEOUT_MS });
+  let settled = false;
+  const fail = (status: number, message: string) => {
+    if (settled) return;
+    settled = true;
+    upstreamRequest.destroy();
+    if (client.destroyed) return;
+    const body = JSON.stringify({ error: { code: 'unavailable', message } });
+    client.once('finish', () => client.destroy());
+    client.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
-  client.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) return finish(CLOSE.malformedFrame);
-    if (upstream.readyState === WebSocket.OPEN) return upstream.send(data);
-    heldBytes += data.byteLength;
-    if (heldBytes > MAX_BUFFERED_BYTES) return finish(CLOSE.messageTooBig);
-    held.push(data);
+  client.once('close', () => {
+    if (!settled) {
+      settled = true;
+      upstreamRequest.destroy();
+    }
   });
-  upstream.on('open', () => {
-    for (const data of held) upstream.send(data);
-    held.length = 0;
-  });
-  upstream.on('message', (data: Buffer) => {
-    if (client.readyState === WebSocket.OPEN) client.send(data);
-  });
-  upstream.on('unexpected-response', (_req, res) => {
-    // The owner refused the upgrade (e.g. it is shutting down, or the token): pass it on as a close.
+  upstreamRequest.on('timeout', () => fail(503, 'the node that holds this session did not answer; try again'));
+  upstreamRequest.on('error', () => fail(503, 'the node that holds this session did not answer; try again'));
+  upstreamRequest.on('response', (res) => {
+    // The owner refused the upgrade: its status line, headers and body go to the client as they are.
+    if (settled || client.destroyed) return void res.destroy();
+    settled = true;
     log.warn('cluster.forward_refused', { status: res.statusCode });
-    finish(res.statusCode === 403 || res.statusCode === 404 ? { code: 4403, reason: 'refused by the session owner' } : CLOSE.reconnect);
+    client.write(responseHead(res.statusCode ?? 502, res.statusMessage ?? '', { ...res.headers, connection: 'close' }));
+    res.pipe(client);
   });
-  upstream.on('close', (code: number, reason: Buffer) => finish(closeFor(code, reason.toString())));
-  upstream.on('error', () => finish(CLOSE.reconnect));
-  client.on('close', () => finish({ code: 1000, reason: '' }));
-  client.on('error', () => finish({ code: 1000, reason: '' }));
+  upstreamRequest.on('upgrade', (res, upstream: Socket, upstreamHead: Buffer) => {
+    if (settled || client.destroyed) return void upstream.destroy();
+    settled = true;
+    upstream.setNoDelay(true);
+    if (client instanceof Socket) client.setNoDelay(true);
+    client.write(responseHead(101, res.statusMessage ?? 'Switching Protocols', res.headers));
+    if (upstreamHead.length > 0) client.write(upstreamHead);
+    // Either side ending or failing ends both: a half-open forward would hold a room's slot.
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.pipe(client);
+    client.pipe(upstream);
+  });
+  // Bytes the client sent after its request (it should wait for the 101) go through the pipe first.
+  if (head.length > 0) client.unshift(head);
+  upstreamRequest.end();
+}
+
+/** How long the owner may take to answer a forwarded upgrade. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function responseHead(status: number, message: string, headers: IncomingHttpHeaders): string {
+  let text = `HTTP/1.1 ${status} ${message || STATUS_CODES[status] || ''}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) text += `${name}: ${v}\r\n`;
+  }
+  return `${text}\r\n`;
 }

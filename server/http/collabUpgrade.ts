@@ -11,7 +11,7 @@ import { statusOf, type ErrorCode } from './errorStatus.ts';
 import type { Storage } from '../storage/Storage.ts';
 import type { RoomManager } from '../collab/RoomManager.ts';
 import type { Cluster } from '../cluster/Cluster.ts';
-import { clientAddress, forwardHeaders, forwardSocket, isForwarded } from '../cluster/forward.ts';
+import { clientAddress, forwardHeaders, isForwarded, pipeUpgrade } from '../cluster/forward.ts';
 import { log } from '../log.ts';
 
 export interface UpgradeDeps {
@@ -45,7 +45,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     clientTracking: false,
   });
 
-  let forwarding = 0;
+  /** Sockets joined to another node's; ended on close (their clients reconnect elsewhere). */
+  const forwarded = new Set<Duplex>();
   const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(COLLAB_PREFIX)) return false;
@@ -70,16 +71,13 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
           // Forwarded once at most: a node that is asked by another but no longer owns the room
           // refuses, and the client's reconnect finds the new owner.
           if (isForwarded(req)) return refuse(socket, 'unavailable', 'the session is moving to another node; try again');
-          if (forwarding >= (deps.maxForwarded ?? Number.POSITIVE_INFINITY)) return refuse(socket, 'unavailable', 'too many connections');
+          if (forwarded.size >= (deps.maxForwarded ?? Number.POSITIVE_INFINITY)) return refuse(socket, 'unavailable', 'too many connections');
           if (socket.destroyed) return;
-          const headers: Record<string, string> = forwardHeaders(address, deps.secret);
-          if (origin !== undefined) headers.origin = origin;
-          const target = `${claim.ownerUrl.replace(/^http/, 'ws')}${COLLAB_PREFIX}${encodeURIComponent(sessionId)}?token=${encodeURIComponent(token ?? '')}`;
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            forwarding++;
-            ws.once('close', () => forwarding--);
-            forwardSocket(ws, target, headers, deps.maxFrameBytes);
-          });
+          const headers = forwardHeaders(address, deps.secret);
+          const target = new URL(`${COLLAB_PREFIX}${encodeURIComponent(sessionId)}?token=${encodeURIComponent(token ?? '')}`, claim.ownerUrl);
+          forwarded.add(socket);
+          socket.once('close', () => forwarded.delete(socket));
+          pipeUpgrade(req, socket, head, target, headers);
           return;
         }
       }
@@ -94,7 +92,12 @@ export function createUpgradeHandler(deps: UpgradeDeps): UpgradeHandler {
     });
     return true;
   };
-  return Object.assign(handler, { close: () => wss.close() });
+  return Object.assign(handler, {
+    close: () => {
+      wss.close();
+      for (const socket of forwarded) socket.destroy();
+    },
+  });
 }
 
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {

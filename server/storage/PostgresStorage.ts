@@ -2,8 +2,9 @@
 // a database they already run. The same layout as the SQLite default: per room a snapshot plus
 // an append-only log, compaction folding the log into the snapshot in one transaction. Tandem
 // creates and migrates the schema itself, under an advisory lock so nodes starting together do
-// not race. A tick's updates are one INSERT statement (one round trip, one commit); the commit
-// is synchronous (the server's default), so an update is durable before the room relays it.
+// not race. Appends are group-committed across rooms (see writeQueued): one INSERT statement per
+// batch; the commit is synchronous (the server's default), so an update is durable before the
+// room relays it.
 import pg from 'pg';
 import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
 
@@ -40,12 +41,20 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+interface QueuedAppend {
+  id: string;
+  updates: readonly Uint8Array[];
+  resolve: (lastSeq: number) => void;
+  reject: (err: unknown) => void;
+}
+
 export class PostgresStorage implements Storage {
   private closed = false;
   /** Last sequence number committed per room, so an append needs no lookup. */
   private readonly lastSeq = new Map<string, number>();
-  /** Each room's last issued append, which the next one waits for. */
-  private readonly tails = new Map<string, Promise<number>>();
+  /** Appends waiting for the write in flight to finish (see writeQueued). */
+  private queued: QueuedAppend[] = [];
+  private writing = false;
 
   private readonly pool: pg.Pool;
 
@@ -114,36 +123,87 @@ export class PostgresStorage implements Storage {
   }
 
   appendUpdates(id: string, updates: readonly Uint8Array[]): Promise<number> {
-    // A room's appends run one after another: they commit in the order they were issued, so a
-    // crash can lose only a suffix of the log, never an update another one depends on.
-    const previous = this.tails.get(id) ?? Promise.resolve(0);
-    const write = previous.catch(() => 0).then(() => this.insert(id, updates));
-    this.tails.set(id, write);
-    const forget = () => {
-      if (this.tails.get(id) === write) this.tails.delete(id);
-    };
-    write.then(forget, forget);
-    return write;
+    return new Promise((resolve, reject) => {
+      this.queued.push({ id, updates, resolve, reject });
+      if (!this.writing) void this.writeQueued();
+    });
   }
 
-  private async insert(id: string, updates: readonly Uint8Array[]): Promise<number> {
-    let last = this.lastSeq.get(id) ?? (await this.readLastSeq(id));
-    if (updates.length === 0) return last;
-    const first = last + 1;
-    last += updates.length;
+  /**
+   * Group commit: one write is in flight at a time for the whole node, and every append that
+   * arrives meanwhile, from any room, goes into the next one: one statement, one commit, one
+   * fsync for all of them. The first append after a quiet spell is written at once, so batching
+   * costs an idle node nothing; under load the commits per second stay bounded and the node
+   * holds one database connection for writing however many rooms it serves. One lane also
+   * keeps each room's appends in the order they were issued, so a crash can lose only a suffix
+   * of a room's log, never an update another one depends on.
+   */
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
     try {
-      // One statement: atomic on its own, and one round trip for the whole tick.
-      await this.pool.query(
-        'INSERT INTO log (room, seq, data) SELECT $1, $2::bigint + t.ord - 1, t.data FROM unnest($3::bytea[]) WITH ORDINALITY AS t(data, ord)',
-        [id, first, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength))],
-      );
-    } catch (err) {
-      // Read again next time: whether the failed statement committed is not known.
-      this.lastSeq.delete(id);
-      throw err;
+      while (this.queued.length > 0) {
+        const batch = this.queued;
+        this.queued = [];
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.writing = false;
     }
-    this.remember(id, last);
-    return last;
+  }
+
+  private async writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
+    const rooms = new Set(batch.map((a) => a.id));
+    if (rooms.size > 1) {
+      try {
+        const lastOf = await this.insertRows(batch);
+        for (const a of batch) a.resolve(lastOf.get(a)!);
+        return;
+      } catch {
+        // One room's conflict (another node wrote it after this one lost its lease) must not
+        // fail every room in the batch: each room is tried again on its own, with the numbering
+        // it had, and only the rooms whose own write fails are told so. (Had the batch committed
+        // after all, every retry conflicts and every room reloads from what was stored.)
+      }
+    }
+    for (const id of rooms) {
+      const own = batch.filter((a) => a.id === id);
+      try {
+        const lastOf = await this.insertRows(own);
+        for (const a of own) a.resolve(lastOf.get(a)!);
+      } catch (err) {
+        // Read again next time: whether the failed statement committed is not known.
+        this.lastSeq.delete(id);
+        for (const a of own) a.reject(err);
+      }
+    }
+  }
+
+  /** Inserts the appends' updates in one statement; returns each append's last sequence number. */
+  private async insertRows(appends: readonly QueuedAppend[]): Promise<Map<QueuedAppend, number>> {
+    const next = new Map<string, number>();
+    for (const a of appends) {
+      if (!next.has(a.id)) next.set(a.id, this.lastSeq.get(a.id) ?? (await this.readLastSeq(a.id)));
+    }
+    const roomCol: string[] = [];
+    const seqCol: number[] = [];
+    const dataCol: Buffer[] = [];
+    const lastOf = new Map<QueuedAppend, number>();
+    for (const a of appends) {
+      let seq = next.get(a.id)!;
+      for (const u of a.updates) {
+        roomCol.push(a.id);
+        seqCol.push(++seq);
+        dataCol.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+      }
+      next.set(a.id, seq);
+      lastOf.set(a, seq);
+    }
+    if (roomCol.length > 0) {
+      // One statement: atomic on its own, and one round trip for the whole batch.
+      await this.pool.query('INSERT INTO log (room, seq, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])', [roomCol, seqCol, dataCol]);
+    }
+    for (const [id, seq] of next) this.remember(id, seq);
+    return lastOf;
   }
 
   async compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
