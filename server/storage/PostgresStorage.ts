@@ -4,7 +4,7 @@
 // creates and migrates the schema itself, under an advisory lock so nodes starting together do
 // not race. Appends are group-committed across rooms (see writeQueued): one INSERT statement per
 // batch; the commit is synchronous (the server's default), so an update is durable before the
-// room relays it.
+// room relays it. The statements on the hot paths are prepared once per connection (named).
 import pg from 'pg';
 import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
 
@@ -31,6 +31,9 @@ const MIGRATIONS: readonly string[] = [
 /** Any constant shared by every Tandem node: the key of the migration lock. */
 const MIGRATION_LOCK = 7_245_113_901;
 
+/** Connections kept open while idle: the write lane, compaction, a load. */
+const MIN_CONNECTIONS = 3;
+
 /** Rooms whose last sequence number is remembered; past this the memo restarts (re-read lazily). */
 const MAX_REMEMBERED_ROOMS = 10_000;
 
@@ -52,6 +55,8 @@ export class PostgresStorage implements Storage {
   private closed = false;
   /** Last sequence number committed per room, so an append needs no lookup. */
   private readonly lastSeq = new Map<string, number>();
+  /** The connection the write lane holds (one write at a time: see writeQueued). */
+  private writer: Promise<pg.PoolClient> | null = null;
   /** Appends waiting for the write in flight to finish (see writeQueued). */
   private queued: QueuedAppend[] = [];
   private writing = false;
@@ -67,6 +72,9 @@ export class PostgresStorage implements Storage {
     const pool = new pg.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
+      // Connections stay open: a new one costs the database a process and cold caches (tens of
+      // ms of CPU), which a busy node would otherwise pay again after every quiet spell.
+      min: Math.min(MIN_CONNECTIONS, options.maxConnections ?? 10),
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       application_name: 'tandem',
     });
@@ -90,7 +98,7 @@ export class PostgresStorage implements Storage {
   async createSession(row: SessionRow, initialState: Uint8Array): Promise<void> {
     await this.transaction(async (client) => {
       await client.query('INSERT INTO sessions (id, title, created_at) VALUES ($1, $2, $3)', [row.id, row.title, row.createdAt]);
-      await client.query(UPSERT_SNAPSHOT, [row.id, initialState, 0]);
+      await client.query({ name: 'tandem-upsert-snapshot', text: UPSERT_SNAPSHOT, values: [row.id, initialState, 0] });
     });
   }
 
@@ -106,8 +114,8 @@ export class PostgresStorage implements Storage {
     // One snapshot read and one log read in a repeatable-read transaction: a compaction that
     // commits in between cannot make the log miss rows the snapshot does not have.
     return this.transaction(async (client) => {
-      const snap = await client.query<{ state: Buffer; through_seq: string }>('SELECT state, through_seq FROM snapshots WHERE room = $1', [id]);
-      const log = await client.query<{ seq: string; data: Buffer }>('SELECT seq, data FROM log WHERE room = $1 ORDER BY seq', [id]);
+      const snap = await client.query<{ state: Buffer; through_seq: string }>({ name: 'tandem-load-snapshot', text: 'SELECT state, through_seq FROM snapshots WHERE room = $1', values: [id] });
+      const log = await client.query<{ seq: string; data: Buffer }>({ name: 'tandem-load-log', text: 'SELECT seq, data FROM log WHERE room = $1 ORDER BY seq', values: [id] });
       const snapshot = snap.rows[0] ? new Uint8Array(snap.rows[0].state) : null;
       const updates = log.rows.map((r) => new Uint8Array(r.data));
       let bytes = snapshot ? snapshot.byteLength : 0;
@@ -200,7 +208,15 @@ export class PostgresStorage implements Storage {
     }
     if (roomCol.length > 0) {
       // One statement: atomic on its own, and one round trip for the whole batch.
-      await this.pool.query('INSERT INTO log (room, seq, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])', [roomCol, seqCol, dataCol]);
+      const writer = (this.writer ??= this.pool.connect());
+      try {
+        await (await writer).query({ name: 'tandem-append', text: APPEND, values: [roomCol, seqCol, dataCol] });
+      } catch (err) {
+        // A failed connection is given back broken (the pool closes it); the next write takes another.
+        if (this.writer === writer) this.writer = null;
+        void writer.then((c) => c.release(err as Error), () => {});
+        throw err;
+      }
     }
     for (const [id, seq] of next) this.remember(id, seq);
     return lastOf;
@@ -208,14 +224,17 @@ export class PostgresStorage implements Storage {
 
   async compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query(UPSERT_SNAPSHOT, [id, snapshot, throughSeq]);
-      await client.query('DELETE FROM log WHERE room = $1 AND seq <= $2', [id, throughSeq]);
+      await client.query({ name: 'tandem-upsert-snapshot', text: UPSERT_SNAPSHOT, values: [id, snapshot, throughSeq] });
+      await client.query({ name: 'tandem-fold-log', text: 'DELETE FROM log WHERE room = $1 AND seq <= $2', values: [id, throughSeq] });
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const writer = this.writer;
+    this.writer = null;
+    if (writer) await writer.then((c) => c.release(), () => {});
     await this.pool.end();
   }
 
@@ -255,6 +274,8 @@ async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>, beg
     throw err;
   }
 }
+
+const APPEND = 'INSERT INTO log (room, seq, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])';
 
 // A snapshot never replaces a newer one: a node that lost a room to another cannot set it back.
 const UPSERT_SNAPSHOT =
