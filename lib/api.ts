@@ -84,6 +84,35 @@ export interface AskAiResponse {
   queuePosition: number;
 }
 
+/**
+ * `POST /api/sessions/<id>/predict` (Bearer edit token) → 200 PredictResponse: the predicted next
+ * edit at the cursor in the person's file, for their own editor only (nothing is written).
+ */
+export const PredictBody = z.object({
+  file: z.string().max(512),
+  /** The cursor: an offset into the file's text, or a 1-based line and column. */
+  cursor: z.union([z.number().int().min(0), z.object({ line: z.number().int().min(1), column: z.number().int().min(1) })]),
+  requestedBy: z.object({ clientId: z.number().int().min(0).max(2 ** 32).optional() }).optional(),
+});
+export type PredictRequest = z.input<typeof PredictBody>;
+
+export interface PredictedRange {
+  start: number;
+  end: number;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface PredictResponse {
+  /** Replace `range` by `text`; null when the model predicts no edit. */
+  prediction: { range: PredictedRange; text: string } | null;
+  /** 'model', 'cache', 'typed-through' (a prediction the person is typing through) or 'superseded' (a newer request replaced this one). */
+  source: 'model' | 'cache' | 'typed-through' | 'superseded';
+  model: string;
+}
+
 /** `POST /api/sessions/<id>/ai/<runId>/cancel` (Bearer edit token) → 200 CancelAiResponse */
 export const CancelAiBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
 export type CancelAiRequest = z.input<typeof CancelAiBody>;

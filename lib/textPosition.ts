@@ -12,6 +12,19 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: clamped - lineStart + 1 };
 }
 
+/** Offset of a 1-based line and column; past the end of a line or the text reads as its end. */
+export function offsetAt(text: string, line: number, column: number): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return text.length;
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const lineEnd = end === -1 ? text.length : end;
+  return Math.min(start + column - 1, lineEnd);
+}
+
 /** Index of the last entry of ascending `sorted` that is ≤ `value` (0 when none is). */
 export function lastIndexAtOrBefore(sorted: readonly number[], value: number): number {
   let lo = 0;

@@ -1,6 +1,8 @@
 // Assembles the process: storage, rooms, the /api handler, the /collab/ upgrade handler and,
 // unless told otherwise, Next for every other request. Tests call startServer with next: false
 // on port 0; server/main.ts calls it with the process configuration.
+import { filesOf } from '../lib/schema.ts';
+import { PredictionService } from './ai/predict/PredictionService.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -69,7 +71,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const checks: Record<string, ReadinessCheck> = { database: () => storage.ping() };
   if (config.cluster) checks.redis = async () => (cluster ? cluster.ping() : Promise.reject(new Error('not connected yet')));
   const readiness = () => checkReadiness(checks);
-  const handleApi = createApiHandler({ config, storage, rooms, ai, sessionCreations, readiness, cluster: clusterReady });
+  const predictions = config.predict
+    ? new PredictionService(config.predict, (id, path) => rooms.withDoc(id, (doc) => filesOf(doc).get(path)?.toString() ?? null))
+    : null;
+  const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, sessionCreations, readiness, cluster: clusterReady });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 
@@ -163,6 +168,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     closing ??= (async () => {
       server.close();
       // AI runs stop first: hunks in progress are rolled back while the rooms can still store it.
+      predictions?.close();
       await ai.shutdown();
       await rooms.shutdown();
       // Leases go back at once, so the other nodes take these sessions without waiting.

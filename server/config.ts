@@ -1,5 +1,6 @@
 // The one module that reads the environment. Everything else receives a typed Config, so tests
 // build their own (temp DATA_DIR, port 0) with configFromEnv({...}) and nothing leaks between them.
+import { predictConfigFromEnv, type PredictConfig } from './ai/predict/predictConfig.ts';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -43,6 +44,8 @@ export interface Config {
   pingIntervalMs: number;
   /** The AI peer: provider (OPENAI_API_KEY, OPENAI_BASE_URL, TANDEM_AI_*), rate limits, queue. */
   ai: AiSettings;
+  /** Edit predictions' model (TANDEM_PREDICT_*), or null when they are off. */
+  predict: PredictConfig | null;
   /** ALLOWED_ORIGINS (comma-separated `scheme://host[:port]`): browsers from elsewhere cannot open a WebSocket. */
   allowedOrigins: string[] | null;
   /** DATABASE_URL (`postgres://…`): sessions in PostgreSQL; null keeps them in SQLite in DATA_DIR. */
@@ -154,6 +157,7 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     compactEvery: intVar(env, 'COMPACT_EVERY', 500, 1, 1_000_000),
     pingIntervalMs: intVar(env, 'PING_INTERVAL_MS', 30_000, 100, 3600_000),
     ai: aiSettingsFromEnv(env),
+    predict: predictConfigFromEnv(env),
     allowedOrigins: allowedOriginsVar(env),
     databaseUrl: databaseUrlVar(env),
     cluster: clusterVar(env),

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
+import { predict } from './predictRoute.ts';
 import { review } from './reviewRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
@@ -12,6 +13,7 @@ export const API_PREFIX = '/api/';
 
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip|links))?\/?$/;
 const REVIEW_ROUTE = /^\/api\/sessions\/([^/]+)\/review\/?$/;
+const PREDICT_ROUTE = /^\/api\/sessions\/([^/]+)\/predict\/?$/;
 const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(\/cancel)?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
@@ -57,6 +59,12 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
     allow(method, 'POST');
     if (await forwardedToOwner(req, res, deps, reviewMatch[1])) return;
     return review(req, res, deps, reviewMatch[1]);
+  }
+  const predictMatch = PREDICT_ROUTE.exec(path);
+  if (predictMatch) {
+    allow(method, 'POST');
+    if (await forwardedToOwner(req, res, deps, predictMatch[1])) return;
+    return predict(req, res, deps, predictMatch[1]);
   }
   const ai = AI_ROUTE.exec(path);
   if (ai) {

@@ -11,6 +11,7 @@ import { authorize } from '../access/authorize.ts';
 import { newSessionId, signToken } from '../access/tokens.ts';
 import type { Config } from '../config.ts';
 import type { RoomManager } from '../collab/RoomManager.ts';
+import type { PredictionService } from '../ai/predict/PredictionService.ts';
 import type { AiService } from '../ai/AiService.ts';
 import type { ReadinessReport } from '../ops/readiness.ts';
 import type { Cluster } from '../cluster/Cluster.ts';
@@ -27,6 +28,8 @@ export interface ApiDeps {
   rooms: RoomManager;
   /** The AI control plane (absent in servers built without it). */
   ai?: AiService;
+  /** Edit predictions (absent when TANDEM_PREDICT_MODEL is not set). */
+  predictions?: PredictionService | null;
   /** Sessions created per remote address (SESSIONS_PER_ADDRESS_PER_MINUTE). */
   sessionCreations: RateLimiter;
   /** Whether this node can serve now (`GET /api/ready`); absent: always ready. */

@@ -1,0 +1,173 @@
+// Edit predictions for the person typing. Latency is the feature, so each person has at most one
+// request upstream: a newer one aborts it (the provider stops generating), a prediction the person
+// is typing through is kept without asking again, and answers are cached on the excerpt around
+// the cursor. Per-person rate limit and a per-session budget of upstream requests; nothing here
+// writes to the shared document (an accepted prediction is written by the person's own editor).
+import OpenAI from 'openai';
+import { RateLimiter } from '../../access/rateLimit.ts';
+import { AiError } from '../aiError.ts';
+import type { PredictConfig } from './predictConfig.ts';
+import { fimEdit, fimPrompt, rewriteEdit, rewritePrompt, stillPredicted, type PredictedEdit, type PredictionInput } from './predictionPrompt.ts';
+
+export interface PredictionResult {
+  edit: PredictedEdit | null;
+  /** Where the answer came from: the model, the cache, or an earlier prediction typed through. */
+  source: 'model' | 'cache' | 'typed-through' | 'superseded';
+  model: string;
+  /** The file's text the prediction is against. */
+  text: string;
+}
+
+/** Reads a file's text (and whether the session exists) from the live room. */
+export type ReadFile = (sessionId: string, path: string) => Promise<string | null>;
+
+const MAX_CACHE = 500;
+/** Characters around the cursor a cache key covers. */
+const KEY_BEFORE = 3000;
+const KEY_AFTER = 1500;
+const MAX_TRACKED_PEOPLE = 10_000;
+
+interface CachedEdit {
+  /** Offsets relative to the cursor. */
+  from: number;
+  to: number;
+  text: string;
+}
+
+interface LastPrediction {
+  path: string;
+  text: string;
+  cursor: number;
+  edit: PredictedEdit;
+}
+
+export class PredictionService {
+  readonly config: PredictConfig;
+  private readonly client: OpenAI;
+  private readonly readFile: ReadFile;
+  private readonly inFlight = new Map<string, AbortController>();
+  private readonly last = new Map<string, LastPrediction>();
+  private readonly cache = new Map<string, CachedEdit | null>();
+  private readonly perPerson: RateLimiter;
+  private readonly perSession: RateLimiter;
+  /** Upstream requests made and aborted, for metrics and tests. */
+  readonly counts = { upstream: 0, aborted: 0, cacheHits: 0, typedThrough: 0 };
+
+  constructor(config: PredictConfig, readFile: ReadFile) {
+    this.config = config;
+    this.readFile = readFile;
+    this.client = new OpenAI({
+      // Local servers take no key; the SDK insists on one, and a dummy bearer is harmless there.
+      apiKey: config.apiKey ?? 'no-key',
+      baseURL: config.baseUrl ?? 'https://api.openai.com/v1',
+      maxRetries: 0,
+      timeout: config.timeoutMs,
+      logLevel: 'off',
+    });
+    this.perPerson = new RateLimiter(config.perPersonPerMinute, 60_000);
+    this.perSession = new RateLimiter(config.perSessionPerHour, 3_600_000);
+  }
+
+  /**
+   * Predicts the person's next edit at `cursor` in `path`. A newer call by the same person in the
+   * same session supersedes this one: it resolves with source 'superseded' and no edit.
+   */
+  async predict(sessionId: string, personKey: string, path: string, cursor: number | ((text: string) => number)): Promise<PredictionResult> {
+    const person = `${sessionId}\u0000${personKey}`;
+    const rate = this.perPerson.check(person);
+    if (!rate.ok) throw new AiError('rate_limited', 'too many predictions; slow down', rate.retryAfterMs);
+    this.perPerson.record(person);
+    this.inFlight.get(person)?.abort();
+    this.inFlight.delete(person);
+
+    const text = await this.readFile(sessionId, path);
+    if (text === null) throw new AiError('unknown_file', `no file ${JSON.stringify(path)} in this session`);
+    const at = Math.max(0, Math.min(typeof cursor === 'number' ? cursor : cursor(text), text.length));
+    const result = (edit: PredictedEdit | null, source: PredictionResult['source']): PredictionResult => ({ edit, source, model: this.config.model, text });
+
+    // Typing through the last prediction: what is left of it still holds.
+    const previous = this.last.get(person);
+    if (previous && previous.path === path) {
+      const rest = stillPredicted(previous, text, at);
+      if (rest) {
+        this.counts.typedThrough++;
+        this.remember(person, { path, text, cursor: at, edit: rest });
+        return result(rest, 'typed-through');
+      }
+    }
+
+    const key = `${this.config.kind}\u0000${path}\u0000${text.slice(Math.max(0, at - KEY_BEFORE), at)}\u0000${text.slice(at, at + KEY_AFTER)}`;
+    if (this.cache.has(key)) {
+      this.counts.cacheHits++;
+      const cached = this.cache.get(key)!;
+      // Most recently used last.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      const edit = cached && { start: at + cached.from, end: at + cached.to, text: cached.text };
+      if (edit) this.remember(person, { path, text, cursor: at, edit });
+      return result(edit, 'cache');
+    }
+
+    const budget = this.perSession.check(sessionId);
+    if (!budget.ok) throw new AiError('rate_limited', "this session's prediction budget is used up for now", budget.retryAfterMs);
+    this.perSession.record(sessionId);
+
+    const abort = new AbortController();
+    this.inFlight.set(person, abort);
+    const input: PredictionInput = { path, text, cursor: at, recentEdits: [] };
+    let edit: PredictedEdit | null;
+    try {
+      this.counts.upstream++;
+      edit = await this.ask(input, abort.signal);
+    } catch (err) {
+      if (abort.signal.aborted) {
+        this.counts.aborted++;
+        return result(null, 'superseded');
+      }
+      throw err;
+    } finally {
+      if (this.inFlight.get(person) === abort) this.inFlight.delete(person);
+    }
+    if (abort.signal.aborted) return result(null, 'superseded');
+    this.cache.set(key, edit && { from: edit.start - at, to: edit.end - at, text: edit.text });
+    if (this.cache.size > MAX_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    if (edit) this.remember(person, { path, text, cursor: at, edit });
+    else this.last.delete(person);
+    return result(edit, 'model');
+  }
+
+  /** Aborts every request in flight (shutdown). */
+  close(): void {
+    for (const abort of this.inFlight.values()) abort.abort();
+    this.inFlight.clear();
+  }
+
+  private remember(person: string, prediction: LastPrediction): void {
+    if (this.last.size >= MAX_TRACKED_PEOPLE && !this.last.has(person)) this.last.clear();
+    this.last.set(person, prediction);
+  }
+
+  private async ask(input: PredictionInput, signal: AbortSignal): Promise<PredictedEdit | null> {
+    const { model, kind } = this.config;
+    if (kind === 'fim') {
+      const { prompt, suffix } = fimPrompt(input);
+      const stream = await this.client.completions.create({ model, prompt, suffix, max_tokens: 256, temperature: 0, stream: true }, { signal });
+      let out = '';
+      for await (const chunk of stream) out += chunk.choices[0]?.text ?? '';
+      return fimEdit(input, out);
+    }
+    const prompt = rewritePrompt(input);
+    let answer = '';
+    if (kind === 'chat') {
+      const stream = await this.client.chat.completions.create(
+        { model, temperature: 0, max_tokens: 1024, stream: true, messages: [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }] },
+        { signal },
+      );
+      for await (const chunk of stream) answer += chunk.choices[0]?.delta?.content ?? '';
+    } else {
+      const response = await this.client.responses.create({ model, instructions: prompt.system, input: prompt.user, store: false }, { signal });
+      answer = response.output_text;
+    }
+    return rewriteEdit(input.text, prompt.region, answer);
+  }
+}

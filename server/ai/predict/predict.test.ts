@@ -1,0 +1,96 @@
+// Edit predictions over HTTP against the local model server, for each kind of provider: the
+// rewrite prompt on Chat Completions and Responses, fill-in-the-middle on /v1/completions.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PredictResponse } from '../../../lib/api.ts';
+import type { CreateSessionResponse } from '../../../lib/api.ts';
+import { createSession } from '../../../testing/harness.ts';
+import { startAiStack, type AiStack } from '../../../testing/aiTestKit.ts';
+import type { ModelRequest } from '../../../modelServer/modelServer.ts';
+import { CURSOR, REGION_END, REGION_START } from './predictionPrompt.ts';
+
+const FILE = ['export function add(a: number, b: number) {', '  return a + b;', '}', '', 'export function sub(a: number, b: number) {', '  ', '}', ''].join('\n');
+const CURSOR_AT = FILE.indexOf('  \n}') + 2;
+
+async function predict(stack: AiStack, session: CreateSessionResponse, body: unknown, token = session.collab.editParams.token) {
+  const res = await fetch(`${stack.server.url}/api/sessions/${session.id}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as PredictResponse & { error?: { code: string } }, headers: res.headers };
+}
+
+/** A "model" that completes the region the way the test expects: it rewrites `  \n}` into a body. */
+function rewriteModel(request: ModelRequest) {
+  const text = request.inputText;
+  // The last markers: the system prompt names them too.
+  const region = text.slice(text.lastIndexOf(REGION_START) + REGION_START.length, text.lastIndexOf(REGION_END)).replace(CURSOR, "");
+  return { text: region.replace('  \n}', '  const d = a - b;\n  return d;\n}') };
+}
+
+const predictionCalls = (stack: AiStack, route: string) => stack.model.stats.requests.all().filter((r) => r.route === route).length;
+
+for (const kind of ['chat', 'responses'] as const) {
+  describe(`predictions through ${kind === 'chat' ? 'Chat Completions' : 'the Responses API'}`, () => {
+    let stack: AiStack;
+    const route = kind === 'chat' ? 'POST /v1/chat/completions' : 'POST /v1/responses';
+    before(async () => {
+      stack = await startAiStack({ env: { TANDEM_PREDICT_MODEL: 'tandem-test-model', TANDEM_PREDICT_PROVIDER: kind, TANDEM_PREDICT_RATE_PER_PERSON: '6' } });
+      stack.model.setDefaultTurn(rewriteModel);
+    });
+    after(() => stack.dispose());
+
+    test('a multi-line prediction at the cursor, as the smallest edit; the same excerpt again is a cache hit', async () => {
+      const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+      const before = predictionCalls(stack, route);
+      const first = await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.source, 'model');
+      assert.equal(first.body.prediction?.text, 'const d = a - b;\n  return d;');
+      assert.deepEqual(first.body.prediction?.range, { start: CURSOR_AT, end: CURSOR_AT, startLine: 6, startColumn: 3, endLine: 6, endColumn: 3 });
+      assert.equal(predictionCalls(stack, route), before + 1);
+      // The prompt carried the file's outline and the cursor inside the editable region.
+      const sent = stack.model.stats.requests.all().filter((r) => r.route === route).at(-1)!;
+      assert.match(JSON.stringify(sent.body), /5: export function sub/);
+      const again = await predict(stack, session, { file: 'src/math.ts', cursor: { line: 6, column: 3 } });
+      assert.equal(again.body.source, 'cache');
+      assert.equal(again.body.prediction?.text, first.body.prediction?.text);
+      assert.equal(predictionCalls(stack, route), before + 1, 'no second upstream request');
+    });
+
+    test('viewers get none; bad bodies 400; unknown files 400; past the per-person rate 429', async () => {
+      const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+      const viewer = await predict(stack, session, { file: 'src/math.ts', cursor: 0 }, session.collab.viewParams.token);
+      assert.equal(viewer.status, 403);
+      assert.equal(viewer.body.error?.code, 'read_only');
+      assert.equal((await predict(stack, session, { file: 'src/math.ts' })).status, 400);
+      assert.equal((await predict(stack, session, { file: 'src/math.ts', cursor: -1 })).status, 400);
+      const unknown = await predict(stack, session, { file: 'nope.ts', cursor: 0 });
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.error?.code, 'unknown_file');
+      let limited: Awaited<ReturnType<typeof predict>> | null = null;
+      for (let i = 0; i < 8 && !limited; i++) {
+        const res = await predict(stack, session, { file: 'src/math.ts', cursor: i });
+        if (res.status === 429) limited = res;
+      }
+      assert.ok(limited, 'the per-person limit (6 a minute) refuses');
+      assert.equal(limited.body.error?.code, 'rate_limited');
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    });
+  });
+}
+
+describe('predictions off', () => {
+  let stack: AiStack;
+  before(async () => {
+    stack = await startAiStack();
+  });
+  after(() => stack.dispose());
+  test('without TANDEM_PREDICT_MODEL the endpoint says predictions are off', async () => {
+    const session = await createSession(stack.server.url, { files: { 'a.ts': FILE } });
+    const res = await predict(stack, session, { file: 'a.ts', cursor: 0 });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error?.code, 'ai_unavailable');
+  });
+});

@@ -1,0 +1,45 @@
+// `POST /api/sessions/<id>/predict`: the predicted next edit at a person's cursor (edit token;
+// viewers get none). Nothing is written: the person's editor shows it and, if they accept it,
+// writes it as their own edit.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { PredictBody, type PredictResponse } from '../../lib/api.ts';
+import { normalisePath } from '../../lib/schema.ts';
+import { lineColumn, offsetAt } from '../../lib/textPosition.ts';
+import { clientAddress } from '../cluster/forward.ts';
+import { AiError } from '../ai/aiError.ts';
+import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
+import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
+
+const MAX_PREDICT_BODY_BYTES = 4 * 1024;
+
+export async function predict(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  const access = await requireAccess(deps, id, bearerToken(req));
+  if (access.role !== 'edit') throw new HttpError('read_only', 'viewers get no edit predictions; use an edit link');
+  if (!deps.predictions) throw new HttpError('ai_unavailable', 'edit predictions are off on this server (TANDEM_PREDICT_MODEL is not set)');
+  const parsed = PredictBody.safeParse(await readJsonBody(req, MAX_PREDICT_BODY_BYTES));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
+  const body = parsed.data;
+  const path = normalisePath(body.file);
+  if (!path) throw new HttpError('invalid_path', 'file is not a valid workspace path');
+  // Who asks: the editor's live connection when the clientId is one it publishes, else the address.
+  const address = clientAddress(req, deps.config.secret);
+  const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
+  const personKey = requester?.key ?? `addr${address}`;
+  const cursor = body.cursor;
+  try {
+    const result = await deps.predictions.predict(id, personKey, path, typeof cursor === 'number' ? cursor : (text) => offsetAt(text, cursor.line, cursor.column));
+    const { edit, text } = result;
+    let prediction: PredictResponse['prediction'] = null;
+    if (edit) {
+      const a = lineColumn(text, edit.start);
+      const b = lineColumn(text, edit.end);
+      prediction = { range: { start: edit.start, end: edit.end, startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column }, text: edit.text };
+    }
+    const answer: PredictResponse = { prediction, source: result.source, model: result.model };
+    sendJson(res, 200, answer, { 'Cache-Control': 'no-store' });
+  } catch (err) {
+    if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);
+    throw err;
+  }
+}
