@@ -14,6 +14,11 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tandem-e
 // e2e/aiModel.ts derives the same port and key.
 const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 1);
 const E2E_MODEL = { port: modelPort, url: `http://127.0.0.1:${modelPort}`, key: 'e2e-key', model: 'tandem-e2e-model' } as const;
+// Edit predictions have a model server of their own: every keystroke of every spec asks it, and
+// its answers must not take the AI peer's scripted turns. Unscripted, it echoes the prompt, which
+// Tandem reads as "no prediction".
+const predictPort = Number(process.env.E2E_PREDICT_PORT ?? port + 2);
+const E2E_PREDICT = { port: predictPort, url: `http://127.0.0.1:${predictPort}`, model: 'tandem-e2e-predict' } as const;
 
 export default defineConfig({
   testDir: './e2e',
@@ -55,6 +60,14 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
+      command: `sh scripts/node24.sh node modelServer/cli.ts --port ${predictPort} --rate 0 --echo --control --key ${E2E_MODEL.key} --model ${E2E_PREDICT.model}`,
+      url: `${E2E_PREDICT.url}/__control/stats`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
       // The test build (.next-test, with the page's test hook) is made by `npm test` (or
       // `npm run build:test`) before this runs; TANDEM_TEST_BUILD makes the server serve it.
       command: 'sh scripts/node24.sh node server/main.ts',
@@ -74,6 +87,11 @@ export default defineConfig({
         // Specs hold the model at scripted pauses (e2e/aiModel.ts) for as long as a person's action
         // takes (up to its PAUSE_MAX_MS); a stall is only what outlasts that.
         TANDEM_AI_STALL_MS: '600000',
+        TANDEM_PREDICT_PROVIDER: 'chat',
+        TANDEM_PREDICT_MODEL: E2E_PREDICT.model,
+        TANDEM_PREDICT_BASE_URL: `${E2E_PREDICT.url}/v1`,
+        // Specs type fast; the limit is exercised by the server's own tests.
+        TANDEM_PREDICT_RATE_PER_PERSON: '100000',
       },
       stdout: 'ignore',
       stderr: 'pipe',

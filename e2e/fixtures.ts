@@ -241,3 +241,21 @@ export const test = base.extend<Fixtures>({
     for (const p of opened) await p.context.close();
   },
 });
+
+/** The authorship hover of a 1-based line, as text. */
+export async function hoverLine(p: SessionPage, line: number): Promise<string> {
+  const top = await p.page.evaluate((l) => {
+    const ed = window.__tandem!.monaco.editor.getEditors()[0];
+    ed.revealLineInCenter(l);
+    return ed.getTopForLineNumber(l) - ed.getScrollTop();
+  }, line);
+  const box = (await p.page.locator('[data-testid="code-editor"] .view-lines').boundingBox())!;
+  await p.page.mouse.move(box.x + 40, box.y + top + 10);
+  const hover = p.page.locator('.monaco-hover:visible').filter({ hasText: `Line ${line} written by` });
+  await expect(hover).toBeVisible();
+  // Monaco adds a "Loading..." row to the same hover, 900 ms in, while another provider (the
+  // TypeScript worker, slow right after a reload) has not answered: that row is not authorship.
+  const text = (await hover.locator('.hover-contents').allTextContents()).filter((t) => !/^Loading/.test(t.trim())).join('');
+  await p.page.mouse.move(box.x + box.width - 10, box.y + box.height - 10);
+  return text;
+}

@@ -4,7 +4,7 @@
 // characters stay); hunks 1 and 3 stay pending; B keeps hunk 1 and A sees it; C cannot decide
 // (disabled buttons, 403 from the API); the reject is undone from the panel; a reload shows the
 // same pending state and authorship. Production build, local model server as the provider.
-import { test, expect, ADA, BEN as BEN_SEAT, type Seat, type SessionPage } from './fixtures.ts';
+import { test, expect, hoverLine, ADA, BEN as BEN_SEAT, type Seat, type SessionPage } from './fixtures.ts';
 import { applyHunks, applyPatchText, isPaused, MODEL_NAME, releaseModel, resetModel, startSessionWithModel, waitPaused, type PatchHunk } from './aiModel.ts';
 
 const FILE = 'src/calc.ts';
@@ -102,24 +102,6 @@ async function expectText(pages: SessionPage[], expected: string): Promise<void>
   for (const p of pages) {
     await expect.poll(() => p.modelText(FILE), { message: `${p.name}: text` }).toBe(expected);
   }
-}
-
-/** The authorship hover of a 1-based line, as text. */
-async function hoverLine(p: SessionPage, line: number): Promise<string> {
-  const top = await p.page.evaluate((l) => {
-    const ed = window.__tandem!.monaco.editor.getEditors()[0];
-    ed.revealLineInCenter(l);
-    return ed.getTopForLineNumber(l) - ed.getScrollTop();
-  }, line);
-  const box = (await p.page.locator('[data-testid="code-editor"] .view-lines').boundingBox())!;
-  await p.page.mouse.move(box.x + 40, box.y + top + 10);
-  const hover = p.page.locator('.monaco-hover:visible').filter({ hasText: `Line ${line} written by` });
-  await expect(hover).toBeVisible();
-  // Monaco adds a "Loading..." row to the same hover, 900 ms in, while another provider (the
-  // TypeScript worker, slow right after a reload) has not answered: that row is not authorship.
-  const text = (await hover.locator('.hover-contents').allTextContents()).filter((t) => !/^Loading/.test(t.trim())).join('');
-  await p.page.mouse.move(box.x + box.width - 10, box.y + box.height - 10);
-  return text;
 }
 
 function lineOf(text: string, needle: string): number {

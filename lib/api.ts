@@ -55,6 +55,8 @@ export interface AiProviderStatus {
   transport: string | null;
   /** How to connect a model, or why the configured one cannot be used. */
   help: string | null;
+  /** Edit predictions' model, or null when predictions are off on this server. */
+  predictions?: { model: string; kind: 'fim' | 'chat' | 'responses' } | null;
 }
 
 export const MAX_PROMPT_CHARS = 20_000;

@@ -11,15 +11,18 @@ export type TandemOrigin =
   | ReviewOrigin
   | { readonly kind: 'file-tree' }
   | { readonly kind: 'identity' }
+  | { readonly kind: 'prediction' }
   | { readonly kind: 'identity-prune' }
   | { readonly kind: 'storage-load' };
 
-const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'identity-prune', 'storage-load']);
+const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'prediction', 'identity-prune', 'storage-load']);
 
 /** Every file-tree write (create, rename, delete) by a person in the browser. */
 export const FILE_TREE_ORIGIN: TandemOrigin = { kind: 'file-tree' };
 /** A person's browser recording who writes with its clientID (the document's identities). */
 export const IDENTITY_ORIGIN: TandemOrigin = { kind: 'identity' };
+/** A person's browser recording that text it just wrote was an accepted edit prediction. */
+export const PREDICTION_ORIGIN: TandemOrigin = { kind: 'prediction' };
 /** The server's removal of identities that wrote nothing (stored and relayed like any write). */
 export const PRUNE_ORIGIN: TandemOrigin = { kind: 'identity-prune' };
 /** The server's own replay of stored state while loading a room (never stored again). */

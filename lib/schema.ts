@@ -15,7 +15,21 @@ export const DOC_KEYS = {
   meta: 'meta',
   /** Y.Map<Identity>: String(clientID) → who wrote with that clientID. */
   identities: 'identities',
+  /**
+   * Y.Map<AcceptedPrediction>: `<clientID>:<clock>` → text a person wrote by accepting an edit
+   * prediction (its items are theirs: clientID and clock range; the model that predicted it).
+   */
+  predictions: 'predictions',
 } as const;
+
+export interface AcceptedPrediction {
+  /** The accepting person's clientID: the items' author (the server refuses any other). */
+  client: number;
+  /** First clock of the inserted items and how many there are. */
+  clock: number;
+  length: number;
+  model: string;
+}
 
 export type Role = 'edit' | 'view';
 
@@ -38,6 +52,10 @@ export function foldersOf(doc: Y.Doc): Y.Map<true> {
 
 export function metaOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(DOC_KEYS.meta);
+}
+
+export function acceptedPredictionsOf(doc: Y.Doc): Y.Map<AcceptedPrediction> {
+  return doc.getMap<AcceptedPrediction>(DOC_KEYS.predictions);
 }
 
 export function identitiesOf(doc: Y.Doc): Y.Map<Identity> {

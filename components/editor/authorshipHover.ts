@@ -17,6 +17,7 @@ function escapeMd(text: string): string {
 
 function describe(doc: Y.Doc, author: Author, chars: number, total: number): string {
   const share = total > 0 && chars < total ? ` · ${chars} of ${total} characters` : '';
+  if (author.kind === 'human' && author.predictedBy) return `**${escapeMd(author.name)}** · predicted by ${escapeMd(author.predictedBy)}, accepted by ${escapeMd(author.name)}${share}`;
   if (author.kind === 'human') return `**${escapeMd(author.name)}**${share}`;
   if (author.kind === 'unknown') return `**The session's original files**${share}`;
   const map = author.runId ? aiRunsOf(doc).get(author.runId) : undefined;

@@ -12,9 +12,11 @@ interface Props {
   authorGutter: boolean;
   onToggleAuthorGutter: () => void;
   authorGutterKeys: string;
+  /** Edit predictions: shown when the server has a prediction model. */
+  predictions?: { model: string | null; on: boolean; toggle: () => void };
 }
 
-export function StatusBar({ role, path, cursor, people, authorGutter, onToggleAuthorGutter, authorGutterKeys }: Props) {
+export function StatusBar({ role, path, cursor, people, authorGutter, onToggleAuthorGutter, authorGutterKeys, predictions }: Props) {
   return (
     <footer data-testid="status-bar" className="flex h-6 shrink-0 items-center gap-4 border-t border-line bg-panel px-3 text-[11px] text-zinc-400">
       <span className={`flex items-center gap-1.5 ${role === 'edit' ? 'text-accent-strong' : 'text-sky-300'}`} data-testid="status-role">
@@ -26,6 +28,19 @@ export function StatusBar({ role, path, cursor, people, authorGutter, onToggleAu
       </span>
       {path && <span className="min-w-0 truncate font-mono text-zinc-500">{path}</span>}
       <span className="ml-auto flex items-center gap-4">
+        {predictions?.model && (
+          <button
+            type="button"
+            onClick={predictions.toggle}
+            aria-pressed={predictions.on}
+            title={`${predictions.on ? 'Turn off' : 'Turn on'} edit predictions (${predictions.model}): suggestions as you type, only in your editor; Tab accepts, Esc dismisses`}
+            data-testid="toggle-predictions"
+            className={`-my-0.5 flex items-center gap-1.5 rounded px-1.5 py-0.5 hover:bg-hover hover:text-zinc-100 ${predictions.on ? 'bg-emerald-500/15 text-emerald-200' : ''}`}
+          >
+            <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${predictions.on ? 'bg-emerald-400' : 'bg-zinc-500'}`} />
+            Predictions {predictions.on ? 'on' : 'off'}
+          </button>
+        )}
         <button
           type="button"
           onClick={onToggleAuthorGutter}

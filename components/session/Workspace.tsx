@@ -21,6 +21,7 @@ import { useCollab, type Collab } from './useCollab.ts';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from '@/components/shared/useYMap.ts';
 import { useStoredFlag } from '@/components/shared/useStoredFlag.ts';
+import { usePredictions } from '@/components/predict/usePredictions.ts';
 import { SidePanel } from './SidePanel.tsx';
 import type { SideTab } from '@/components/shared/sideTab.ts';
 import { AiPanel } from '@/components/ai/AiPanel.tsx';
@@ -109,6 +110,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
 
   const [sideOpen, setSideOpen] = useStoredFlag('tandem:side-open', true);
   const [authorGutter, setAuthorGutter] = useStoredFlag('tandem:author-gutter', false);
+  const predictions = usePredictions(id, token, !readOnly);
   const toggleAuthorGutter = useCallback(() => setAuthorGutter((on) => !on), [setAuthorGutter]);
   const [sideTab, setSideTab] = useState('ai');
   const aiPeer = peers.find((p) => p.kind === 'ai') ?? null;
@@ -198,7 +200,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   activePath={tabs.activePath}
                   onCursor={setCursor}
                   onEditor={setEditor}
-                  layers={[review.editorLayer]}
+                  layers={[review.editorLayer, predictions.editorLayer]}
                   authorGutter={authorGutter}
                   onToggleAuthorGutter={toggleAuthorGutter}
                 />
@@ -218,6 +220,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         authorGutter={authorGutter}
         onToggleAuthorGutter={toggleAuthorGutter}
         authorGutterKeys={AUTHORSHIP_KEYS}
+        predictions={predictions}
       />
     </div>
   );

@@ -9,6 +9,8 @@ import type {
   CancelAiRequest,
   CancelAiResponse,
   CreateSessionResponse,
+  PredictRequest,
+  PredictResponse,
   ReviewRequestBody,
   ReviewResponse,
   SessionInfoResponse,
@@ -99,4 +101,17 @@ export type ReviewRequest = Omit<ReviewRequestBody, 'by'>;
 export function postReview(id: string, token: string, review: ReviewRequest, by: Reviewer): Promise<ReviewResponse> {
   const body: ReviewRequestBody = { ...review, by: { name: by.name.trim().slice(0, 80) || 'an editor', clientId: by.clientId } };
   return request(`${sessionPath(id)}/review`, { method: 'POST', token, body });
+}
+
+export async function predictEdit(id: string, token: string, body: PredictRequest, signal: AbortSignal): Promise<PredictResponse> {
+  const res = await fetch(`${sessionPath(id)}/predict`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    cache: 'no-store',
+    signal,
+  });
+  const json = (await res.json().catch(() => undefined)) as (PredictResponse & Partial<ApiError>) | undefined;
+  if (res.ok && json) return json;
+  throw new ApiRequestError(res.status, json?.error?.code ?? `http_${res.status}`, json?.error?.message ?? `Request failed (${res.status})`);
 }

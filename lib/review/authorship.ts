@@ -2,7 +2,7 @@
 // and the document's `identities` map names each clientID (a person, or the AI with its run
 // and model). Kept AI text stays attributed to the AI because its items never change author.
 import type * as Y from 'yjs';
-import { identitiesOf, type Identity } from '../schema.ts';
+import { acceptedPredictionsOf, identitiesOf, type Identity } from '../schema.ts';
 import { clientRuns } from './items.ts';
 
 export interface Author {
@@ -12,6 +12,8 @@ export interface Author {
   color: string;
   runId?: string;
   model?: string;
+  /** A person's text that they wrote by accepting this model's edit prediction. */
+  predictedBy?: string;
   /** Same person or run across several clientIDs (reloads): compare authors by this. */
   key: string;
 }
@@ -46,10 +48,72 @@ export interface AuthorSpan {
 export function authorship(doc: Y.Doc, text: Y.Text): AuthorSpan[] {
   const cache = new Map<number, Author>();
   const out: AuthorSpan[] = [];
-  for (const run of clientRuns(text)) {
-    let author = cache.get(run.client);
-    if (!author) cache.set(run.client, (author = authorOf(doc, run.client)));
+  const predicted = predictedRanges(doc);
+  const runs: PredictedRun[] = predicted.size > 0 ? predictedRuns(text, predicted) : clientRuns(text);
+  for (const run of runs) {
+    let author = cache.get(run.client) ?? authorOf(doc, run.client);
+    cache.set(run.client, author);
+    if (run.model && author.kind === 'human') author = { ...author, predictedBy: run.model, key: `${author.key}:predicted:${run.model}` };
     out.push({ start: run.start, end: run.end, client: run.client, author });
+  }
+  return out;
+}
+
+interface PredictedRange {
+  from: number;
+  to: number;
+  model: string;
+}
+
+/** Per clientID, the clock ranges its person wrote by accepting predictions. */
+function predictedRanges(doc: Y.Doc): Map<number, PredictedRange[]> {
+  const out = new Map<number, PredictedRange[]>();
+  for (const record of acceptedPredictionsOf(doc).values()) {
+    if (!record || typeof record.client !== 'number' || typeof record.clock !== 'number' || typeof record.length !== 'number' || typeof record.model !== 'string') continue;
+    const list = out.get(record.client) ?? [];
+    list.push({ from: record.clock, to: record.clock + record.length, model: record.model.slice(0, 100) });
+    out.set(record.client, list);
+  }
+  return out;
+}
+
+/** Like clientRuns, with the runs inside an accepted prediction split out and named by its model. */
+interface PredictedRun {
+  client: number;
+  start: number;
+  end: number;
+  /** Set for text written by accepting this model's prediction. */
+  model?: string;
+}
+
+function predictedRuns(text: Y.Text, predicted: Map<number, PredictedRange[]>): PredictedRun[] {
+  const out: PredictedRun[] = [];
+  const push = (client: number, start: number, end: number, model?: string) => {
+    if (end <= start) return;
+    const last = out.at(-1);
+    if (last && last.client === client && last.end === start && last.model === model) last.end = end;
+    else out.push({ client, start, end, ...(model ? { model } : {}) });
+  };
+  let index = 0;
+  for (let item = text._start; item; item = item.right) {
+    if (item.deleted || !item.countable) continue;
+    const start = index;
+    index += item.length;
+    const client = item.id.client;
+    const ranges = predicted.get(client);
+    if (!ranges) {
+      push(client, start, index);
+      continue;
+    }
+    // Walk the item's clocks, splitting where a predicted range begins or ends.
+    let clock = item.id.clock;
+    const endClock = item.id.clock + item.length;
+    while (clock < endClock) {
+      const inside = ranges.find((r) => r.from <= clock && clock < r.to);
+      const nextEdge = inside ? Math.min(inside.to, endClock) : Math.min(endClock, ...ranges.filter((r) => r.from > clock).map((r) => r.from));
+      push(client, start + (clock - item.id.clock), start + (nextEdge - item.id.clock), inside?.model);
+      clock = nextEdge;
+    }
   }
   return out;
 }

@@ -25,10 +25,26 @@ export function vetUpdate(doc: Y.Doc, update: Uint8Array): void {
     if (struct instanceof Y.Item && (struct.parent as unknown) === DOC_KEYS.files && typeof struct.parentSub === 'string' && !isFileKey(struct.parentSub)) {
       throw invalidPath(`file key ${JSON.stringify(struct.parentSub.slice(0, 100))} is not a workspace path`);
     }
+    // An accepted prediction names its own writer's text: nobody can label another's as predicted.
+    if (struct instanceof Y.Item && (struct.parent as unknown) === DOC_KEYS.predictions && !ownPrediction(struct)) {
+      throw malformed('an accepted prediction must name the text of the client that records it');
+    }
   }
   for (const [client, clock] of first) {
     if (clock > Y.getState(doc.store, client)) throw missingDependencies(`changes of client ${client} from clock ${clock} without the ones before`);
   }
+}
+
+function ownPrediction(item: Y.Item): boolean {
+  const content = item.content;
+  if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) return false;
+  const record = content.arr[0] as { client?: unknown; clock?: unknown; length?: unknown; model?: unknown } | null;
+  return (
+    typeof record === 'object' && record !== null && record.client === item.id.client &&
+    typeof record.clock === 'number' && typeof record.length === 'number' && record.length > 0 && record.length <= 100_000 &&
+    typeof record.model === 'string' && record.model.length <= 100 &&
+    item.parentSub === `${record.client}:${record.clock}`
+  );
 }
 
 /**

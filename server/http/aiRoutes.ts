@@ -86,5 +86,6 @@ export async function cancelAi(req: IncomingMessage, res: ServerResponse, deps: 
 export async function aiStatus(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   await access(req, deps, id, false);
   if (!deps.ai) throw new HttpError('ai_unavailable', 'the AI is not available on this server');
-  sendJson(res, 200, await deps.ai.status());
+  const predictions = deps.predictions ? { model: deps.predictions.config.model, kind: deps.predictions.config.kind } : null;
+  sendJson(res, 200, { ...(await deps.ai.status()), predictions });
 }

@@ -1,0 +1,96 @@
+'use client';
+// Edit predictions in the typist's own editor: Monaco's inline suggestions (ghost text; Tab
+// accepts, Esc dismisses, typing through a suggestion keeps it) fed by the server's prediction
+// endpoint. Monaco cancels the request of a keystroke that a newer one supersedes; the fetch is
+// aborted with it, and the server aborts its upstream request when the newer one arrives.
+// Nothing reaches the shared document until the person accepts: then Monaco inserts the text in
+// their editor and the binding writes it as their own edit.
+import type * as Y from 'yjs';
+import type { editor as MonacoEditor, IDisposable, languages } from 'monaco-editor';
+import { acceptedPredictionsOf } from '@/lib/schema.ts';
+import { PREDICTION_ORIGIN } from '@/lib/origins.ts';
+import { predictEdit } from '@/components/shared/serverApi.ts';
+import type { EditorLayerFactory } from '@/components/editor/EditorLayer.ts';
+
+export interface PredictionOptions {
+  sessionId: string;
+  token: string;
+  /** Read on every keystroke: the status bar's toggle. */
+  enabled: () => boolean;
+  /** Called after a prediction is accepted (the text is already in the editor). */
+  onAccepted?: (info: { model: string; length: number }) => void;
+  /** Predictions are off on the server, or it refused (read-only): stop asking. */
+  onUnavailable?: (reason: string) => void;
+}
+
+/** Milliseconds a keystroke waits before asking; a newer keystroke within it asks instead. */
+const DEBOUNCE_MS = 25;
+const ACCEPT_COMMAND = 'tandem.predictionAccepted';
+
+export function predictionLayer(options: PredictionOptions): EditorLayerFactory {
+  return (monaco, editor, doc) => {
+    let unavailable = false;
+    const disposables: IDisposable[] = [];
+    // The clocks of this client's last local change: accepting inserts the text in one
+    // transaction, and its items are what the record names.
+    let lastLocal: { from: number; to: number } | null = null;
+    const onTransaction = (tr: Y.Transaction) => {
+      if (!tr.local || tr.origin === PREDICTION_ORIGIN) return;
+      const from = tr.beforeState.get(doc.clientID) ?? 0;
+      const to = tr.afterState.get(doc.clientID) ?? 0;
+      if (to > from) lastLocal = { from, to };
+    };
+    doc.on('afterTransaction', onTransaction);
+    disposables.push({ dispose: () => doc.off('afterTransaction', onTransaction) });
+    disposables.push(
+      monaco.editor.registerCommand(ACCEPT_COMMAND, (_accessor, model: string) => {
+        const written = lastLocal;
+        if (!written) return;
+        const length = written.to - written.from;
+        // Recorded in the document: everyone's authorship hover says "predicted by, accepted by".
+        doc.transact(() => acceptedPredictionsOf(doc).set(`${doc.clientID}:${written.from}`, { client: doc.clientID, clock: written.from, length, model }), PREDICTION_ORIGIN);
+        options.onAccepted?.({ model, length });
+      }),
+    );
+    const provider: languages.InlineCompletionsProvider = {
+      async provideInlineCompletions(model: MonacoEditor.ITextModel, position, _context, token) {
+        if (unavailable || !options.enabled() || model !== editor.getModel() || model.uri.scheme !== 'tandem') return { items: [] };
+        await new Promise((r) => setTimeout(r, DEBOUNCE_MS));
+        if (token.isCancellationRequested) return { items: [] };
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        const version = model.getVersionId();
+        try {
+          const answer = await predictEdit(
+            options.sessionId,
+            options.token,
+            { file: model.uri.path.slice(1), cursor: { line: position.lineNumber, column: position.column } },
+            abort.signal,
+          );
+          const p = answer.prediction;
+          if (!p || token.isCancellationRequested || model.getVersionId() !== version) return { items: [] };
+          const range = new monaco.Range(p.range.startLine, p.range.startColumn, p.range.endLine, p.range.endColumn);
+          // Monaco shows a suggestion that replaces text on one line whose current text is a
+          // prefix of the new one; other shapes are not shown (yet).
+          const replaced = model.getValueInRange(range);
+          if (p.range.startLine !== p.range.endLine || !p.text.startsWith(replaced)) return { items: [] };
+          return {
+            items: [{ insertText: p.text, range, command: { id: ACCEPT_COMMAND, title: 'Prediction accepted', arguments: [answer.model] } }],
+          };
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code === 'ai_unavailable' || code === 'read_only') {
+            unavailable = true;
+            options.onUnavailable?.(code);
+          }
+          return { items: [] };
+        } finally {
+          cancel.dispose();
+        }
+      },
+      disposeInlineCompletions() {},
+    };
+    disposables.push(monaco.languages.registerInlineCompletionsProvider({ pattern: '**' }, provider));
+    return { destroy: () => disposables.forEach((d) => d.dispose()) };
+  };
+}
