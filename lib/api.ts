@@ -95,6 +95,8 @@ export const PredictBody = z.object({
   /** The cursor: an offset into the file's text, or a 1-based line and column. */
   cursor: z.union([z.number().int().min(0), z.object({ line: z.number().int().min(1), column: z.number().int().min(1) })]),
   requestedBy: z.object({ clientId: z.number().int().min(0).max(2 ** 32).optional() }).optional(),
+  /** The page's Yjs state vector (base64): the server predicts against at least this state. */
+  stateVector: z.string().max(2048).regex(/^[A-Za-z0-9+/=]*$/).optional(),
 });
 export type PredictRequest = z.input<typeof PredictBody>;
 

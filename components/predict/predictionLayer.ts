@@ -5,7 +5,7 @@
 // aborted with it, and the server aborts its upstream request when the newer one arrives.
 // Nothing reaches the shared document until the person accepts: then Monaco inserts the text in
 // their editor and the binding writes it as their own edit.
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { editor as MonacoEditor, IDisposable, languages } from 'monaco-editor';
 import { acceptedPredictionsOf } from '@/lib/schema.ts';
 import { PREDICTION_ORIGIN } from '@/lib/origins.ts';
@@ -26,6 +26,12 @@ export interface PredictionOptions {
 /** Milliseconds a keystroke waits before asking; a newer keystroke within it asks instead. */
 const DEBOUNCE_MS = 25;
 const ACCEPT_COMMAND = 'tandem.predictionAccepted';
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
 
 export function predictionLayer(options: PredictionOptions): EditorLayerFactory {
   return (monaco, editor, doc) => {
@@ -64,7 +70,13 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
           const answer = await predictEdit(
             options.sessionId,
             options.token,
-            { file: model.uri.path.slice(1), cursor: { line: position.lineNumber, column: position.column } },
+            {
+              file: model.uri.path.slice(1),
+              cursor: { line: position.lineNumber, column: position.column },
+              requestedBy: { clientId: doc.clientID },
+              // This page's own changes are what the prediction must see (the keystroke among them).
+              stateVector: toBase64(Y.encodeStateVector(new Map([[doc.clientID, Y.getState(doc.store, doc.clientID)]]))),
+            },
             abort.signal,
           );
           const p = answer.prediction;

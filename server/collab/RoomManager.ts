@@ -183,6 +183,31 @@ export class RoomManager implements RoomSource {
     return this.rooms.get(id);
   }
 
+  /**
+   * Waits (at most `timeoutMs`) until the live room's document has every change a client's state
+   * vector names: a request that arrives by HTTP may overtake the WebSocket frame with the
+   * keystroke it is about. Resolves true once covered, false on timeout or when not loaded.
+   */
+  async caughtUp(id: string, stateVector: Map<number, number>, timeoutMs: number): Promise<boolean> {
+    const live = this.rooms.get(id);
+    if (!live) return false;
+    const room = await live;
+    const covered = () => Array.from(stateVector).every(([client, clock]) => Y.getState(room.doc.store, client) >= clock);
+    if (covered()) return true;
+    return new Promise((resolve) => {
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        room.doc.off('update', onUpdate);
+        resolve(result);
+      };
+      const onUpdate = () => {
+        if (covered()) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      room.doc.on('update', onUpdate);
+    });
+  }
+
   /** Current document of a session: the live room's if loaded, else a copy read from storage. */
   async withDoc<T>(id: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = this.rooms.get(id);

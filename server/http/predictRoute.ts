@@ -2,6 +2,7 @@
 // viewers get none). Nothing is written: the person's editor shows it and, if they accept it,
 // writes it as their own edit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import { PredictBody, type PredictResponse } from '../../lib/api.ts';
 import { normalisePath } from '../../lib/schema.ts';
@@ -12,6 +13,8 @@ import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
 
 const MAX_PREDICT_BODY_BYTES = 4 * 1024;
+/** How long a prediction waits for the keystroke it is about to arrive over the WebSocket. */
+const CATCH_UP_MS = 250;
 
 export async function predict(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   const access = await requireAccess(deps, id, bearerToken(req));
@@ -27,6 +30,16 @@ export async function predict(req: IncomingMessage, res: ServerResponse, deps: A
   const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
   const personKey = requester?.key ?? `addr${address}`;
   const cursor = body.cursor;
+  if (body.stateVector) {
+    let vector: Map<number, number>;
+    try {
+      vector = Y.decodeStateVector(Buffer.from(body.stateVector, 'base64'));
+    } catch {
+      throw new HttpError('invalid_body', 'stateVector is not a Yjs state vector');
+    }
+    // The page's keystroke travels by WebSocket; this request may have overtaken it.
+    await deps.rooms.caughtUp(id, vector, CATCH_UP_MS);
+  }
   try {
     const result = await deps.predictions.predict(id, personKey, path, typeof cursor === 'number' ? cursor : (text) => offsetAt(text, cursor.line, cursor.column));
     const { edit, text } = result;

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import type { PredictResponse } from '../../../lib/api.ts';
 import type { CreateSessionResponse } from '../../../lib/api.ts';
 import { createSession } from '../../../testing/harness.ts';
-import { startAiStack, type AiStack } from '../../../testing/aiTestKit.ts';
+import * as Y from 'yjs';
+import { filesOf } from '../../../lib/schema.ts';
+import { joined, startAiStack, type AiStack } from '../../../testing/aiTestKit.ts';
 import type { ModelRequest } from '../../../modelServer/modelServer.ts';
 import { CURSOR, REGION_END, REGION_START } from './predictionPrompt.ts';
 
@@ -26,7 +28,7 @@ function rewriteModel(request: ModelRequest) {
   const text = request.inputText;
   // The last markers: the system prompt names them too.
   const region = text.slice(text.lastIndexOf(REGION_START) + REGION_START.length, text.lastIndexOf(REGION_END)).replace(CURSOR, "");
-  return { text: region.replace('  \n}', '  const d = a - b;\n  return d;\n}') };
+  return { text: region.replace(/ {2}c?\n\}/, '  const d = a - b;\n  return d;\n}') };
 }
 
 const predictionCalls = (stack: AiStack, route: string) => stack.model.stats.requests.all().filter((r) => r.route === route).length;
@@ -92,5 +94,37 @@ describe('predictions off', () => {
     const res = await predict(stack, session, { file: 'a.ts', cursor: 0 });
     assert.equal(res.status, 503);
     assert.equal(res.body.error?.code, 'ai_unavailable');
+  });
+});
+
+describe('a prediction that overtakes its keystroke', () => {
+  let stack: AiStack;
+  before(async () => {
+    stack = await startAiStack({ env: { TANDEM_PREDICT_MODEL: 'tandem-test-model', TANDEM_PREDICT_PROVIDER: 'chat' } });
+    stack.model.setDefaultTurn(rewriteModel);
+  });
+  after(() => stack.dispose());
+
+  test('waits for the change its state vector names, then predicts against it', async () => {
+    const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+    const page = await joined(session);
+    try {
+      // The page types "c" on line 6, but its WebSocket frame is held back for a moment.
+      const text = filesOf(page.doc).get('src/math.ts')!;
+      page.provider.disconnect();
+      text.insert(CURSOR_AT, 'c');
+      const vector = Buffer.from(Y.encodeStateVector(new Map([[page.doc.clientID, Y.getState(page.doc.store, page.doc.clientID)]]))).toString('base64');
+      const asked = predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT + 1, stateVector: vector });
+      await new Promise((r) => setTimeout(r, 60));
+      page.provider.connect();
+      const res = await asked;
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      // Against the text with the "c": the rest of the line after it.
+      assert.equal(res.body.prediction?.text, 'onst d = a - b;\n  return d;');
+      const bad = await predict(stack, session, { file: 'src/math.ts', cursor: 0, stateVector: '!!!' });
+      assert.equal(bad.status, 400);
+    } finally {
+      page.destroy();
+    }
   });
 });
