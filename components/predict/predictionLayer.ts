@@ -23,8 +23,43 @@ export interface PredictionOptions {
   onUnavailable?: (reason: string) => void;
 }
 
-/** Milliseconds a keystroke waits before asking; a newer keystroke within it asks instead. */
-const DEBOUNCE_MS = 25;
+/**
+ * How long a keystroke waits before asking (a newer keystroke within it asks instead): a few ms
+ * while the model answers faster than the person types, so the answer can land before the next
+ * key; when it answers slower, a request started at once would only be superseded, so it waits
+ * for a pause longer than the person's usual gap between keys.
+ */
+const MIN_DEBOUNCE_MS = 8;
+const MAX_DEBOUNCE_MS = 250;
+/** Weight of the newest sample in the running averages. */
+const EMA = 0.3;
+
+class Pacing {
+  private lastKeyAt = 0;
+  /** Running average of the gap between keystrokes, and of the time an answer takes. */
+  private gapMs = 200;
+  private answerMs = 0;
+
+  keystroke(now: number): number {
+    if (this.lastKeyAt > 0) {
+      const gap = now - this.lastKeyAt;
+      // A long pause is not typing speed.
+      if (gap < 2000) this.gapMs += EMA * (gap - this.gapMs);
+    }
+    this.lastKeyAt = now;
+    return this.answerMs <= this.gapMs ? MIN_DEBOUNCE_MS : Math.min(MAX_DEBOUNCE_MS, this.gapMs * 1.2);
+  }
+
+  answered(ms: number): void {
+    this.answerMs = this.answerMs === 0 ? ms : this.answerMs + EMA * (ms - this.answerMs);
+  }
+
+  /** A request superseded after `ms`: its answer would have taken at least that long. */
+  unanswered(ms: number): void {
+    if (ms > this.answerMs) this.answered(ms);
+  }
+}
+
 const ACCEPT_COMMAND = 'tandem.predictionAccepted';
 
 function toBase64(bytes: Uint8Array): string {
@@ -36,6 +71,7 @@ function toBase64(bytes: Uint8Array): string {
 export function predictionLayer(options: PredictionOptions): EditorLayerFactory {
   return (monaco, editor, doc) => {
     let unavailable = false;
+    const pacing = new Pacing();
     const disposables: IDisposable[] = [];
     // The clocks of this client's last local change: accepting inserts the text in one
     // transaction, and its items are what the record names.
@@ -61,8 +97,9 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
     const provider: languages.InlineCompletionsProvider = {
       async provideInlineCompletions(model: MonacoEditor.ITextModel, position, _context, token) {
         if (unavailable || !options.enabled() || model !== editor.getModel() || model.uri.scheme !== 'tandem') return { items: [] };
-        await new Promise((r) => setTimeout(r, DEBOUNCE_MS));
+        await new Promise((r) => setTimeout(r, pacing.keystroke(performance.now())));
         if (token.isCancellationRequested) return { items: [] };
+        const askedAt = performance.now();
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         const version = model.getVersionId();
@@ -79,6 +116,7 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
             },
             abort.signal,
           );
+          if (answer.source === 'model') pacing.answered(performance.now() - askedAt);
           const p = answer.prediction;
           if (!p || token.isCancellationRequested || model.getVersionId() !== version) return { items: [] };
           const range = new monaco.Range(p.range.startLine, p.range.startColumn, p.range.endLine, p.range.endColumn);
@@ -98,6 +136,7 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
           return { items: [] };
         } finally {
           cancel.dispose();
+          if (abort.signal.aborted) pacing.unanswered(performance.now() - askedAt);
         }
       },
       disposeInlineCompletions() {},
