@@ -96,7 +96,9 @@ export class PredictionService {
       }
     }
 
-    const key = `${this.config.kind}\u0000${path}\u0000${text.slice(Math.max(0, at - KEY_BEFORE), at)}\u0000${text.slice(at, at + KEY_AFTER)}`;
+    // Per session: a prompt carries more of the file than the key covers (and other sessions' text
+    // must never shape this one's answers).
+    const key = `${sessionId}\u0000${path}\u0000${text.slice(Math.max(0, at - KEY_BEFORE), at)}\u0000${text.slice(at, at + KEY_AFTER)}`;
     if (this.cache.has(key)) {
       this.counts.cacheHits++;
       const cached = this.cache.get(key)!;

@@ -66,9 +66,13 @@ export function fimEdit(input: PredictionInput, completion: string): PredictedEd
   let text = completion.slice(0, MAX_PREDICTION_CHARS);
   const after = input.text.slice(input.cursor);
   const nextLine = after.split('\n').find((l) => l.trim().length > 0)?.trim();
-  if (nextLine && nextLine.length >= 4) {
-    const at = text.indexOf(nextLine);
-    if (at >= 0) text = text.slice(0, at).replace(/[ \t]*$/, '');
+  if (nextLine) {
+    // A later line of the answer that is the next line already there: the model ran on.
+    const lines = text.split('\n');
+    const at = lines.findIndex((l, i) => i > 0 && l.trim() === nextLine);
+    if (at > 0) text = lines.slice(0, at).join('\n');
+    else if (nextLine.length >= 4 && text.includes(nextLine)) text = text.slice(0, text.indexOf(nextLine));
+    text = text.replace(/[ \t]*$/, '');
   }
   if (after.length > 0 && text.endsWith('\n') && after.startsWith('\n')) text = text.slice(0, -1);
   if (text.trim().length === 0) return null;
