@@ -17,7 +17,8 @@ const E2E_MODEL = { port: modelPort, url: `http://127.0.0.1:${modelPort}`, key: 
 // Edit predictions have a model server of their own: every keystroke of every spec asks it, and
 // its answers must not take the AI peer's scripted turns. Unscripted, it echoes the prompt, which
 // Tandem reads as "no prediction".
-const predictPort = Number(process.env.E2E_PREDICT_PORT ?? port + 2);
+// (port + 2 is e2e/ai-no-model.spec.ts's own server.)
+const predictPort = Number(process.env.E2E_PREDICT_PORT ?? port + 3);
 const E2E_PREDICT = { port: predictPort, url: `http://127.0.0.1:${predictPort}`, model: 'tandem-e2e-predict' } as const;
 
 export default defineConfig({

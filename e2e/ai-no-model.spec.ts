@@ -17,7 +17,7 @@ let dataDir = '';
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-nomodel-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', TANDEM_TEST_BUILD: '1' };
-  for (const name of Object.keys(env)) if (name.startsWith('OPENAI_') || name.startsWith('TANDEM_AI_')) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('OPENAI_') || name.startsWith('TANDEM_AI_') || name.startsWith('TANDEM_PREDICT_')) delete env[name];
   server = spawn('sh', ['scripts/node24.sh', 'node', 'server/main.ts'], { env, stdio: 'ignore', detached: true });
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -7,7 +7,7 @@ import { test, expect, createSession, hoverLine, joinSession, ADA, BEN } from '.
 import { editableRegion } from '../server/ai/predict/predictionPrompt.ts';
 
 const tandemPort = Number(process.env.E2E_PORT ?? 3100);
-const PREDICT_URL = `http://127.0.0.1:${Number(process.env.E2E_PREDICT_PORT ?? tandemPort + 2)}`;
+const PREDICT_URL = `http://127.0.0.1:${Number(process.env.E2E_PREDICT_PORT ?? tandemPort + 3)}`;
 
 const FILE = 'src/math.ts';
 const TEXT = ['export function add(a: number, b: number) {', '  return a + b;', '}', '', 'export function sub(a: number, b: number) {', '  ', '}', ''].join('\n');

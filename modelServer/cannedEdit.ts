@@ -31,12 +31,18 @@ function anchorLine(text: string, path: string): string | null {
 }
 
 /**
- * apply_patch for Responses requests, a SEARCH/REPLACE block for Chat Completions.
+ * apply_patch for Responses requests, a SEARCH/REPLACE block for Chat Completions, and for a
+ * fill-in-the-middle completion the note as a line of its own when the cursor is at a line start
+ * (elsewhere nothing, so the completion never splits a line).
  * With a line of the file in the request, the comment goes after it; otherwise the patch is a
  * pure addition (applied at the end of the file).
  */
 export function cannedEdit(request: ModelRequest): ScriptedTurn {
   const path = findPath(request.inputText);
+  if (request.transport === 'completions') {
+    const prompt = typeof request.body.prompt === 'string' ? request.body.prompt : '';
+    return { text: path && (prompt === '' || prompt.endsWith('\n')) ? `${commentFor(path)}\n` : '' };
+  }
   if (!path) return { text: 'Name a file in your request and I will make a small edit to it.' };
   const comment = commentFor(path);
   const anchor = anchorLine(request.inputText, path);

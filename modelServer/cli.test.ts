@@ -30,6 +30,13 @@ describe('cannedEdit', () => {
     const turn = cannedEdit(makeRequest('chat-completions', { messages: [{ role: 'user', content: 'File run.py:\ndef main():\n    pass\n' }] }, null));
     assert.match(turn.text ?? '', /run\.py\n<<<<<<< SEARCH\ndef main\(\):\n=======\ndef main\(\):\n# Edited by the Tandem model server\n>>>>>>> REPLACE\n$/);
   });
+
+  it('completes a fill-in-the-middle request with a note line only at a line start', () => {
+    const at = (prompt: string) => cannedEdit(makeRequest('completions', { prompt, suffix: 'rest();\n' }, null)).text;
+    assert.equal(at('// src/a.ts\nconst x = 1;\n'), '// Edited by the Tandem model server\n');
+    assert.equal(at('// run.py\nx = 1\n'), '# Edited by the Tandem model server\n');
+    assert.equal(at('// src/a.ts\nconst x = '), '', 'nothing mid-line');
+  });
 });
 
 describe('cli', () => {

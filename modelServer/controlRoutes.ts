@@ -7,7 +7,7 @@ import type { ModelServerCore } from './modelServerCore.ts';
 import { readBody } from './modelServerCore.ts';
 import { sendError, sendJson } from './responsesHttpEndpoint.ts';
 import type { PausedTurn } from './turnPauses.ts';
-import type { ScriptedTurn } from './modelServerTypes.ts';
+import type { AbortRecord, ScriptedTurn } from './modelServerTypes.ts';
 
 export const CONTROL_PREFIX = '/__control/';
 const MAX_CONTROL_BYTES = 4 * 1024 * 1024;
@@ -55,6 +55,8 @@ export interface ControlStats {
   paused: PausedTurn[];
   /** Pauses reached, released by a test, and ended by their bound, since the last reset. */
   pauses: { reached: number; released: number; timedOut: number };
+  /** Streamed answers the client closed the connection on before their end, oldest first (bodies left out). */
+  aborted: Omit<AbortRecord, 'body'>[];
 }
 
 export function controlStats(core: ModelServerCore): ControlStats {
@@ -70,6 +72,7 @@ export function controlStats(core: ModelServerCore): ControlStats {
     http: Object.fromEntries(core.stats.http),
     paused: core.pauses.list(),
     pauses: { reached: core.pauses.reached, released: core.pauses.released, timedOut: core.pauses.timedOut },
+    aborted: core.stats.aborted.all().map(({ transport, responseId, afterTokens, at }) => ({ transport, responseId, afterTokens, at })),
   };
 }
 

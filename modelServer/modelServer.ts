@@ -1,9 +1,11 @@
 // A local model server speaking the providers' real wire protocols, for tests, benchmarks
-// and development: Responses over WebSocket and over SSE, and Chat Completions SSE.
+// and development: Responses over WebSocket and over SSE, Chat Completions SSE, and legacy
+// (fill-in-the-middle) Completions SSE.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleChatCompletions, handleModels } from './chatCompletionsEndpoint.ts';
+import { handleCompletions } from './completionsEndpoint.ts';
 import { CONTROL_PREFIX, handleControl } from './controlRoutes.ts';
 import { ModelServerCore, readBody } from './modelServerCore.ts';
 import { handleResponsesPost, sendError } from './responsesHttpEndpoint.ts';
@@ -51,6 +53,7 @@ export interface ModelServer {
 const ROUTES: Record<string, Transport> = {
   'POST /v1/responses': 'responses-http',
   'POST /v1/chat/completions': 'chat-completions',
+  'POST /v1/completions': 'completions',
 };
 
 export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
@@ -147,5 +150,6 @@ async function handleHttp(core: ModelServerCore, req: IncomingMessage, res: Serv
   }
   const parsed = body as Record<string, unknown>;
   if (transport === 'responses-http') await handleResponsesPost(core, res, parsed);
+  else if (transport === 'completions') await handleCompletions(core, res, parsed);
   else await handleChatCompletions(core, res, parsed);
 }

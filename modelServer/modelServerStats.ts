@@ -1,5 +1,5 @@
 // In-memory, bounded record of what the model server saw and sent, for assertions and benchmarks.
-import type { RecordedRequest, TokenRecord } from './modelServerTypes.ts';
+import type { AbortRecord, RecordedRequest, TokenRecord } from './modelServerTypes.ts';
 
 /** Keeps the newest `limit` entries; counts what it dropped. */
 export class BoundedLog<T> {
@@ -59,11 +59,14 @@ export class ModelServerStats {
   readonly handshakes: BoundedLog<{ at: number; url: string; status: number; headers: Record<string, string> }>;
   /** Responses that reached a terminal event, by status. */
   readonly responses = new Map<string, number>();
+  /** Streamed answers the client closed the connection on before their end (legacy completions). */
+  readonly aborted: BoundedLog<AbortRecord>;
 
   constructor(maxRecords: number) {
     this.requests = new BoundedLog(maxRecords);
     this.tokens = new BoundedLog(maxRecords);
     this.handshakes = new BoundedLog(Math.min(maxRecords, 10_000));
+    this.aborted = new BoundedLog(Math.min(maxRecords, 10_000));
   }
 
   countHttp(route: string): void {
@@ -91,5 +94,6 @@ export class ModelServerStats {
     this.tokens.clear();
     this.handshakes.clear();
     this.responses.clear();
+    this.aborted.clear();
   }
 }

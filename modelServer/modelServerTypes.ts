@@ -1,7 +1,7 @@
 // Public types of the local model server used by tests, benchmarks and development.
 
 /** Which wire protocol a request arrived on. */
-export type Transport = 'responses-ws' | 'responses-http' | 'chat-completions';
+export type Transport = 'responses-ws' | 'responses-http' | 'chat-completions' | 'completions';
 
 /** What a scripted turn sees of the request it answers. */
 export interface ModelRequest {
@@ -10,7 +10,7 @@ export interface ModelRequest {
   body: Record<string, unknown>;
   /** WebSocket connection id (1-based) or null for HTTP. */
   connectionId: number | null;
-  /** Plain text of every input/message part in the request, joined by newlines. */
+  /** Plain text of every input/message part in the request (legacy completions: `prompt`, then `suffix`), joined by newlines. */
   inputText: string;
 }
 
@@ -42,9 +42,9 @@ export type Failure =
   | { kind: 'connection_limit' }
   /** An `error` event mid-stream in either documented shape. */
   | { kind: 'error-event'; afterTokens?: number; shape?: 'nested' | 'flat'; code?: string; message?: string; status?: number }
-  /** End with `response.failed` (Chat Completions: an error chunk). */
+  /** End with `response.failed` (Chat Completions and completions: an error chunk). */
   | { kind: 'failed'; afterTokens?: number; code?: string; message?: string }
-  /** End with `response.incomplete` (Chat Completions: finish_reason "length"). */
+  /** End with `response.incomplete` (Chat Completions and completions: finish_reason "length"). */
   | { kind: 'incomplete'; afterTokens?: number; reason?: 'max_output_tokens' | 'content_filter' };
 
 /** One scripted model output. */
@@ -128,5 +128,18 @@ export interface TokenRecord {
   count: number;
   text: string;
   /** Epoch ms (fractional) just before the frame was handed to the socket. */
+  at: number;
+}
+
+/** A streamed answer the client went away from before its end (it closed the connection). */
+export interface AbortRecord {
+  transport: Transport;
+  /** The id the answer carried (legacy completions: `cmpl-…`). */
+  responseId: string;
+  /** Output tokens sent before the client left. */
+  afterTokens: number;
+  /** The request's parsed body (the same object as in `requests`). */
+  body: unknown;
+  /** Epoch ms (fractional) when the connection closed. */
   at: number;
 }

@@ -4,8 +4,11 @@ import type { Failure, ModelRequest, ScriptedTurn, Transport, TurnSource } from 
 
 const MAX_QUEUED_TURNS = 10_000;
 
-/** Collects every string found under text-bearing keys of a Responses input or chat messages. */
-export function extractInputText(body: Record<string, unknown>): string {
+/**
+ * Collects every string found under text-bearing keys of a Responses input or chat messages
+ * (legacy completions: of `prompt`, then `suffix`).
+ */
+export function extractInputText(body: Record<string, unknown>, fields: readonly string[] = ['input', 'messages']): string {
   const parts: string[] = [];
   const visit = (value: unknown, depth: number): void => {
     if (depth > 8 || parts.length > 10_000) return;
@@ -20,8 +23,7 @@ export function extractInputText(body: Record<string, unknown>): string {
       }
     }
   };
-  visit(body.input, 0);
-  visit(body.messages, 0);
+  for (const field of fields) visit(body[field], 0);
   return parts.join('\n');
 }
 
@@ -30,7 +32,7 @@ export function makeRequest(
   body: Record<string, unknown>,
   connectionId: number | null,
 ): ModelRequest {
-  return { transport, body, connectionId, inputText: extractInputText(body) };
+  return { transport, body, connectionId, inputText: extractInputText(body, transport === 'completions' ? ['prompt', 'suffix'] : undefined) };
 }
 
 /** Default output: a short echo of the last line of input. */

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PredictResponse } from '../../../lib/api.ts';
 import type { CreateSessionResponse } from '../../../lib/api.ts';
-import { createSession } from '../../../testing/harness.ts';
+import { createSession, waitFor } from '../../../testing/harness.ts';
 import * as Y from 'yjs';
 import { filesOf } from '../../../lib/schema.ts';
 import { joined, startAiStack, type AiStack } from '../../../testing/aiTestKit.ts';
@@ -126,5 +126,44 @@ describe('a prediction that overtakes its keystroke', () => {
     } finally {
       page.destroy();
     }
+  });
+});
+
+describe('predictions by fill-in-the-middle (/v1/completions)', () => {
+  let stack: AiStack;
+  before(async () => {
+    stack = await startAiStack({ env: { TANDEM_PREDICT_MODEL: 'tandem-test-model', TANDEM_PREDICT_PROVIDER: 'fim' } });
+  });
+  after(() => stack.dispose());
+
+  test('the prompt is the text before the cursor and the suffix the text after; the answer is inserted at the cursor', async () => {
+    const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+    stack.model.script({ text: 'return a - b;\n}\n' });
+    const res = await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    // Cut where the model ran on into the text after the cursor ("}").
+    assert.equal(res.body.prediction?.text, 'return a - b;');
+    assert.equal(res.body.prediction?.range.start, CURSOR_AT);
+    const sent = stack.model.stats.requests.all().filter((r) => r.route === 'POST /v1/completions').at(-1)!.body as { prompt: string; suffix: string; stream: boolean };
+    assert.equal(sent.prompt, `// src/math.ts\n${FILE.slice(0, CURSOR_AT)}`);
+    assert.equal(sent.suffix, FILE.slice(CURSOR_AT));
+    assert.equal(sent.stream, true);
+  });
+
+  test('a newer request of the same person supersedes the one in flight, which is aborted upstream', async () => {
+    const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+    // The first answer stalls before its first token; the second comes at once.
+    stack.model.script({ text: 'return a - b;', id: 'slow', pauseAfterTokens: 0, pauseMaxMs: 30_000 }, { text: 'return b - a;' });
+    const abortedBefore = stack.model.stats.aborted.all().length;
+    const first = predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT });
+    await waitFor(() => stack.model.pauses.list().length === 1, 'the first request waiting upstream');
+    const second = await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT + 0 });
+    assert.equal(second.body.source, 'model');
+    assert.equal(second.body.prediction?.text, 'return b - a;');
+    const superseded = await first;
+    assert.equal(superseded.status, 200);
+    assert.equal(superseded.body.source, 'superseded');
+    assert.equal(superseded.body.prediction, null);
+    await waitFor(() => stack.model.stats.aborted.all().length === abortedBefore + 1, 'the upstream stream closed by Tandem');
   });
 });
