@@ -11,6 +11,7 @@ import { runKeystroke } from './keystroke.ts';
 import { runAi } from './ai.ts';
 import { runRoomRelay } from './roomRelay.ts';
 import { runCluster } from './cluster.ts';
+import { runPredict } from './predict.ts';
 
 interface Options {
   quick: boolean;
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (o: { quick: boolean; reps: number | null }) =>
   ai: (o) => runAi({ quick: o.quick, reps: o.reps }),
   room: (o) => runRoomRelay({ quick: o.quick, reps: o.reps ?? (o.quick ? 3 : 5) }),
   cluster: (o) => runCluster({ quick: o.quick, reps: o.reps ?? (o.quick ? 1 : 3) }),
+  predict: (o) => runPredict({ quick: o.quick }),
 };
 
 function parseArgs(argv: string[]): Options {
