@@ -95,6 +95,9 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
       }),
     );
     const provider: languages.InlineCompletionsProvider = {
+      // Monaco waits 75 ms before calling a provider unless it says otherwise; the pacing above is
+      // this provider's own wait (measured: that default was most of keystroke → ghost text).
+      debounceDelayMs: 0,
       async provideInlineCompletions(model: MonacoEditor.ITextModel, position, _context, token) {
         if (unavailable || !options.enabled() || model !== editor.getModel() || model.uri.scheme !== 'tandem') return { items: [] };
         await new Promise((r) => setTimeout(r, pacing.keystroke(performance.now())));
