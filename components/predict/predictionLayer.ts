@@ -17,8 +17,6 @@ export interface PredictionOptions {
   token: string;
   /** Read on every keystroke: the status bar's toggle. */
   enabled: () => boolean;
-  /** Called after a prediction is accepted (the text is already in the editor). */
-  onAccepted?: (info: { model: string; length: number }) => void;
   /** Predictions are off on the server, or it refused (read-only): stop asking. */
   onUnavailable?: (reason: string) => void;
 }
@@ -91,7 +89,6 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
         const length = written.to - written.from;
         // Recorded in the document: everyone's authorship hover says "predicted by, accepted by".
         doc.transact(() => acceptedPredictionsOf(doc).set(`${doc.clientID}:${written.from}`, { client: doc.clientID, clock: written.from, length, model }), PREDICTION_ORIGIN);
-        options.onAccepted?.({ model, length });
       }),
     );
     const provider: languages.InlineCompletionsProvider = {

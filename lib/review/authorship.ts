@@ -3,7 +3,7 @@
 // and model). Kept AI text stays attributed to the AI because its items never change author.
 import type * as Y from 'yjs';
 import { acceptedPredictionsOf, identitiesOf, type Identity } from '../schema.ts';
-import { clientRuns } from './items.ts';
+import { clientRuns, itemsIn } from './items.ts';
 
 export interface Author {
   /** 'unknown' for a clientID with no identity (seeded text, a client that never said who it is). */
@@ -94,24 +94,19 @@ function predictedRuns(text: Y.Text, predicted: Map<number, PredictedRange[]>): 
     if (last && last.client === client && last.end === start && last.model === model) last.end = end;
     else out.push({ client, start, end, ...(model ? { model } : {}) });
   };
-  let index = 0;
-  for (let item = text._start; item; item = item.right) {
-    if (item.deleted || !item.countable) continue;
-    const start = index;
-    index += item.length;
-    const client = item.id.client;
-    const ranges = predicted.get(client);
+  for (const item of itemsIn(text, 0, text.length)) {
+    const ranges = predicted.get(item.client);
     if (!ranges) {
-      push(client, start, index);
+      push(item.client, item.start, item.end);
       continue;
     }
     // Walk the item's clocks, splitting where a predicted range begins or ends.
-    let clock = item.id.clock;
-    const endClock = item.id.clock + item.length;
+    let clock = item.clock;
+    const endClock = item.clock + (item.end - item.start);
     while (clock < endClock) {
       const inside = ranges.find((r) => r.from <= clock && clock < r.to);
       const nextEdge = inside ? Math.min(inside.to, endClock) : Math.min(endClock, ...ranges.filter((r) => r.from > clock).map((r) => r.from));
-      push(client, start + (clock - item.id.clock), start + (nextEdge - item.id.clock), inside?.model);
+      push(item.client, item.start + (clock - item.clock), item.start + (nextEdge - item.clock), inside?.model);
       clock = nextEdge;
     }
   }

@@ -50,8 +50,6 @@ export class PredictionService {
   private readonly cache = new Map<string, CachedEdit | null>();
   private readonly perPerson: RateLimiter;
   private readonly perSession: RateLimiter;
-  /** Upstream requests made and aborted, for metrics and tests. */
-  readonly counts = { upstream: 0, aborted: 0, cacheHits: 0, typedThrough: 0 };
 
   constructor(config: PredictConfig, readFile: ReadFile) {
     this.config = config;
@@ -90,7 +88,6 @@ export class PredictionService {
     if (previous && previous.path === path) {
       const rest = stillPredicted(previous, text, at);
       if (rest) {
-        this.counts.typedThrough++;
         this.remember(person, { path, text, cursor: at, edit: rest });
         return result(rest, 'typed-through');
       }
@@ -100,7 +97,6 @@ export class PredictionService {
     // must never shape this one's answers).
     const key = `${sessionId}\u0000${path}\u0000${text.slice(Math.max(0, at - KEY_BEFORE), at)}\u0000${text.slice(at, at + KEY_AFTER)}`;
     if (this.cache.has(key)) {
-      this.counts.cacheHits++;
       const cached = this.cache.get(key)!;
       // Most recently used last.
       this.cache.delete(key);
@@ -119,11 +115,9 @@ export class PredictionService {
     const input: PredictionInput = { path, text, cursor: at, recentEdits: [] };
     let edit: PredictedEdit | null;
     try {
-      this.counts.upstream++;
       edit = await this.ask(input, abort.signal);
     } catch (err) {
       if (abort.signal.aborted) {
-        this.counts.aborted++;
         return result(null, 'superseded');
       }
       throw err;
