@@ -4,7 +4,7 @@
 // (playwright.config.ts), scripted here with the rewritten editable region.
 import { expect as baseExpect, type APIRequestContext } from '@playwright/test';
 import { test, expect, createSession, hoverLine, joinSession, ADA, BEN } from './fixtures.ts';
-import { editableRegion } from '../server/ai/predict/predictionPrompt.ts';
+import { CURSOR, editableRegion } from '../server/ai/predict/predictionPrompt.ts';
 
 const tandemPort = Number(process.env.E2E_PORT ?? 3100);
 const PREDICT_URL = `http://127.0.0.1:${Number(process.env.E2E_PREDICT_PORT ?? tandemPort + 3)}`;
@@ -21,10 +21,16 @@ function predictionFor(typed: string, body: string): string {
   return current.replace(`  ${typed}\n}`, `  ${body}\n}`);
 }
 
-async function scriptPrediction(request: APIRequestContext, text: string): Promise<void> {
+/**
+ * Scripts the model's answer for the request whose prompt has the cursor right after `beforeCursor`
+ * on a line closing with "}" below: the page asks on every keystroke (and after an accept), so a
+ * turn taken in queue order would go to whichever request came first.
+ */
+async function scriptPrediction(request: APIRequestContext, text: string, beforeCursor: string): Promise<void> {
   const reset = await request.post(`${PREDICT_URL}/__control/reset`);
   baseExpect(reset.status()).toBe(200);
-  const res = await request.post(`${PREDICT_URL}/__control/script`, { data: { turns: [{ text }] } });
+  const turn = { text, whenInputIncludes: `${beforeCursor}${CURSOR}\n}` };
+  const res = await request.post(`${PREDICT_URL}/__control/script`, { data: { turns: [turn] } });
   baseExpect(res.status(), await res.text()).toBe(200);
 }
 
@@ -38,7 +44,7 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   await expect(ada.page.getByTestId('toggle-predictions')).toHaveText(/Predictions on/);
 
   // Ada types on line 6; the model predicts two lines.
-  await scriptPrediction(request, predictionFor('c', 'const d = a - b;\n  return d;'));
+  await scriptPrediction(request, predictionFor('c', 'const d = a - b;\n  return d;'), '  c');
   await ada.focusEditor();
   await ada.page.keyboard.press('ControlOrMeta+Home');
   for (let i = 0; i < 5; i++) await ada.page.keyboard.press('ArrowDown');
@@ -71,7 +77,7 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   const withNewLine = accepted.replace('  return d;\n}', '  return d;\n  \n}');
   const typed = withNewLine.replace('  return d;\n  \n}', '  return d;\n  /\n}');
   const region = editableRegion(typed, typed.indexOf('  /\n}') + 3);
-  await scriptPrediction(request, typed.slice(region.start, region.end).replace('  /\n}', '  // the difference\n}'));
+  await scriptPrediction(request, typed.slice(region.start, region.end).replace('  /\n}', '  // the difference\n}'), '  /');
   await ada.page.keyboard.type('/');
   await expect(ada.page.locator(ghost).first()).toBeVisible();
   await ada.page.keyboard.press('Escape');

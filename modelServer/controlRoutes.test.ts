@@ -5,10 +5,10 @@ import type OpenAI from 'openai';
 import { startModelServer, type ModelServer } from './modelServer.ts';
 import { openaiClient } from './modelServerTestKit.ts';
 
-async function collect(client: OpenAI): Promise<{ text: string; patch: string }> {
+async function collect(client: OpenAI, input = 'hello'): Promise<{ text: string; patch: string }> {
   let text = '';
   let patch = '';
-  for await (const e of await client.responses.create({ model: 'm', input: 'hello', stream: true })) {
+  for await (const e of await client.responses.create({ model: 'm', input, stream: true })) {
     if (e.type === 'response.output_text.delta') text += e.delta;
     if (e.type === 'response.custom_tool_call_input.delta') patch += e.delta;
   }
@@ -38,6 +38,20 @@ describe('control routes', () => {
     assert.equal(stats.requests, 2);
     assert.deepEqual(stats.responses, { completed: 2 });
     assert.ok((stats.tokens as number) > 0);
+  });
+
+  it('a turn with whenInputIncludes waits for a request whose input contains it; others pass it by', async () => {
+    await fetch(`${server.url}/__control/reset`, { method: 'POST' });
+    const res = await fetch(`${server.url}/__control/script`, {
+      method: 'POST',
+      body: JSON.stringify({ turns: [{ text: 'for the slash', whenInputIncludes: 'line /|' }, { text: 'anyone' }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await collect(client, 'line c|'), { text: 'anyone', patch: '' });
+    assert.equal((await collect(client, 'line c|')).text, 'Echo: line c|');
+    assert.equal(server.pending, 1);
+    assert.deepEqual(await collect(client, 'before\nline /|'), { text: 'for the slash', patch: '' });
+    assert.equal(server.pending, 0);
   });
 
   it('refuses a malformed script with a 400 and queues nothing', async () => {

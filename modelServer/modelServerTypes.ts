@@ -71,6 +71,12 @@ export interface ScriptedTurn {
   pauseAt?: string | string[];
   /** Longest wait at one pause before the turn resumes by itself, ms (default: the server's, 60 s). */
   pauseMaxMs?: number;
+  /**
+   * Only a request whose input text contains this string takes the turn; others pass it by (and
+   * take the next unconditional turn, or the default). For clients that send requests of their own
+   * accord (edit predictions on every keystroke), where queue order alone would race.
+   */
+  whenInputIncludes?: string;
 }
 
 export type TurnSource = ScriptedTurn | ((request: ModelRequest) => ScriptedTurn);

@@ -81,9 +81,13 @@ export class Script {
     return f && (f.kind === 'http' || f.kind === 'connection_limit' || f.kind === 'previous_response_not_found') ? f : undefined;
   }
 
-  /** Takes the next scripted turn (or the default) for a generating request. */
+  /**
+   * Takes the first queued turn this request may take (one without a condition, or whose
+   * `whenInputIncludes` its input contains), or the default.
+   */
   next(request: ModelRequest): ScriptedTurn {
-    const source = this.#queue.shift() ?? this.defaultTurn;
+    const at = this.#queue.findIndex((t) => typeof t === 'function' || t.whenInputIncludes === undefined || request.inputText.includes(t.whenInputIncludes));
+    const source = at >= 0 ? this.#queue.splice(at, 1)[0] : this.defaultTurn;
     const turn = typeof source === 'function' ? source(request) : source;
     if (!turn.failure && this.globalFailure) return { ...turn, failure: this.globalFailure };
     return turn;
