@@ -129,6 +129,12 @@ export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: Ai
           </button>
         )}
       </div>
+      {live && run.waitingFor && (
+        <p className="mt-1.5 flex items-center gap-1.5 text-[11px] text-amber-200" data-testid="ai-run-waiting" role="status">
+          <span className="h-1.5 w-1.5 shrink-0 animate-pulse rounded-full bg-amber-300" />
+          <span className="min-w-0 truncate">Waiting for {run.waitingFor} to finish this line…</span>
+        </p>
+      )}
       {run.file && (
         <p className="mt-1.5 truncate font-mono text-[10px] text-zinc-500" data-testid="ai-run-target">
           {run.file}

@@ -115,6 +115,8 @@ export interface AiRunView {
   error: AiRunError | null;
   aiClientId: number | null;
   truncated: string | null;
+  /** The person typing in the lines of the hunk in progress, whom it waits for. */
+  waitingFor: string | null;
   hunks: AiHunkView[];
   /** Files touched, with their hunks' ids, in first-touched order. */
   changes: { file: string; op: AiHunkOp; hunks: { id: string; status: AiHunkStatus; reason?: string; tier?: string }[] }[];
@@ -231,6 +233,7 @@ export function readRun(map: Y.Map<unknown>): AiRunView {
     error: (map.get('error') as AiRunError | null | undefined) ?? null,
     aiClientId: num(map.get('aiClientId')),
     truncated: str(map.get('truncated')),
+    waitingFor: str(map.get('waitingFor')),
     hunks,
     changes,
   };

@@ -16,6 +16,7 @@ import { ModelConversation } from './ModelConversation.ts';
 import { RunQueue, type AiRequest, type QueuedRun } from './RunQueue.ts';
 import { RunRecord } from './RunRecord.ts';
 import { endInterruptedRun, unfinishedRuns } from './orphanRuns.ts';
+import { TypingWatch } from './typingWatch.ts';
 import { log } from '../log.ts';
 
 export interface AiPeerSettings {
@@ -37,6 +38,7 @@ export class AiPeer {
   private readonly connector: ModelConnector;
   private readonly settings: AiPeerSettings;
   private readonly presence: AiPeerPresence;
+  private readonly typing: TypingWatch;
   private readonly queue: RunQueue;
   private conversation: ModelConversation;
   private active: AiTurn | null = null;
@@ -61,6 +63,7 @@ export class AiPeer {
     Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(room.doc), FROM_ROOM);
     room.doc.on('update', this.onRoomUpdate);
     this.doc.on('update', this.onOwnUpdate);
+    this.typing = new TypingWatch(this.doc, room.awareness, FROM_ROOM);
     this.presence = new AiPeerPresence(this.doc, room.awareness, () => ({ name: this.conversation.modelName, runId: this.active?.id ?? null }));
     this.presence.set('idle', null);
     this.adoptUnfinished();
@@ -180,6 +183,7 @@ export class AiPeer {
       doc: this.doc, roomId: this.room.id, connector: this.connector, conversation: this.conversation, presence: this.presence,
       canGrow: (bytes) => this.room.storedBytes + bytes <= maxDocBytes,
       observer: this.settings.observer,
+      typing: this.typing.typistIn,
     });
     this.active = turn;
     const status = await turn.execute();
@@ -201,6 +205,7 @@ export class AiPeer {
     await this.queue.settled();
     this.destroyed = true;
     this.presence.leave();
+    this.typing.destroy();
     this.room.doc.off('update', this.onRoomUpdate);
     this.doc.off('update', this.onOwnUpdate);
     this.conversation.close();

@@ -19,6 +19,7 @@ import { seenAfterTurn, type ModelConversation, type SentTurn } from './ModelCon
 import type { AiPeerPresence } from './AiPeerPresence.ts';
 import type { QueuedRun } from './RunQueue.ts';
 import { afterSend } from './startedTurn.ts';
+import type { TypistCheck } from './typingWatch.ts';
 import { log } from '../log.ts';
 
 /** What a turn works with: the AI's replica and the peer's connection, conversation and presence. */
@@ -32,6 +33,8 @@ export interface TurnDeps {
   canGrow: (bytes: number) => boolean;
   /** Told how each run ended (the server's metrics). */
   observer?: AiRunObserver;
+  /** Who types where: hunks wait while a person types in their lines. */
+  typing?: TypistCheck;
 }
 
 /** Someone who counts runs: how each ended, and its speed. */
@@ -57,6 +60,8 @@ export class AiTurn {
   private readonly patchParsers = new Map<string, ApplyPatchParser>();
   private srParser: SearchReplaceParser | null = null;
   private readonly toolCalls: string[] = [];
+  /** A hunk of this run waited for someone typing (the thread said so). */
+  private waited = false;
 
   constructor(run: QueuedRun, deps: TurnDeps) {
     this.id = run.id;
@@ -66,6 +71,13 @@ export class AiTurn {
       canGrow: deps.canGrow,
       // Text a rollback restores is written under a clientID of its own, not the run's.
       restoreClientId: () => uint32(),
+      typing: deps.typing,
+      // The thread says whom the hunk waits for ("waiting for Ada to finish this line").
+      onHold: (typist) => {
+        if (this.controller.signal.aborted) return;
+        this.waited = true;
+        run.record.set({ waitingFor: typist ? typist.name : null });
+      },
     });
   }
 
@@ -194,8 +206,15 @@ export class AiTurn {
         break;
       }
       if ((event.type === 'text' || event.type === 'tool_input') && this.firstTokenAt === null) this.firstTokenAt = Date.now();
+      // A hunk waiting for someone typing in its lines: the next events wait with it (they
+      // stay in the turn's buffer; the model is not slowed).
+      const held = this.applier.whenWritable();
+      if (held) await held;
+      if (this.controller.signal.aborted) break;
       this.onEvent(event);
     }
+    const held = this.applier.whenWritable();
+    if (held) await held;
   }
 
   /** One provider event: text, tool calls and their input, the end of the response. */
@@ -283,7 +302,7 @@ export class AiTurn {
     // The conversation may now hold a turn the upstream never finished: start afresh next time.
     if (status !== 'done') this.deps.conversation.forget();
     const { record } = this.run;
-    record.set({ status, finishedAt: now, metrics, error, queuePosition: null });
+    record.set({ status, finishedAt: now, metrics, error, queuePosition: null, ...(this.waited ? { waitingFor: null } : {}) });
     record.dispose();
     this.deps.observer?.runFinished(status, metrics, error?.code ?? null);
     log.info('ai.finished', { room: this.deps.roomId, run: this.id, status, code: error?.code, tokens, ms: metrics.durationMs });

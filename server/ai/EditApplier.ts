@@ -10,7 +10,8 @@
 // match one place only, and its new side streams line by line from then on (EarlyHunk); if a
 // later old line or the complete old side disagrees with that place, the hunk is rolled back and
 // placed again as a whole. Every hunk, applied or refused, is recorded in the thread; the
-// outcome summary is what the next turn tells the model (EditReport).
+// outcome summary is what the next turn tells the model (EditReport). A hunk waits while a person
+// types in its lines (HunkWriter's hold; the caller awaits whenWritable() before each event).
 import * as Y from 'yjs';
 import type { PatchEvent, PatchHunk } from '../../lib/edits/applyPatchParser.ts';
 import type { SearchReplaceEvent } from '../../lib/edits/searchReplaceParser.ts';
@@ -18,8 +19,6 @@ import type { LocateMatch } from '../../lib/edits/locator.ts';
 import type { DiffOp } from '../../lib/edits/sequenceDiff.ts';
 import { filesOf } from '../../lib/schema.ts';
 import type { AiHunkOp } from '../../lib/ai/aiRuns.ts';
-import { aiOrigin } from '../../lib/origins.ts';
-import { HunkWriter } from './HunkWriter.ts';
 import type { ReadState } from './placedText.ts';
 import { newSideAsFile } from './unchangedLines.ts';
 import type { RunRecord } from './RunRecord.ts';
@@ -27,6 +26,8 @@ import { EarlyHunk, MAX_EARLY_ATTEMPTS } from './earlyHunk.ts';
 import { EditReport } from './EditReport.ts';
 import { OpenHunk } from './OpenHunk.ts';
 import { SnapshotPlacement } from './SnapshotPlacement.ts';
+import { deleteWholeFile, openAddedFile, openUpdate } from './openHunks.ts';
+import type { Typist, TypistCheck } from './typingWatch.ts';
 
 /** One event of either edit format's parser. */
 export type EditEvent = PatchEvent | SearchReplaceEvent;
@@ -36,6 +37,10 @@ export interface EditApplierOptions {
   canGrow?: (bytes: number) => boolean;
   /** Called once for each hunk rollback: a clientID to restore the removed text under. */
   restoreClientId?: () => number;
+  /** Who types where: hunks wait while a person types in their lines (none: they never wait). */
+  typing?: TypistCheck;
+  /** A hunk started waiting for someone (null: it stopped waiting). */
+  onHold?: (typist: Typist | null) => void;
 }
 
 export class EditApplier {
@@ -43,6 +48,8 @@ export class EditApplier {
   private readonly placement: SnapshotPlacement;
   private readonly report: EditReport;
   private active: OpenHunk | null = null;
+  /** A hunk whose end arrived while it was held: completed once it is free. */
+  private parked: { hunk: OpenHunk; done: Promise<void> } | null = null;
   private skipping = false;
   /**
    * The record of the hunk being received when it was refused for a conflict: its remaining
@@ -59,6 +66,7 @@ export class EditApplier {
   /** A limit that ends the run: nothing more is written. */
   fatal: { code: string; message: string } | null = null;
   onCursor: (file: string, text: Y.Text, index: number) => void = () => {};
+  private readonly onCursorOf = (file: string, text: Y.Text, index: number): void => this.onCursor(file, text, index);
 
   constructor(doc: Y.Doc, run: RunRecord, options: EditApplierOptions = {}) {
     this.doc = doc;
@@ -136,6 +144,14 @@ export class EditApplier {
     }
   }
 
+  /** Null: place the next event now; else resolves once no hunk waits for a typist (parked: complete). */
+  whenWritable(): Promise<void> | null {
+    if (this.parked) return this.parked.done;
+    const a = this.active;
+    if (!a || a.writer.heldBy() === null) return null;
+    return a.writer.whenFree();
+  }
+
   /** Ends the stream: a hunk still open was cut off and is rolled back. */
   finish(): void {
     if (this.active) this.rollback('the edit stopped before this hunk was complete');
@@ -144,11 +160,14 @@ export class EditApplier {
   /** Undoes the hunk in progress (cancel, failure, truncated edit). */
   rollback(reason: string, quiet = false): void {
     const a = this.active;
-    if (!a) return;
+    const hunks = [this.parked?.hunk, a].filter((h): h is OpenHunk => h != null);
+    this.parked = null;
     this.active = null;
-    if (a.early) this.early = null;
-    a.undo(this.doc, this.placement, this.options.restoreClientId);
-    this.report.rolledBack(a.map, a.file, reason, a.newText, quiet);
+    if (a?.early) this.early = null;
+    for (const h of hunks) {
+      h.undo(this.doc, this.placement, this.options.restoreClientId);
+      this.report.rolledBack(h.map, h.file, reason, h.newText, quiet);
+    }
   }
 
   /** The model's whole hunk, for people to compare with what they wrote. */
@@ -174,7 +193,7 @@ export class EditApplier {
     this.early = null;
     const path = this.report.validPath(raw, op);
     if (path === null) this.skipping = true;
-    else if (op === 'delete') this.deleteFile(path);
+    else if (op === 'delete') deleteWholeFile(this.doc, this.report, path);
     else if (op === 'add') this.startAdd(path);
     else this.srPath = path;
   }
@@ -186,31 +205,10 @@ export class EditApplier {
     this.report.note(this.parseError);
   }
 
-  private deleteFile(path: string): void {
-    const files = filesOf(this.doc);
-    const text = files.get(path);
-    if (!text) return this.report.refuse(path, 'delete', 'the file does not exist');
-    const oldText = text.toString();
-    // No item record: the file's Y.Text goes with the map entry, so its items cannot be revived
-    // in place. Reject recreates the file from oldText (lib/review rejectOne), which is exact.
-    const { id, map } = this.report.add(path, 'delete', { status: 'streaming', oldText });
-    this.doc.transact(() => files.delete(path), aiOrigin(this.report.runId, id));
-    this.report.update(map, { status: 'applied' });
-  }
-
   private startAdd(path: string): void {
-    const files = filesOf(this.doc);
-    const existing = files.get(path);
-    if (existing && existing.length > 0) return this.refuseAndSkip(path, 'add', 'the file already exists; update it instead');
-    const { id, map } = this.report.add(path, 'add', { status: 'streaming', startLine: 1, ...OpenHunk.recovery(this.doc, !existing) });
-    const origin = aiOrigin(this.report.runId, id);
-    const text = existing ?? new Y.Text();
-    if (!existing) this.doc.transact(() => files.set(path, text), origin);
-    const writer = new HunkWriter(this.doc, text, 0, origin);
-    writer.onFlush = (index) => this.onCursor(path, text, index);
-    this.active = new OpenHunk({
-      writer, map, file: path, text, oldText: '', leadingLF: false, finalLF: true, created: !existing, early: null, read: null, readEnd: 0,
-    });
+    const opened = openAddedFile(this.doc, this.report, path, this.onCursorOf);
+    if (typeof opened === 'string') return this.refuseAndSkip(path, 'add', opened);
+    this.active = opened;
   }
 
   private refuseAndSkip(path: string, op: AiHunkOp, reason: string): void {
@@ -242,18 +240,11 @@ export class EditApplier {
   }
 
   private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null, read: ReadState | null): void {
-    const { id, map } = this.report.add(path, 'update', {
-      status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine, ...OpenHunk.recovery(this.doc, false),
-    });
-    const origin = aiOrigin(this.report.runId, id);
-    const writer = new HunkWriter(this.doc, text, match.start, origin, read ?? undefined);
-    writer.onFlush = (index) => this.onCursor(path, text, index);
-    const active = new OpenHunk({
-      writer, map, file: path, text, oldText: match.matched, leadingLF, finalLF: match.finalNewline, created: false, early, read, readEnd: match.end,
-    });
-    writer.onConflict = (client) => this.refuseConflict(active, client);
+    const { typing, onHold } = this.options;
+    const active = openUpdate(this.doc, this.report, { path, text, match, leadingLF, early, read }, this.onCursorOf, typing && { check: typing, onHold });
+    active.writer.onConflict = (client) => this.refuseConflict(active, client);
     this.active = active;
-    this.onCursor(path, text, writer.startIndex());
+    this.onCursor(path, text, active.writer.startIndex());
   }
 
   private streamLine(raw: string): void {
@@ -274,6 +265,17 @@ export class EditApplier {
   private finishActive(): void {
     const a = this.active!;
     this.active = null;
+    if (a.writer.heldBy() === null) return this.complete(a);
+    // Its end arrived while it waits for a typist: completed once free (unless rolled back).
+    const done = a.writer.whenFree().then(() => {
+      if (this.parked?.hunk !== a) return;
+      this.parked = null;
+      this.complete(a);
+    });
+    this.parked = { hunk: a, done };
+  }
+
+  private complete(a: OpenHunk): void {
     const range = a.finish();
     if (range === null) return;
     this.placement.placed(a.file, range.end, a.read, a.placedReadEnd());

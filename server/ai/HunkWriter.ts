@@ -11,6 +11,9 @@
 // With a ReadState, ops are written against the text the model read (the run's context), so a
 // person's change made after that stays; ops that would remove what a person changed are a
 // conflict: nothing more is written and `onConflict` says who (the caller rolls back).
+// With a typist check (typingWatch.ts), nothing is written while a person types in the hunk's
+// lines: the ops wait (`onHold` says for whom), for at most MAX_HOLD_MS, then are placed against
+// the text as it is then, by the same identity mapping.
 import * as Y from 'yjs';
 import type { DiffOp } from '../../lib/edits/streamingDiff.ts';
 import type { AiOrigin } from '../../lib/origins.ts';
@@ -19,8 +22,14 @@ import { captureHunkItems, clocksAsOf } from '../../lib/review/index.ts';
 import type { RemovedChars } from './orphanRuns.ts';
 import { PlacedText, type DeleteSet, type ReadState } from './placedText.ts';
 import { FrameBatcher } from './frameBatcher.ts';
+import type { Typist, TypistCheck } from './typingWatch.ts';
 
 export { BATCH_MS } from './frameBatcher.ts';
+
+/** Longest a hunk waits for a person typing in its lines before it is written anyway. */
+export const MAX_HOLD_MS = 10_000;
+/** How often a held hunk looks again. */
+const HOLD_POLL_MS = 100;
 
 export interface WrittenRange {
   start: Y.RelativePosition;
@@ -59,6 +68,18 @@ export class HunkWriter {
    * (server/ai/orphanRuns.ts).
    */
   onRemoved: ((removed: RemovedChars[]) => void) | null = null;
+  /** Who types where (none: the hunk never waits). */
+  typing: TypistCheck | null = null;
+  /** The end of the hunk's old side (the lines it replaces), for the hold's range. */
+  private oldEnd: Y.RelativePosition | null = null;
+  /** Called when the hunk starts waiting for someone (their name) and when it stops (null). */
+  onHold: (typist: Typist | null) => void = () => {};
+  /** Longest this hunk waits for a typist (tests shorten it). */
+  maxHoldMs = MAX_HOLD_MS;
+  private holdSince: number | null = null;
+  private holdOver = false;
+  private holdTimer: NodeJS.Timeout | null = null;
+  private freeWaiters: (() => void)[] = [];
 
   /** `start` is an index in the text `read` saw, or in the live text without `read`. */
   constructor(doc: Y.Doc, text: Y.Text, start: number, origin: AiOrigin, read?: ReadState) {
@@ -69,6 +90,11 @@ export class HunkWriter {
     this.placed = new PlacedText(doc, text, start, read);
     this.fromClock = Y.getState(doc.store, doc.clientID);
     this.rangeEnd = Y.createRelativePositionFromTypeIndex(text, this.placed.currentIndex(), -1);
+  }
+
+  /** Where the hunk's old side ends, as an index in the text it was placed against (see the constructor). */
+  setOldEnd(index: number): void {
+    this.oldEnd = this.placed.positionAt(index);
   }
 
   /** Where the hunk begins in the live text now. */
@@ -87,8 +113,66 @@ export class HunkWriter {
     this.batch.flush();
   }
 
+  /**
+   * The person typing in the hunk's lines now, whom its writes wait for; null once no one is (or
+   * the wait reached MAX_HOLD_MS: it does not wait again).
+   */
+  heldBy(): Typist | null {
+    if (!this.typing || this.holdOver || this.done || this.conflict !== null) return this.release();
+    const typist = this.typing(this.text, () => this.holdRange());
+    if (!typist) return this.release();
+    const now = Date.now();
+    if (this.holdSince === null) {
+      this.holdSince = now;
+      this.onHold(typist);
+    } else if (now - this.holdSince >= this.maxHoldMs) {
+      this.holdOver = true;
+      return this.release();
+    }
+    return typist;
+  }
+
+  /** Resolves once the hunk is not held (at once when it is not). */
+  whenFree(): Promise<void> {
+    if (this.heldBy() === null) return Promise.resolve();
+    this.pollHold();
+    return new Promise((resolve) => this.freeWaiters.push(resolve));
+  }
+
+  private release(): null {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    if (this.holdSince !== null) {
+      this.holdSince = null;
+      this.onHold(null);
+    }
+    const waiters = this.freeWaiters;
+    this.freeWaiters = [];
+    for (const w of waiters) w();
+    return null;
+  }
+
+  private pollHold(): void {
+    this.holdTimer ??= setTimeout(() => {
+      this.holdTimer = null;
+      if (this.heldBy() !== null) return this.pollHold();
+      if (this.queued.length > 0) this.batch.schedule();
+    }, HOLD_POLL_MS);
+  }
+
+  /** The hunk's lines in the live text: from its first character to the end of its old side or of what it wrote. */
+  private holdRange(): { from: number; to: number } {
+    const at = this.placed.currentIndex();
+    const from = this.rangeStart ? Math.min(this.absolute(this.rangeStart), at) : at;
+    return { from, to: Math.max(at, this.oldEnd ? this.absolute(this.oldEnd) : at) };
+  }
+
   private write(): boolean {
     if (this.queued.length === 0 || this.done || this.conflict !== null) return false;
+    if (this.heldBy() !== null) {
+      this.pollHold();
+      return false;
+    }
     const ops = this.queued;
     this.queued = [];
     const plan = this.placed.plan(ops, this.rangeStart === null);
@@ -125,9 +209,12 @@ export class HunkWriter {
 
   /** Writes what is left and returns the range the hunk now occupies (null: a conflict). */
   finish(): WrittenRange | null {
+    // What is left is written now, held or not (the caller waits for whenFree() first).
+    this.holdOver = true;
     this.flush();
     if (this.conflict !== null) return null;
     this.done = true;
+    this.release();
     const endIndex0 = this.absolute(this.rangeEnd);
     const startIndex = this.rangeStart ? Math.min(this.absolute(this.rangeStart), endIndex0) : endIndex0;
     const endIndex = Math.max(startIndex, endIndex0);
@@ -159,6 +246,7 @@ export class HunkWriter {
     this.queued = [];
     if (this.done) return Y.createDeleteSet();
     this.done = true;
+    this.release();
     // What this hunk deleted (returned: the caller's read state counts it as deleted).
     const deletions = Y.mergeDeleteSets(this.undo.undoStack.map((item) => item.deletions));
     const own = this.doc.clientID;

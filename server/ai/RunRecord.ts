@@ -64,6 +64,8 @@ type RunFields = Partial<{
   error: AiRunError | null;
   aiClientId: number;
   truncated: string | null;
+  /** The person whose typing the hunk in progress waits for (null: none). */
+  waitingFor: string | null;
 }>;
 
 export class RunRecord {

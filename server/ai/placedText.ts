@@ -218,6 +218,12 @@ export class PlacedText {
     return { typed, nextGone: true };
   }
 
+  /** A position before the snapshot's character at `index` (its end: the end of the text). */
+  positionAt(index: number): Y.RelativePosition {
+    const id = this.snapshotCharAt(index);
+    return id ? Y.createRelativePositionFromJSON({ type: null, tname: null, item: id, assoc: 0 }) : Y.createRelativePositionFromTypeIndex(this.text, this.text.length, -1);
+  }
+
   /** Every client's next clock when the hunk was placed (what the ops are written against). */
   get stateAtPlacement(): ReadonlyMap<number, number> {
     return this.atPlacement;

@@ -1,0 +1,95 @@
+// Who is typing where, as the AI peer sees its room: each person's caret (the head of the
+// selection their editor publishes in awareness, resolved in the AI's replica) and when they last
+// typed (their clientID's clock advanced in an update from the room) or moved their caret (a
+// backspace moves it; deletions carry no author). A hunk holds its writes while someone with edit
+// access typed within TYPING_MS with their caret in the hunk's lines (HunkWriter), so the AI never
+// writes under the line a person is typing; roles and kinds are the server's (awarenessRole.ts).
+import type * as Y from 'yjs';
+import { createAbsolutePositionFromRelativePosition } from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { readRelativePosition } from '../../lib/relativePosition.ts';
+
+/** A keystroke or caret move this recent means the person is typing there now. */
+export const TYPING_MS = 2000;
+
+const MAX_NAME = 64;
+
+export interface Typist {
+  clientId: number;
+  name: string;
+}
+
+/** Who types in `text` between `range()`'s ends now (evaluated only when someone typed lately). */
+export type TypistCheck = (text: Y.Text, range: () => { from: number; to: number }) => Typist | null;
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+export class TypingWatch {
+  private readonly doc: Y.Doc;
+  private readonly awareness: Awareness;
+  private readonly fromRoom: unknown;
+  private readonly now: () => number;
+  /** When each person last typed or moved their caret. */
+  private readonly lastActive = new Map<number, number>();
+
+  /** `fromRoom`: the origin of the room's updates applied to `doc` (people's edits). */
+  constructor(doc: Y.Doc, awareness: Awareness, fromRoom: unknown, now: () => number = Date.now) {
+    this.doc = doc;
+    this.awareness = awareness;
+    this.fromRoom = fromRoom;
+    this.now = now;
+    awareness.on('change', this.onAwareness);
+    doc.on('afterTransaction', this.onTransaction);
+  }
+
+  private person(clientId: number): Record<string, unknown> | null {
+    const state = this.awareness.getStates().get(clientId);
+    return state && state.kind !== 'ai' && state.role === 'edit' ? state : null;
+  }
+
+  private onAwareness = ({ added, updated, removed }: AwarenessChange): void => {
+    const at = this.now();
+    for (const id of added) if (this.person(id)) this.lastActive.set(id, at);
+    for (const id of updated) if (this.person(id)) this.lastActive.set(id, at);
+    for (const id of removed) this.lastActive.delete(id);
+  };
+
+  private onTransaction = (tr: Y.Transaction): void => {
+    if (tr.origin !== this.fromRoom || this.lastActive.size === 0) return;
+    const at = this.now();
+    for (const id of this.lastActive.keys()) {
+      if ((tr.afterState.get(id) ?? 0) !== (tr.beforeState.get(id) ?? 0)) this.lastActive.set(id, at);
+    }
+  };
+
+  /** See TypistCheck: the first person typing with their caret within [from - 1, to]. */
+  typistIn: TypistCheck = (text, range) => {
+    const since = this.now() - TYPING_MS;
+    let bounds: { from: number; to: number } | null = null;
+    for (const [id, at] of this.lastActive) {
+      if (at < since) continue;
+      const state = this.person(id);
+      const sel = state?.selection as { head?: unknown } | null | undefined;
+      const head = sel ? readRelativePosition(sel.head) : null;
+      if (!head) continue;
+      let abs: ReturnType<typeof createAbsolutePositionFromRelativePosition>;
+      try {
+        abs = createAbsolutePositionFromRelativePosition(head, this.doc);
+      } catch {
+        continue;
+      }
+      if (!abs || abs.type !== text) continue;
+      bounds ??= range();
+      // The line just above counts too (its end is one character before the hunk's first line).
+      if (abs.index < bounds.from - 1 || abs.index > bounds.to) continue;
+      const user = state!.user as { name?: unknown } | undefined;
+      return { clientId: id, name: typeof user?.name === 'string' && user.name ? user.name.slice(0, MAX_NAME) : 'someone' };
+    }
+    return null;
+  };
+
+  destroy(): void {
+    this.awareness.off('change', this.onAwareness);
+    this.doc.off('afterTransaction', this.onTransaction);
+  }
+}
