@@ -118,6 +118,28 @@ export interface PredictResponse {
 }
 
 /** `POST /api/sessions/<id>/ai/<runId>/cancel` (Bearer edit token) → 200 CancelAiResponse */
+/**
+ * `POST /api/sessions/<id>/ai/<runId>/redirect` (Bearer edit token) → 202 RedirectAiResponse: a
+ * follow-up to a run. `steer` (default): the run's hunk in progress is rolled back and it goes on
+ * with the new instruction, in the same thread entry; `queue`: a new run after it.
+ */
+export const RedirectAiBody = z.object({
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
+  mode: z.enum(['steer', 'queue']).default('steer'),
+  requestedBy: z.object({
+    name: z.string().trim().max(80).optional(),
+    clientId: z.number().int().min(0).max(2 ** 32).optional(),
+  }).optional(),
+});
+export type RedirectAiRequest = z.input<typeof RedirectAiBody>;
+
+export interface RedirectAiResponse {
+  mode: 'steer' | 'queue';
+  /** The run that carries the instruction: the same run when steered, the new one when queued. */
+  runId: string;
+  queuePosition: number | null;
+}
+
 export const CancelAiBody = z.object({ name: z.string().trim().max(80).optional() }).optional();
 export type CancelAiRequest = z.input<typeof CancelAiBody>;
 

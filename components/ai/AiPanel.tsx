@@ -8,7 +8,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Peer } from '@/components/shared/presence.ts';
 import type { AiProviderStatus } from '@/lib/api.ts';
-import { aiStatus, askAi, cancelAi } from '@/components/shared/serverApi.ts';
+import { aiStatus, askAi, cancelAi, redirectAi } from '@/components/shared/serverApi.ts';
 import { describeSelection, isEmptySelection, readLocalSelection, useLocalSelection } from './editorSelection.ts';
 import { isLive, RunCard } from './RunCard.tsx';
 import { useAiThread } from './useAiThread.ts';
@@ -85,20 +85,27 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
     return () => window.removeEventListener('keydown', onKey, true);
   }, [canEdit, onReveal]);
 
-  const send = async () => {
+  // While a run works, what is sent is a follow-up to it: steered into it (Ctrl/⌘+Enter, the
+  // default) or queued after it as a run of its own (Ctrl/⌘+Shift+Enter).
+  const send = async (mode: 'ask' | 'steer' | 'queue' = running ? 'steer' : 'ask') => {
     const text = prompt.trim();
     if (!text || sending || !canEdit) return;
     setSending(true);
     setProblem(null);
     // Read fresh: the file may have changed under the caret since the last render.
     const sel = readLocalSelection(awareness, doc, activeFile);
+    const requestedBy = { name: userName, clientId: doc.clientID };
     try {
-      await askAi(sessionId, token, {
-        prompt: text,
-        ...(activeFile ? { file: activeFile } : {}),
-        ...(activeFile && sel ? { selection: sel } : {}),
-        requestedBy: { name: userName, clientId: doc.clientID },
-      });
+      if (mode !== 'ask' && running) {
+        await redirectAi(sessionId, token, running.id, { prompt: text, mode, requestedBy });
+      } else {
+        await askAi(sessionId, token, {
+          prompt: text,
+          ...(activeFile ? { file: activeFile } : {}),
+          ...(activeFile && sel ? { selection: sel } : {}),
+          requestedBy,
+        });
+      }
       setPrompt('');
     } catch (err) {
       setProblem((err as Error).message);
@@ -196,29 +203,44 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
                 e.preventDefault();
-                void send();
+                void send(running ? (e.shiftKey ? 'queue' : 'steer') : 'ask');
               }
             }}
             rows={3}
             maxLength={20_000}
             disabled={status !== null && !status.configured}
-            placeholder={activeFile ? `Ask the AI to change ${activeFile}…` : 'Ask the AI…'}
+            placeholder={running ? 'Redirect the AI while it works, or queue a follow-up…' : activeFile ? `Ask the AI to change ${activeFile}…` : 'Ask the AI…'}
             className="w-full resize-none rounded-md border border-line bg-raised px-2 py-1.5 text-xs text-zinc-100 outline-none placeholder:text-zinc-600 focus:border-violet-400 disabled:opacity-50"
             data-testid="ai-prompt"
             aria-label="Ask the AI"
           />
           <div className="mt-1.5 flex items-center justify-between gap-2">
-            <span className="text-[10px] text-zinc-500">
-              Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here{running ? ' · Esc stops' : ''}
+            <span className="min-w-0 text-[10px] text-zinc-500" data-testid="ai-keys">
+              {running ? 'Ctrl/⌘+Enter steers · +Shift queues · Esc stops' : 'Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here'}
             </span>
-            <button
-              type="submit"
-              disabled={sending || prompt.trim() === '' || (status !== null && !status.configured)}
-              className="rounded-md bg-violet-500 px-2.5 py-1 text-xs font-medium text-white enabled:hover:bg-violet-400 disabled:opacity-40"
-              data-testid="ai-send"
-            >
-              {sending ? 'Sending…' : 'Send'}
-            </button>
+            <span className="flex shrink-0 gap-1.5">
+              {running && (
+                <button
+                  type="button"
+                  onClick={() => void send('queue')}
+                  disabled={sending || prompt.trim() === ''}
+                  title="Queue after this run (Ctrl/⌘+Shift+Enter)"
+                  className="rounded-md border border-line px-2.5 py-1 text-xs font-medium text-zinc-200 enabled:hover:bg-raised disabled:opacity-40"
+                  data-testid="ai-queue"
+                >
+                  Queue
+                </button>
+              )}
+              <button
+                type="submit"
+                disabled={sending || prompt.trim() === '' || (status !== null && !status.configured)}
+                title={running ? 'Steer the run now: the hunk being written is rolled back and the AI goes on with this (Ctrl/⌘+Enter)' : 'Send (Ctrl/⌘+Enter)'}
+                className="rounded-md bg-violet-500 px-2.5 py-1 text-xs font-medium text-white enabled:hover:bg-violet-400 disabled:opacity-40"
+                data-testid="ai-send"
+              >
+                {sending ? 'Sending…' : running ? 'Steer' : 'Send'}
+              </button>
+            </span>
           </div>
         </form>
       ) : (

@@ -142,6 +142,18 @@ export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: Ai
         </p>
       )}
       <p className="mt-1 whitespace-pre-wrap break-words text-zinc-100">{run.prompt}</p>
+      {run.redirects.length > 0 && (
+        <ul className="mt-1.5 space-y-1" data-testid="ai-redirects">
+          {run.redirects.map((r, i) => (
+            <li key={i} className="flex gap-1.5 text-[11px] leading-snug" data-testid="ai-redirect" data-mode={r.mode}>
+              <span className="shrink-0 text-violet-300" aria-hidden>↪</span>
+              <span className="min-w-0 break-words text-zinc-300">
+                <span className="text-zinc-400">{r.by}</span> {r.mode === 'steer' ? 'redirected' : 'queued a follow-up'}: <span className="text-zinc-100">{r.prompt}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {(run.explanation || run.status === 'thinking') && (
         <p className="mt-2 whitespace-pre-wrap break-words border-l-2 border-violet-400/50 pl-2 text-violet-100/90" data-testid="ai-explanation">
           {run.explanation.trim() || <span className="text-violet-300/60">thinking…</span>}

@@ -8,6 +8,8 @@ import type {
   AskAiResponse,
   CancelAiRequest,
   CancelAiResponse,
+  RedirectAiRequest,
+  RedirectAiResponse,
   CreateSessionResponse,
   PredictRequest,
   PredictResponse,
@@ -82,6 +84,11 @@ export function aiStatus(id: string, token: string): Promise<AiProviderStatus> {
 
 export function askAi(id: string, token: string, body: AskAiRequest): Promise<AskAiResponse> {
   return request(`${sessionPath(id)}/ai`, { method: 'POST', token, body });
+}
+
+/** A follow-up to a run that is working: steered into it (default) or queued after it. */
+export function redirectAi(id: string, token: string, runId: string, body: RedirectAiRequest): Promise<RedirectAiResponse> {
+  return request(`${sessionPath(id)}/ai/${encodeURIComponent(runId)}/redirect`, { method: 'POST', token, body });
 }
 
 export function cancelAi(id: string, token: string, runId: string, name: string): Promise<CancelAiResponse> {

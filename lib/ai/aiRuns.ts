@@ -97,6 +97,16 @@ export interface AiHunkView {
   conflict: boolean;
 }
 
+/** A follow-up someone sent to a run while it was working (steered into it, or queued after it). */
+export interface AiRedirect {
+  prompt: string;
+  by: string;
+  at: number;
+  mode: 'steer' | 'queue';
+  /** The queued run that carries it (mode 'queue'). */
+  runId?: string;
+}
+
 export interface AiRunView {
   id: string;
   prompt: string;
@@ -117,6 +127,8 @@ export interface AiRunView {
   truncated: string | null;
   /** The person typing in the lines of the hunk in progress, whom it waits for. */
   waitingFor: string | null;
+  /** Follow-ups sent while it worked, in order. */
+  redirects: AiRedirect[];
   hunks: AiHunkView[];
   /** Files touched, with their hunks' ids, in first-touched order. */
   changes: { file: string; op: AiHunkOp; hunks: { id: string; status: AiHunkStatus; reason?: string; tier?: string }[] }[];
@@ -205,6 +217,11 @@ export function readHunk(map: Y.Map<unknown>): AiHunkView {
 }
 
 /** A plain snapshot of a run, for the API and the UI. */
+function readRedirects(value: unknown): AiRedirect[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((r): r is AiRedirect => typeof r === 'object' && r !== null && typeof r.prompt === 'string' && typeof r.by === 'string');
+}
+
 export function readRun(map: Y.Map<unknown>): AiRunView {
   const hunksArr = map.get('hunks');
   const hunks = hunksArr instanceof Y.Array ? (hunksArr.toArray() as Y.Map<unknown>[]).map(readHunk) : [];
@@ -234,6 +251,7 @@ export function readRun(map: Y.Map<unknown>): AiRunView {
     aiClientId: num(map.get('aiClientId')),
     truncated: str(map.get('truncated')),
     waitingFor: str(map.get('waitingFor')),
+    redirects: readRedirects(map.get('redirects')),
     hunks,
     changes,
   };

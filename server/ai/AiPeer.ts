@@ -17,6 +17,7 @@ import { RunQueue, type AiRequest, type QueuedRun } from './RunQueue.ts';
 import { RunRecord } from './RunRecord.ts';
 import { endInterruptedRun, unfinishedRuns } from './orphanRuns.ts';
 import { TypingWatch } from './typingWatch.ts';
+import { aiOrigin } from '../../lib/origins.ts';
 import { log } from '../log.ts';
 
 export interface AiPeerSettings {
@@ -170,6 +171,26 @@ export class AiPeer {
     }
     const run = aiRunsOf(this.doc).get(runId);
     return run ? (run.get('status') as AiRunStatus) : null;
+  }
+
+  /**
+   * Steers the running run with a follow-up (redirect.ts). Null when there is no such run; a
+   * string says why it cannot be steered.
+   */
+  steer(runId: string, request: AiRequest): { runId: string; queuePosition: null } | string | null {
+    if (!aiRunsOf(this.doc).has(runId)) return null;
+    if (this.active?.id !== runId) return 'the run is not running: steering reaches a run while it works (queue a follow-up, or ask again)';
+    if (!this.active.redirect(request.prompt, request.requestedBy.name)) return 'the run is finishing or has taken its share of redirects';
+    log.info('ai.redirected', { room: this.room.id, run: runId });
+    return { runId, queuePosition: null };
+  }
+
+  /** Records in a run's thread entry the follow-up queued after it as run `queuedRunId`. */
+  noteFollowUp(runId: string, request: AiRequest, queuedRunId: string): void {
+    const record = aiRunsOf(this.doc).get(runId);
+    if (!record) return;
+    const entry = { prompt: request.prompt, by: request.requestedBy.name, at: Date.now(), mode: 'queue', runId: queuedRunId };
+    this.doc.transact(() => record.set('redirects', [...readRun(record).redirects, entry]), aiOrigin(runId));
   }
 
   run(runId: string): AiRunView | null {

@@ -92,9 +92,8 @@ export class AiService {
     return { configured: false, provider: null, model: null, kind: null, transport: null, help: d.status === 'error' ? `${d.message}\n\n${HOW_TO_CONNECT}` : d.message };
   }
 
-  /** Queues a request; throws AiError (with retry-after when a rate limit is hit). */
-  async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
-    if (this.closed) throw new AiError('shutting_down', 'the server is shutting down');
+  /** Throws AiError (with retry-after) when the person or the session has asked too often. */
+  private checkLimits(sessionId: string, personKey: string): void {
     const person = this.perPerson.check(`${sessionId}:${personKey}`);
     if (!person.ok) {
       throw new AiError('rate_limited',
@@ -107,6 +106,17 @@ export class AiService {
         `this session has asked the AI ${this.settings.ratePerRoom} times in the last ${seconds(this.settings.rateWindowMs)} s; try again in ${seconds(room.retryAfterMs)} s`,
         room.retryAfterMs);
     }
+  }
+
+  private recordAsk(sessionId: string, personKey: string): void {
+    this.perPerson.record(`${sessionId}:${personKey}`);
+    this.perRoom.record(sessionId);
+  }
+
+  /** Queues a request; throws AiError (with retry-after when a rate limit is hit). */
+  async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
+    if (this.closed) throw new AiError('shutting_down', 'the server is shutting down');
+    this.checkLimits(sessionId, personKey);
     const entry = await this.peerFor(sessionId);
     if (entry.idleTimer) {
       clearTimeout(entry.idleTimer);
@@ -119,8 +129,7 @@ export class AiService {
       if (entry.peer.isIdle) this.scheduleIdle(sessionId, entry);
       throw err;
     }
-    this.perPerson.record(`${sessionId}:${personKey}`);
-    this.perRoom.record(sessionId);
+    this.recordAsk(sessionId, personKey);
     // Position 1 means "next": the run starts at once when nothing else is running.
     const run = entry.peer.run(queued.runId);
     return { ...queued, status: run?.status ?? 'queued' };
@@ -134,6 +143,26 @@ export class AiService {
       const map = aiRunsOf(doc).get(runId);
       return map ? readRun(map) : null;
     });
+  }
+
+  /**
+   * A follow-up to a run (AiPeer.redirect): counts against the same limits as asking. Null when
+   * there is no such run; throws AiError when it cannot be steered.
+   */
+  async redirect(sessionId: string, personKey: string, runId: string, request: AiRequest, mode: 'steer' | 'queue'): Promise<{ runId: string; queuePosition: number | null } | null> {
+    const live = this.peers.get(sessionId);
+    if (!live && !(await this.run(sessionId, runId))) return null;
+    if (mode === 'queue') {
+      const queued = await this.request(sessionId, personKey, request);
+      (await this.peers.get(sessionId))?.peer.noteFollowUp(runId, request, queued.runId);
+      return queued;
+    }
+    if (!live) throw new AiError('run_not_running', 'the run is not running: steering reaches a run while it works');
+    this.checkLimits(sessionId, personKey);
+    const outcome = (await live).peer.steer(runId, request);
+    if (typeof outcome === 'string') throw new AiError('run_not_running', outcome);
+    if (outcome) this.recordAsk(sessionId, personKey);
+    return outcome;
   }
 
   async cancel(sessionId: string, runId: string, by: string): Promise<AiRunStatus | null> {

@@ -20,6 +20,9 @@ import type { AiPeerPresence } from './AiPeerPresence.ts';
 import type { QueuedRun } from './RunQueue.ts';
 import { afterSend } from './startedTurn.ts';
 import type { TypistCheck } from './typingWatch.ts';
+import { continuationPrompt, MAX_REDIRECTS } from './redirect.ts';
+import { runEnd, runMetrics } from './runOutcome.ts';
+import type { AiRedirect } from '../../lib/ai/aiRuns.ts';
 import { log } from '../log.ts';
 
 /** What a turn works with: the AI's replica and the peer's connection, conversation and presence. */
@@ -47,6 +50,11 @@ export class AiTurn {
   private readonly run: QueuedRun;
   private readonly deps: TurnDeps;
   private readonly controller = new AbortController();
+  /** The request upstream now: a redirect ends it (and the run goes on); cancel ends both. */
+  private attempt = new AbortController();
+  /** Redirects not yet sent to the model, and all of them (the thread's record). */
+  private pendingRedirects: AiRedirect[] = [];
+  private redirects: AiRedirect[] = [];
   private readonly applier: EditApplier;
   private cancelledBy: string | null = null;
   /** Its start is in the thread and in the AI's presence ('thinking'). */
@@ -62,6 +70,8 @@ export class AiTurn {
   private readonly toolCalls: string[] = [];
   /** A hunk of this run waited for someone typing (the thread said so). */
   private waited = false;
+  /** Past its last turn: redirects are refused (the run is finishing). */
+  private ending = false;
 
   constructor(run: QueuedRun, deps: TurnDeps) {
     this.id = run.id;
@@ -102,6 +112,21 @@ export class AiTurn {
     this.applier.rollback(`stopped by ${by}`);
   }
 
+  /**
+   * Steers the run (redirect.ts): false when it has ended or took its share of redirects. The
+   * thread shows the redirect at once; the request upstream ends now, the hunk in progress is
+   * rolled back, and the run goes on with a chained turn.
+   */
+  redirect(prompt: string, by: string): boolean {
+    if (this.controller.signal.aborted || this.ending || this.redirects.length >= MAX_REDIRECTS) return false;
+    const r: AiRedirect = { prompt, by, at: Date.now(), mode: 'steer' };
+    this.redirects.push(r);
+    this.pendingRedirects.push(r);
+    this.run.record.set({ redirects: [...this.redirects] });
+    this.attempt.abort();
+    return true;
+  }
+
   /** Runs the turn to its end and writes that end into the thread; returns the run's status. */
   async execute(): Promise<AiRunStatus> {
     try {
@@ -123,8 +148,8 @@ export class AiTurn {
       return;
     }
     const target = detection.target;
-    const files = readFiles(this.deps.doc);
-    const { turn, sent } = this.send(target, files);
+    let files = readFiles(this.deps.doc);
+    let { turn, sent } = this.send(target, files);
     // Over a live WebSocket the request has left by now; otherwise it leaves once this turn
     // of the event loop has run its I/O.
     if (!sent) await afterSend();
@@ -135,9 +160,31 @@ export class AiTurn {
       throw err;
     }
     await this.stream(turn);
+    let last = { turn, files };
+    while (this.pendingRedirects.length > 0 && !this.controller.signal.aborted && !this.applier.fatal) last = await this.continueRedirected(target);
+    ({ turn, files } = last);
+    this.ending = true;
     if (this.applier.fatal) this.failure = { code: 'document_too_large' as ProviderError['code'], message: this.applier.fatal.message, retryable: false };
     if (this.controller.signal.aborted && !this.applier.fatal) return;
     if (!this.failure) this.answer(turn, files);
+  }
+
+  /** After a redirect: the hunk in progress rolled back, a chained turn with the new instruction. */
+  private async continueRedirected(target: ProviderTarget): Promise<{ turn: SentTurn; files: Record<string, string> }> {
+    const pending = this.pendingRedirects;
+    this.pendingRedirects = [];
+    this.applier.rollback(`redirected by ${pending.at(-1)!.by}`);
+    this.patchParsers.clear();
+    this.toolCalls.length = 0;
+    this.failure = null;
+    // The ended request may have left the provider's conversation mid-turn: start it afresh.
+    this.deps.conversation.forget();
+    this.run.record.appendExplanation('\n\n');
+    const files = readFiles(this.deps.doc);
+    const { turn, sent } = this.send(target, files, continuationPrompt(this.run.request.prompt, pending));
+    if (!sent) await afterSend();
+    await this.stream(turn);
+    return { turn, files };
   }
 
   /** The model's detection when it is already known (null: detect it). */
@@ -150,14 +197,18 @@ export class AiTurn {
   }
 
   /** Sends the turn; `sent`: its request has already left. */
-  private send(target: ProviderTarget, files: Record<string, string>): { turn: SentTurn; sent: boolean } {
+  private send(target: ProviderTarget, files: Record<string, string>, prompt = this.run.request.prompt): { turn: SentTurn; sent: boolean } {
     const { request } = this.run;
     let sent = false;
+    const attempt = (this.attempt = new AbortController());
+    // Cancelling the run (or a limit) ends the request too.
+    this.controller.signal.addEventListener('abort', () => attempt.abort(), { once: true });
+    if (this.controller.signal.aborted) attempt.abort();
     const turn = this.deps.conversation.send(
       target,
-      { prompt: request.prompt, file: request.file, selection: request.selection, requestedBy: request.requestedBy.name },
+      { prompt, file: request.file, selection: request.selection, requestedBy: request.requestedBy.name },
       files,
-      { signal: this.controller.signal, onSent: () => void (sent = true) },
+      { signal: this.attempt.signal, onSent: () => void (sent = true) },
     );
     // The model reads the files as they are now (same tick as readFiles, and after the request
     // left, so the snapshot costs nothing on the first token): its edits apply against this state.
@@ -198,8 +249,9 @@ export class AiTurn {
   }
 
   private async stream(turn: SentTurn): Promise<void> {
+    const attempt = this.attempt.signal;
     for await (const event of turn.events) {
-      if (this.controller.signal.aborted) break;
+      if (attempt.aborted) break;
       if (this.applier.fatal) {
         // Nothing more can be written: stop the upstream rather than pay for ignored output.
         this.controller.abort();
@@ -210,7 +262,7 @@ export class AiTurn {
       // stay in the turn's buffer; the model is not slowed).
       const held = this.applier.whenWritable();
       if (held) await held;
-      if (this.controller.signal.aborted) break;
+      if (attempt.aborted) break;
       this.onEvent(event);
     }
     const held = this.applier.whenWritable();
@@ -274,35 +326,16 @@ export class AiTurn {
 
   /** Writes the run's end (status, error, metrics) into the thread. */
   private finish(): AiRunStatus {
-    const now = Date.now();
     const tokens = this.usage?.outputTokens || this.approxTokens;
-    const streamMs = this.firstTokenAt === null ? 0 : now - this.firstTokenAt;
-    const metrics: AiMetrics = {
-      ttftMs: this.firstTokenAt === null ? null : this.firstTokenAt - this.startedAt,
-      tokens,
-      tokensPerSec: streamMs > 0 ? Math.round((tokens * 1000) / streamMs) : null,
-      durationMs: now - this.startedAt,
-    };
-    let status: AiRunStatus;
-    let error: { code: string; message: string } | null = null;
-    if (this.controller.signal.aborted && !this.applier.fatal) {
-      this.applier.rollback(`stopped by ${this.cancelledBy ?? 'someone'}`);
-      status = 'cancelled';
-      error = { code: 'cancelled', message: `stopped by ${this.cancelledBy ?? 'someone'}` };
-    } else if (this.failure) {
-      this.applier.rollback(this.failure.message);
-      status = 'error';
-      error = { code: this.failure.code, message: this.failure.message };
-    } else if (this.applier.parseError) {
-      status = 'error';
-      error = { code: 'malformed_edit', message: this.applier.parseError };
-    } else {
-      status = 'done';
-    }
+    const metrics = runMetrics(this.startedAt, this.firstTokenAt, tokens);
+    const { status, error, rollback } = runEnd({
+      cancelledBy: this.cancelledBy, aborted: this.controller.signal.aborted, fatal: this.applier.fatal !== null, failure: this.failure, parseError: this.applier.parseError,
+    });
+    if (rollback !== null) this.applier.rollback(rollback);
     // The conversation may now hold a turn the upstream never finished: start afresh next time.
     if (status !== 'done') this.deps.conversation.forget();
     const { record } = this.run;
-    record.set({ status, finishedAt: now, metrics, error, queuePosition: null, ...(this.waited ? { waitingFor: null } : {}) });
+    record.set({ status, finishedAt: Date.now(), metrics, error, queuePosition: null, ...(this.waited ? { waitingFor: null } : {}) });
     record.dispose();
     this.deps.observer?.runFinished(status, metrics, error?.code ?? null);
     log.info('ai.finished', { room: this.deps.roomId, run: this.id, status, code: error?.code, tokens, ms: metrics.durationMs });

@@ -8,6 +8,7 @@ import {
   aiRunOrderOf,
   aiRunsOf,
   readRun,
+  type AiRedirect,
   type AiRunError,
   type AiHunkItems,
   type AiHunkOp,
@@ -66,6 +67,7 @@ type RunFields = Partial<{
   truncated: string | null;
   /** The person whose typing the hunk in progress waits for (null: none). */
   waitingFor: string | null;
+  redirects: AiRedirect[];
 }>;
 
 export class RunRecord {

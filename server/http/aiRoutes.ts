@@ -1,8 +1,8 @@
-// AI endpoints: ask (edit token), run status, cancel (edit token), provider status. Bodies are
+// AI endpoints: ask (edit token), run status, redirect and cancel (edit token), provider status. Bodies are
 // validated here with zod, once; the AI service trusts its types.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AskAiBody, CancelAiBody } from '../../lib/api.ts';
+import { AskAiBody, CancelAiBody, RedirectAiBody } from '../../lib/api.ts';
 import { clientAddress } from '../cluster/forward.ts';
 import { lineColumn } from '../../lib/textPosition.ts';
 import { filesOf, normalisePath } from '../../lib/schema.ts';
@@ -17,6 +17,21 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit:
   const result = await requireAccess(deps, id, bearerToken(req));
   if (needEdit && result.role !== 'edit') throw new HttpError('read_only', 'viewers cannot ask the AI or stop it; use an edit link');
   return result;
+}
+
+/**
+ * Who asks, as the server knows it: the editor's live connection when the body's clientId is one
+ * that connection publishes (same address), else the address. Varying the body's fields never
+ * buys another allowance, and the name shown is the one everyone sees in presence.
+ */
+function whoAsks(req: IncomingMessage, deps: ApiDeps, id: string, claimed: { name?: string; clientId?: number } | undefined): { name: string; personKey: string; clientId?: number } {
+  const address = clientAddress(req, deps.config.secret);
+  const requester = deps.rooms.requester(id, claimed?.clientId, address);
+  return {
+    name: requester?.name ?? (claimed?.name || 'someone'),
+    personKey: requester?.key ?? `addr${address}`,
+    clientId: requester ? claimed?.clientId : undefined,
+  };
 }
 
 export async function askAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
@@ -43,24 +58,39 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
   } else if (body.selection) {
     throw new HttpError('invalid_body', 'a selection needs a file');
   }
-  // Who asks, as the server knows it: the editor's live connection when the body's clientId is
-  // one that connection publishes (same address), else the address. Varying the body's fields
-  // never buys another allowance, and the name shown is the one everyone sees in presence.
-  const address = clientAddress(req, deps.config.secret);
-  const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
-  const name = requester?.name ?? (body.requestedBy?.name || 'someone');
-  const personKey = requester?.key ?? `addr${address}`;
+  const { name, personKey, clientId } = whoAsks(req, deps, id, body.requestedBy);
   if (!deps.ai) throw new HttpError('ai_unavailable', 'the AI is not available on this server');
   try {
     const queued = await deps.ai.request(id, personKey, {
       prompt: body.prompt,
       file,
       selection,
-      requestedBy: { name, ...(requester && body.requestedBy?.clientId !== undefined ? { clientId: body.requestedBy.clientId } : {}) },
+      requestedBy: { name, ...(clientId !== undefined ? { clientId } : {}) },
     });
     sendJson(res, 202, queued);
   } catch (err) {
     // The status for the code is the table's (errorStatus.ts).
+    if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);
+    throw err;
+  }
+}
+
+export async function redirectAi(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string, runId: string): Promise<void> {
+  await access(req, deps, id, true);
+  const parsed = RedirectAiBody.safeParse(await readJsonBody(req, MAX_AI_BODY_BYTES));
+  if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
+  const { prompt, mode, requestedBy } = parsed.data;
+  if (!deps.ai) throw new HttpError('ai_unavailable', 'the AI is not available on this server');
+  const run = await deps.ai.run(id, runId);
+  if (!run) throw new HttpError('not_found', 'no such AI run in this session');
+  const { name, personKey, clientId } = whoAsks(req, deps, id, requestedBy);
+  // A follow-up is about the same file and selection as the run it follows.
+  const request = { prompt, file: run.file, selection: run.selection, requestedBy: { name, ...(clientId !== undefined ? { clientId } : {}) } };
+  try {
+    const outcome = await deps.ai.redirect(id, personKey, runId, request, mode);
+    if (!outcome) throw new HttpError('not_found', 'no such AI run in this session');
+    sendJson(res, 202, { mode, runId: outcome.runId, queuePosition: outcome.queuePosition });
+  } catch (err) {
     if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);
     throw err;
   }

@@ -29,6 +29,7 @@ export const STATUS_OF = {
   nothing_pending: 409,
   nothing_to_undo: 409,
   conflict: 409,
+  run_not_running: 409,
   // limits and availability (rate_limited also from the AI's AiError)
   rate_limited: 429,
   internal: 500,

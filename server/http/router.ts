@@ -2,7 +2,7 @@
 // thrown HttpError becomes its status; anything else is logged and answered with 500.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendError, sendJson } from './respond.ts';
-import { aiRun, aiStatus, askAi, cancelAi } from './aiRoutes.ts';
+import { aiRun, aiStatus, askAi, cancelAi, redirectAi } from './aiRoutes.ts';
 import { predict } from './predictRoute.ts';
 import { review } from './reviewRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
@@ -14,7 +14,7 @@ export const API_PREFIX = '/api/';
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip|links))?\/?$/;
 const REVIEW_ROUTE = /^\/api\/sessions\/([^/]+)\/review\/?$/;
 const PREDICT_ROUTE = /^\/api\/sessions\/([^/]+)\/predict\/?$/;
-const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(\/cancel)?)?\/?$/;
+const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(?:\/(cancel|redirect))?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,16 +68,16 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
   }
   const ai = AI_ROUTE.exec(path);
   if (ai) {
-    const [, id, runId, cancel] = ai;
+    const [, id, runId, action] = ai;
     if (await forwardedToOwner(req, res, deps, id)) return;
     if (!runId) {
       if (method === 'POST') return askAi(req, res, deps, id);
       allow(method, 'GET');
       return aiStatus(req, res, deps, id);
     }
-    if (cancel) {
+    if (action) {
       allow(method, 'POST');
-      return cancelAi(req, res, deps, id, runId);
+      return action === 'cancel' ? cancelAi(req, res, deps, id, runId) : redirectAi(req, res, deps, id, runId);
     }
     allow(method, 'GET');
     return aiRun(req, res, deps, id, runId);

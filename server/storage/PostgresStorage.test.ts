@@ -92,7 +92,7 @@ async function commits(client: pg.Client): Promise<number> {
   return Number(rows[0].n);
 }
 
-test('appends from many rooms at once share commits: one write in flight, the rest in the next', { skip: missing ?? false }, async () => {
+test('appends from many rooms at once share commits: a write in flight per lane, the rest in the next ones', { skip: missing ?? false }, async () => {
   const url = await server!.createDatabase();
   const storage = await PostgresStorage.connect(url);
   const probe = new pg.Client({ connectionString: url });
@@ -108,7 +108,9 @@ test('appends from many rooms at once share commits: one write in flight, the re
     await new Promise((r) => setTimeout(r, 1100));
     // The probe's own two statistics reads count too.
     const used = (await commits(probe)) - before - 2;
-    assert.ok(used <= 3, `80 appends of 40 rooms took ${used} commits`);
+    // Two lanes: the first two appends go out alone, the rest share the next writes (one room's
+    // second append waits for its first): 4 at most, where a commit per append would be 80.
+    assert.ok(used <= 4, `80 appends of 40 rooms took ${used} commits`);
     assert.deepEqual(seqs, rooms.flatMap(() => [1, 3]));
     for (const r of rooms) assert.equal((await storage.loadRoom(r)).updates.length, 3);
   } finally {

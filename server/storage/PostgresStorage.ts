@@ -2,7 +2,7 @@
 // a database they already run. The same layout as the SQLite default: per room a snapshot plus
 // an append-only log, compaction folding the log into the snapshot in one transaction. Tandem
 // creates and migrates the schema itself, under an advisory lock so nodes starting together do
-// not race. Appends are group-committed across rooms (see writeQueued): one INSERT statement per
+// not race. Appends are group-committed across rooms (see pump): one INSERT statement per
 // batch; the commit is synchronous (the server's default), so an update is durable before the
 // room relays it. The statements on the hot paths are prepared once per connection (named).
 import pg from 'pg';
@@ -31,8 +31,11 @@ const MIGRATIONS: readonly string[] = [
 /** Any constant shared by every Tandem node: the key of the migration lock. */
 const MIGRATION_LOCK = 7_245_113_901;
 
-/** Connections kept open while idle: the write lane, compaction, a load. */
-const MIN_CONNECTIONS = 3;
+/** Writes in flight at once, each on a connection of its own (see pump). */
+const WRITE_LANES = 2;
+
+/** Connections kept open while idle: the write lanes, compaction, a load. */
+const MIN_CONNECTIONS = WRITE_LANES + 2;
 
 /** Rooms whose last sequence number is remembered; past this the memo restarts (re-read lazily). */
 const MAX_REMEMBERED_ROOMS = 10_000;
@@ -55,11 +58,13 @@ export class PostgresStorage implements Storage {
   private closed = false;
   /** Last sequence number committed per room, so an append needs no lookup. */
   private readonly lastSeq = new Map<string, number>();
-  /** The connection the write lane holds (one write at a time: see writeQueued). */
-  private writer: Promise<pg.PoolClient> | null = null;
-  /** Appends waiting for the write in flight to finish (see writeQueued). */
+  /** The connection each write lane holds (see pump); null until first used or after a failure. */
+  private readonly writers: (Promise<pg.PoolClient> | null)[] = new Array(WRITE_LANES).fill(null);
+  private readonly laneBusy: boolean[] = new Array(WRITE_LANES).fill(false);
+  /** Rooms with a write in flight: their next appends wait for it (see pump). */
+  private readonly inFlight = new Set<string>();
+  /** Appends waiting for a free lane, or for their room's write in flight, in issue order. */
   private queued: QueuedAppend[] = [];
-  private writing = false;
 
   private readonly pool: pg.Pool;
 
@@ -133,37 +138,43 @@ export class PostgresStorage implements Storage {
   appendUpdates(id: string, updates: readonly Uint8Array[]): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queued.push({ id, updates, resolve, reject });
-      if (!this.writing) void this.writeQueued();
+      this.pump();
     });
   }
 
   /**
-   * Group commit: one write is in flight at a time for the whole node, and every append that
-   * arrives meanwhile, from any room, goes into the next one: one statement, one commit, one
-   * fsync for all of them. The first append after a quiet spell is written at once, so batching
-   * costs an idle node nothing; under load the commits per second stay bounded and the node
-   * holds one database connection for writing however many rooms it serves. One lane also
-   * keeps each room's appends in the order they were issued, so a crash can lose only a suffix
-   * of a room's log, never an update another one depends on.
+   * Group commit on WRITE_LANES lanes: a free lane takes every queued append of the rooms with
+   * no write in flight, from any number of rooms: one statement, one commit, one fsync for all
+   * of them. An append that arrives while a write is in flight goes out at once on another lane
+   * (it does not wait for that commit to finish, then for its own) unless its own room is in
+   * that write: then it waits, so each room's appends commit, and are relayed, in issue order and
+   * a crash can lose only a suffix of a room's log. The first append after a quiet spell is
+   * written at once, so batching costs an idle node nothing; under load the commits in flight
+   * and the connections held for writing stay bounded however many rooms the node serves.
    */
-  private async writeQueued(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queued.length > 0) {
-        const batch = this.queued;
-        this.queued = [];
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.writing = false;
+  private pump(): void {
+    for (let lane = 0; lane < WRITE_LANES && this.queued.length > 0; lane++) {
+      if (this.laneBusy[lane]) continue;
+      const batch: QueuedAppend[] = [];
+      const rest: QueuedAppend[] = [];
+      for (const a of this.queued) (this.inFlight.has(a.id) ? rest : batch).push(a);
+      if (batch.length === 0) return;
+      this.queued = rest;
+      const rooms = new Set(batch.map((a) => a.id));
+      for (const id of rooms) this.inFlight.add(id);
+      this.laneBusy[lane] = true;
+      void this.writeBatch(lane, batch, rooms).finally(() => {
+        for (const id of rooms) this.inFlight.delete(id);
+        this.laneBusy[lane] = false;
+        this.pump();
+      });
     }
   }
 
-  private async writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
-    const rooms = new Set(batch.map((a) => a.id));
+  private async writeBatch(lane: number, batch: readonly QueuedAppend[], rooms: ReadonlySet<string>): Promise<void> {
     if (rooms.size > 1) {
       try {
-        const lastOf = await this.insertRows(batch);
+        const lastOf = await this.insertRows(lane, batch);
         for (const a of batch) a.resolve(lastOf.get(a)!);
         return;
       } catch {
@@ -176,7 +187,7 @@ export class PostgresStorage implements Storage {
     for (const id of rooms) {
       const own = batch.filter((a) => a.id === id);
       try {
-        const lastOf = await this.insertRows(own);
+        const lastOf = await this.insertRows(lane, own);
         for (const a of own) a.resolve(lastOf.get(a)!);
       } catch (err) {
         // Read again next time: whether the failed statement committed is not known.
@@ -187,7 +198,7 @@ export class PostgresStorage implements Storage {
   }
 
   /** Inserts the appends' updates in one statement; returns each append's last sequence number. */
-  private async insertRows(appends: readonly QueuedAppend[]): Promise<Map<QueuedAppend, number>> {
+  private async insertRows(lane: number, appends: readonly QueuedAppend[]): Promise<Map<QueuedAppend, number>> {
     const next = new Map<string, number>();
     for (const a of appends) {
       if (!next.has(a.id)) next.set(a.id, this.lastSeq.get(a.id) ?? (await this.readLastSeq(a.id)));
@@ -208,12 +219,12 @@ export class PostgresStorage implements Storage {
     }
     if (roomCol.length > 0) {
       // One statement: atomic on its own, and one round trip for the whole batch.
-      const writer = (this.writer ??= this.pool.connect());
+      const writer = (this.writers[lane] ??= this.pool.connect());
       try {
         await (await writer).query({ name: 'tandem-append', text: APPEND, values: [roomCol, seqCol, dataCol] });
       } catch (err) {
         // A failed connection is given back broken (the pool closes it); the next write takes another.
-        if (this.writer === writer) this.writer = null;
+        if (this.writers[lane] === writer) this.writers[lane] = null;
         void writer.then((c) => c.release(err as Error), () => {});
         throw err;
       }
@@ -232,9 +243,8 @@ export class PostgresStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const writer = this.writer;
-    this.writer = null;
-    if (writer) await writer.then((c) => c.release(), () => {});
+    const writers = this.writers.splice(0, WRITE_LANES, ...new Array(WRITE_LANES).fill(null));
+    await Promise.all(writers.map((w) => w?.then((c) => c.release(), () => {})));
     await this.pool.end();
   }
 
