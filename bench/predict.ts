@@ -419,6 +419,10 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
     if (provided !== undefined) {
       parts.monacoMs.push(provided - c.change);
       parts.pacingMs.push(fetch.at - provided);
+    } else {
+      // Asked at the keystroke, before Monaco called the provider (which then took that request).
+      parts.monacoMs.push(0);
+      parts.pacingMs.push(fetch.at - c.change);
     }
     parts.toUpstreamMs.push(request.at - fetch.at);
     parts.modelMs.push(token.at - request.at);
@@ -637,8 +641,8 @@ function printPredict(result: PredictResult): void {
   );
   const partRows: string[][] = [];
   const partLabels: [keyof LatencyRow['parts'], string][] = [
-    ['monacoMs', 'keystroke → Monaco calls the provider (its debounce)'],
-    ['pacingMs', "provider → page fetches /predict (Tandem's pacing)"],
+    ['monacoMs', 'keystroke → Monaco calls the provider (0: asked before)'],
+    ['pacingMs', "provider (or keystroke) → page fetches /predict"],
     ['toUpstreamMs', 'page fetch → model server has the request'],
     ['modelMs', 'request → first token sent (the model)'],
     ['streamMs', 'first token → answer in the page'],

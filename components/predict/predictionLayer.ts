@@ -2,7 +2,9 @@
 // Edit predictions in the typist's own editor: Monaco's inline suggestions (ghost text; Tab
 // accepts, Esc dismisses, typing through a suggestion keeps it) fed by the server's prediction
 // endpoint. Monaco cancels the request of a keystroke that a newer one supersedes; the fetch is
-// aborted with it, and the server aborts its upstream request when the newer one arrives.
+// aborted with it, and the server aborts its upstream request when the newer one arrives. A typed
+// character starts its request at once (Monaco calls providers a frame or so after the change);
+// the provider call for that same version and caret then takes the request in flight.
 // Nothing reaches the shared document until the person accepts: then Monaco inserts the text in
 // their editor and the binding writes it as their own edit.
 import * as Y from 'yjs';
@@ -10,6 +12,7 @@ import type { editor as MonacoEditor, IDisposable, languages } from 'monaco-edit
 import { acceptedPredictionsOf } from '@/lib/schema.ts';
 import { PREDICTION_ORIGIN } from '@/lib/origins.ts';
 import { predictEdit } from '@/components/shared/serverApi.ts';
+import type { PredictResponse } from '@/lib/api.ts';
 import type { EditorLayerFactory } from '@/components/editor/EditorLayer.ts';
 
 export interface PredictionOptions {
@@ -37,15 +40,25 @@ class Pacing {
   /** Running average of the gap between keystrokes, and of the time an answer takes. */
   private gapMs = 200;
   private answerMs = 0;
+  private version = -1;
 
-  keystroke(now: number): number {
-    if (this.lastKeyAt > 0) {
-      const gap = now - this.lastKeyAt;
-      // A long pause is not typing speed.
-      if (gap < 2000) this.gapMs += EMA * (gap - this.gapMs);
+  /** Counts a keystroke (once per model version) and returns how long its request waits. */
+  keystroke(now: number, version: number): number {
+    if (version !== this.version) {
+      this.version = version;
+      if (this.lastKeyAt > 0) {
+        const gap = now - this.lastKeyAt;
+        // A long pause is not typing speed.
+        if (gap < 2000) this.gapMs += EMA * (gap - this.gapMs);
+      }
+      this.lastKeyAt = now;
     }
-    this.lastKeyAt = now;
     return this.answerMs <= this.gapMs ? MIN_DEBOUNCE_MS : Math.min(MAX_DEBOUNCE_MS, this.gapMs * 1.2);
+  }
+
+  /** The model answers within the person's usual gap between keys: ask at every key. */
+  answersFast(): boolean {
+    return this.answerMs <= this.gapMs;
   }
 
   answered(ms: number): void {
@@ -66,11 +79,59 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** A request started for one version of the model and one caret position. */
+interface Asked {
+  version: number;
+  line: number;
+  column: number;
+  askedAt: number;
+  abort: AbortController;
+  answer: Promise<PredictResponse>;
+}
+
 export function predictionLayer(options: PredictionOptions): EditorLayerFactory {
   return (monaco, editor, doc) => {
     let unavailable = false;
     const pacing = new Pacing();
     const disposables: IDisposable[] = [];
+    let asked: Asked | null = null;
+    const ask = (model: MonacoEditor.ITextModel, line: number, column: number): Asked => {
+      asked?.abort.abort();
+      const abort = new AbortController();
+      const answer = predictEdit(
+        options.sessionId,
+        options.token,
+        {
+          file: model.uri.path.slice(1),
+          cursor: { line, column },
+          requestedBy: { clientId: doc.clientID },
+          // This page's own changes are what the prediction must see (the keystroke among them).
+          stateVector: toBase64(Y.encodeStateVector(new Map([[doc.clientID, Y.getState(doc.store, doc.clientID)]]))),
+        },
+        abort.signal,
+      );
+      // Whoever takes it handles a failure; one nobody took must not surface as unhandled.
+      answer.catch(() => {});
+      return (asked = { version: model.getVersionId(), line, column, askedAt: performance.now(), abort, answer });
+    };
+    const usable = (model: MonacoEditor.ITextModel) => !unavailable && options.enabled() && model === editor.getModel() && model.uri.scheme === 'tandem';
+    // A typed character asks at once when the model answers faster than the person types (the
+    // pacing's shortest wait); otherwise the provider call below waits as the pacing says. Typed
+    // here means: one insertion right after a key went down in this editor (a collaborator's
+    // edit arriving through the binding is not this person typing).
+    let keyAt = Number.NEGATIVE_INFINITY;
+    disposables.push(editor.onKeyDown(() => void (keyAt = performance.now())));
+    disposables.push(
+      editor.onDidChangeModelContent((e) => {
+        const model = editor.getModel();
+        if (!model || e.isFlush || e.changes.length !== 1 || performance.now() - keyAt > 100 || !usable(model) || !pacing.answersFast()) return;
+        const [c] = e.changes;
+        if (c.rangeLength !== 0 || c.text.length === 0) return;
+        const end = model.getPositionAt(c.rangeOffset + c.text.length);
+        pacing.keystroke(performance.now(), e.versionId);
+        ask(model, end.lineNumber, end.column);
+      }),
+    );
     // The clocks of this client's last local change: accepting inserts the text in one
     // transaction, and its items are what the record names.
     let lastLocal: { from: number; to: number } | null = null;
@@ -96,26 +157,18 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
       // this provider's own wait (measured: that default was most of keystroke → ghost text).
       debounceDelayMs: 0,
       async provideInlineCompletions(model: MonacoEditor.ITextModel, position, _context, token) {
-        if (unavailable || !options.enabled() || model !== editor.getModel() || model.uri.scheme !== 'tandem') return { items: [] };
-        await new Promise((r) => setTimeout(r, pacing.keystroke(performance.now())));
-        if (token.isCancellationRequested) return { items: [] };
-        const askedAt = performance.now();
-        const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
+        if (!usable(model)) return { items: [] };
         const version = model.getVersionId();
+        let request = asked;
+        if (!request || request.version !== version || request.line !== position.lineNumber || request.column !== position.column || request.abort.signal.aborted) {
+          await new Promise((r) => setTimeout(r, pacing.keystroke(performance.now(), version)));
+          if (token.isCancellationRequested) return { items: [] };
+          request = ask(model, position.lineNumber, position.column);
+        }
+        const { abort, askedAt } = request;
+        const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          const answer = await predictEdit(
-            options.sessionId,
-            options.token,
-            {
-              file: model.uri.path.slice(1),
-              cursor: { line: position.lineNumber, column: position.column },
-              requestedBy: { clientId: doc.clientID },
-              // This page's own changes are what the prediction must see (the keystroke among them).
-              stateVector: toBase64(Y.encodeStateVector(new Map([[doc.clientID, Y.getState(doc.store, doc.clientID)]]))),
-            },
-            abort.signal,
-          );
+          const answer = await request.answer;
           if (answer.source === 'model') pacing.answered(performance.now() - askedAt);
           const p = answer.prediction;
           if (!p || token.isCancellationRequested || model.getVersionId() !== version) return { items: [] };
