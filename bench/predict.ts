@@ -72,6 +72,8 @@ interface FetchEntry {
   status: number;
   source: string | null;
   aborted: boolean;
+  /** The response's Server-Timing stages (ms), as the server measured them. */
+  timing: Record<string, number>;
 }
 
 interface PredictProbe {
@@ -127,11 +129,15 @@ function installPredictProbe(args: { path: string; ghost: string; debounceMs: nu
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!new URL(url, location.href).pathname.endsWith('/predict')) return nativeFetch(input, init);
-    const entry: FetchEntry = { at: now(), end: Number.NaN, status: 0, source: null, aborted: false };
+    const entry: FetchEntry = { at: now(), end: Number.NaN, status: 0, source: null, aborted: false, timing: {} };
     log.fetches.push(entry);
     try {
       const res = await nativeFetch(input, init);
       entry.status = res.status;
+      for (const part of (res.headers.get('server-timing') ?? '').split(',')) {
+        const [name, dur] = part.trim().split(';dur=');
+        if (name && dur) entry.timing[name] = Number(dur);
+      }
       res
         .clone()
         .json()
@@ -358,6 +364,8 @@ export interface LatencyRow {
   /** latency − delayMs per cycle. */
   overhead: Summary;
   parts: { monacoMs: Summary; pacingMs: Summary; toUpstreamMs: Summary; modelMs: Summary; streamMs: Summary; renderMs: Summary };
+  /** The server's own split of the answered requests (Server-Timing), by stage. */
+  server: Record<string, Summary>;
 }
 
 interface Cycle {
@@ -406,6 +414,7 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
   const upstream = upstreamSince(model, from);
   const tokens = model.stats.tokens.all().filter((t) => t.at >= from);
   const parts = { monacoMs: [] as number[], pacingMs: [] as number[], toUpstreamMs: [] as number[], modelMs: [] as number[], streamMs: [] as number[], renderMs: [] as number[] };
+  const serverStages: Record<string, number[]> = {};
   let oddUpstream = 0;
   for (const c of cycles) {
     const inWindow = upstream.filter((r) => r.at >= c.change && r.at <= c.ghost);
@@ -424,6 +433,7 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
       parts.monacoMs.push(0);
       parts.pacingMs.push(fetch.at - c.change);
     }
+    for (const [stage, ms] of Object.entries(fetch.timing)) (serverStages[stage] ??= []).push(ms);
     parts.toUpstreamMs.push(request.at - fetch.at);
     parts.modelMs.push(token.at - request.at);
     parts.streamMs.push(fetch.end - token.at);
@@ -445,6 +455,7 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
       streamMs: summarize(parts.streamMs),
       renderMs: summarize(parts.renderMs.filter(Number.isFinite)),
     },
+    server: Object.fromEntries(Object.entries(serverStages).map(([stage, ms]) => [stage, summarize(ms)])),
   };
 }
 
@@ -655,6 +666,15 @@ function printPredict(result: PredictResult): void {
     }
   }
   printTable('  of which, ms (page and model server on one clock)', ['first token', 'segment', 'n', 'p50', 'p95', 'p99'], partRows);
+  const serverRows: string[][] = [];
+  for (const r of result.latency) {
+    for (const [stage, s] of Object.entries(r.server)) serverRows.push([`${r.delayMs} ms`, stage, String(s.n), fmt(s.p50), fmt(s.p95), fmt(s.p99)]);
+  }
+  printTable(
+    "  Tandem's server per answered request (its Server-Timing: request = auth + body, catchup = waiting for the keystroke's WebSocket update, read = the file, model = the upstream answer)",
+    ['first token', 'stage', 'n', 'p50', 'p95', 'p99'],
+    serverRows,
+  );
 
   const wrongBy = new Map(result.typing.filter((r) => r.model === 'always-wrong').map((r) => [r.delayMs, r]));
   printTable(

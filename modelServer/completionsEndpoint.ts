@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModelServerCore } from './modelServerCore.ts';
-import { destroyAfterFlush } from './modelServerCore.ts';
+import { strikeSse } from './sseFailures.ts';
 import { sendError, sendJson } from './responsesHttpEndpoint.ts';
 import { defaultErrorCode, estimateTokens, newId } from './responseObjects.ts';
 import { TurnPauses } from './turnPauses.ts';
@@ -79,46 +79,17 @@ export async function handleCompletions(core: ModelServerCore, res: ServerRespon
   let failureDone = false;
   const delay = { ms: 0 };
   // Returns true when the failure ends the stream.
-  const strike = async (): Promise<boolean> => {
+  const strike = (): Promise<boolean> => {
     failureDone = true;
-    const f = streamFailure!;
-    switch (f.kind) {
-      case 'drop': {
-        dropped = true;
-        const socket = res.socket;
-        if (socket) destroyAfterFlush(() => socket.writableLength, () => socket.destroy());
-        return true;
-      }
-      case 'malformed':
-        if (f.variant === 'invalid-json') write(`{"id":"${id}","object":"text_completion","choices":[{"text":"unterminated`);
-        else if (f.variant === 'unknown-event') res.write(`: keep-alive\n\nevent: ping\ndata: {"object":"tandem.test.unknown"}\n\n`);
-        else write(JSON.stringify({ id, object: 'text_completion', created, model, choices: [] }));
-        return false;
-      case 'stall':
-        if (!Number.isFinite(f.ms)) {
-          await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
-          return true;
-        }
-        try {
-          const began = performance.now();
-          await sleep(f.ms, undefined, { signal: abort.signal });
-          delay.ms += performance.now() - began;
-        } catch {
-          return true;
-        }
-        return false;
-      case 'error-event':
-      case 'failed':
-        write(JSON.stringify({ error: { message: f.message ?? 'The server had an error while processing your request.', type: 'server_error', param: null, code: f.code ?? 'server_error' } }));
-        res.end();
-        return true;
-      case 'incomplete':
+    return strikeSse(streamFailure!, {
+      res, signal: abort.signal, delay, write,
+      malformed: { unterminated: `{"id":"${id}","object":"text_completion","choices":[{"text":"unterminated`, noChoices: JSON.stringify({ id, object: 'text_completion', created, model, choices: [] }) },
+      cutShort: () => {
         chunk('', 'length');
         finish();
-        return true;
-      default:
-        return false;
-    }
+      },
+      onDrop: () => void (dropped = true),
+    });
   };
 
   if (turn.firstTokenDelayMs) {

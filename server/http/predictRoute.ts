@@ -16,13 +16,33 @@ const MAX_PREDICT_BODY_BYTES = 4 * 1024;
 /** How long a prediction waits for the keystroke it is about to arrive over the WebSocket. */
 const CATCH_UP_MS = 250;
 
+/**
+ * Where a request's time went, for the Server-Timing header (browsers' developer tools show it,
+ * and the prediction benchmark splits Tandem's share with it): each stage's end, in order.
+ */
+class StageClock {
+  private last = performance.now();
+  private readonly start = this.last;
+  private readonly stages: string[] = [];
+  mark = (stage: string): void => {
+    const now = performance.now();
+    this.stages.push(`${stage};dur=${(now - this.last).toFixed(2)}`);
+    this.last = now;
+  };
+  header(): string {
+    return [...this.stages, `total;dur=${(performance.now() - this.start).toFixed(2)}`].join(', ');
+  }
+}
+
 export async function predict(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
+  const clock = new StageClock();
   const access = await requireAccess(deps, id, bearerToken(req));
   if (access.role !== 'edit') throw new HttpError('read_only', 'viewers get no edit predictions; use an edit link');
   if (!deps.predictions) throw new HttpError('ai_unavailable', 'edit predictions are off on this server (TANDEM_PREDICT_MODEL is not set)');
   const parsed = PredictBody.safeParse(await readJsonBody(req, MAX_PREDICT_BODY_BYTES));
   if (!parsed.success) throw new HttpError('invalid_body', z.prettifyError(parsed.error));
   const body = parsed.data;
+  clock.mark('request');
   const path = normalisePath(body.file);
   if (!path) throw new HttpError('invalid_path', 'file is not a valid workspace path');
   // Who asks: the editor's live connection when the clientId is one it publishes, else the address.
@@ -39,9 +59,10 @@ export async function predict(req: IncomingMessage, res: ServerResponse, deps: A
     }
     // The page's keystroke travels by WebSocket; this request may have overtaken it.
     await deps.rooms.caughtUp(id, vector, CATCH_UP_MS);
+    clock.mark('catchup');
   }
   try {
-    const result = await deps.predictions.predict(id, personKey, path, typeof cursor === 'number' ? cursor : (text) => offsetAt(text, cursor.line, cursor.column));
+    const result = await deps.predictions.predict(id, personKey, path, typeof cursor === 'number' ? cursor : (text) => offsetAt(text, cursor.line, cursor.column), clock.mark);
     const { edit, text } = result;
     let prediction: PredictResponse['prediction'] = null;
     if (edit) {
@@ -50,7 +71,7 @@ export async function predict(req: IncomingMessage, res: ServerResponse, deps: A
       prediction = { range: { start: edit.start, end: edit.end, startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column }, text: edit.text };
     }
     const answer: PredictResponse = { prediction, source: result.source, model: result.model };
-    sendJson(res, 200, answer, { 'Cache-Control': 'no-store' });
+    sendJson(res, 200, answer, { 'Cache-Control': 'no-store', 'Server-Timing': clock.header() });
   } catch (err) {
     if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);
     throw err;

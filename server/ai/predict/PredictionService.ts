@@ -70,7 +70,8 @@ export class PredictionService {
    * Predicts the person's next edit at `cursor` in `path`. A newer call by the same person in the
    * same session supersedes this one: it resolves with source 'superseded' and no edit.
    */
-  async predict(sessionId: string, personKey: string, path: string, cursor: number | ((text: string) => number)): Promise<PredictionResult> {
+  /** `mark(stage)` is told when each stage ends ('read': the file, 'model': the upstream answer). */
+  async predict(sessionId: string, personKey: string, path: string, cursor: number | ((text: string) => number), mark: (stage: 'read' | 'model') => void = () => {}): Promise<PredictionResult> {
     const person = `${sessionId}\u0000${personKey}`;
     const rate = this.perPerson.check(person);
     if (!rate.ok) throw new AiError('rate_limited', 'too many predictions; slow down', rate.retryAfterMs);
@@ -79,6 +80,7 @@ export class PredictionService {
     this.inFlight.delete(person);
 
     const text = await this.readFile(sessionId, path);
+    mark('read');
     if (text === null) throw new AiError('unknown_file', `no file ${JSON.stringify(path)} in this session`);
     const at = Math.max(0, Math.min(typeof cursor === 'number' ? cursor : cursor(text), text.length));
     const result = (edit: PredictedEdit | null, source: PredictionResult['source']): PredictionResult => ({ edit, source, model: this.config.model, text });
@@ -116,6 +118,7 @@ export class PredictionService {
     let edit: PredictedEdit | null;
     try {
       edit = await this.ask(input, abort.signal);
+      mark('model');
     } catch (err) {
       if (abort.signal.aborted) {
         return result(null, 'superseded');

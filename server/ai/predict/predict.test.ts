@@ -49,6 +49,8 @@ for (const kind of ['chat', 'responses'] as const) {
       const first = await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT });
       assert.equal(first.status, 200, JSON.stringify(first.body));
       assert.equal(first.body.source, 'model');
+      // Where the server's time went, for browsers' developer tools and the benchmark.
+      assert.match(first.headers.get('server-timing') ?? '', /^request;dur=[\d.]+, read;dur=[\d.]+, model;dur=[\d.]+, total;dur=[\d.]+$/);
       assert.equal(first.body.prediction?.text, 'const d = a - b;\n  return d;');
       assert.deepEqual(first.body.prediction?.range, { start: CURSOR_AT, end: CURSOR_AT, startLine: 6, startColumn: 3, endLine: 6, endColumn: 3 });
       assert.equal(predictionCalls(stack, route), before + 1);
