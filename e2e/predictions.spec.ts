@@ -22,14 +22,14 @@ function predictionFor(typed: string, body: string): string {
 }
 
 /**
- * Scripts the model's answer for the request whose prompt has the cursor right after `beforeCursor`
- * on a line closing with "}" below: the page asks on every keystroke (and after an accept), so a
- * turn taken in queue order would go to whichever request came first.
+ * Scripts the model's answer for the request whose prompt contains `when` (the text around the
+ * cursor marker): the page asks on every keystroke (and after an accept), so a turn taken in queue
+ * order would go to whichever request came first.
  */
-async function scriptPrediction(request: APIRequestContext, text: string, beforeCursor: string): Promise<void> {
+async function scriptPrediction(request: APIRequestContext, text: string, when: string): Promise<void> {
   const reset = await request.post(`${PREDICT_URL}/__control/reset`);
   baseExpect(reset.status()).toBe(200);
-  const turn = { text, whenInputIncludes: `${beforeCursor}${CURSOR}\n}` };
+  const turn = { text, whenInputIncludes: when };
   const res = await request.post(`${PREDICT_URL}/__control/script`, { data: { turns: [turn] } });
   baseExpect(res.status(), await res.text()).toBe(200);
 }
@@ -44,7 +44,7 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   await expect(ada.page.getByTestId('toggle-predictions')).toHaveText(/Predictions on/);
 
   // Ada types on line 6; the model predicts two lines.
-  await scriptPrediction(request, predictionFor('c', 'const d = a - b;\n  return d;'), '  c');
+  await scriptPrediction(request, predictionFor('c', 'const d = a - b;\n  return d;'), `  c${CURSOR}\n}`);
   await ada.focusEditor();
   await ada.page.keyboard.press('ControlOrMeta+Home');
   for (let i = 0; i < 5; i++) await ada.page.keyboard.press('ArrowDown');
@@ -77,7 +77,7 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   const withNewLine = accepted.replace('  return d;\n}', '  return d;\n  \n}');
   const typed = withNewLine.replace('  return d;\n  \n}', '  return d;\n  /\n}');
   const region = editableRegion(typed, typed.indexOf('  /\n}') + 3);
-  await scriptPrediction(request, typed.slice(region.start, region.end).replace('  /\n}', '  // the difference\n}'), '  /');
+  await scriptPrediction(request, typed.slice(region.start, region.end).replace('  /\n}', '  // the difference\n}'), `  /${CURSOR}\n}`);
   await ada.page.keyboard.type('/');
   await expect(ada.page.locator(ghost).first()).toBeVisible();
   await ada.page.keyboard.press('Escape');
@@ -85,4 +85,40 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   await expect.poll(() => ben.modelText(FILE)).toBe(typed);
   expect(ada.errors).toEqual([]);
   expect(ben.errors).toEqual([]);
+});
+
+test('a prediction that changes a line further down shows as an inline edit there, only for the typist: Tab jumps to it and accepts it, and everyone has it', async ({ request, person }) => {
+  const file = 'src/volume.ts';
+  const filler = Array.from({ length: 6 }, (_, i) => `  const unused${i} = ${i};`);
+  const text = ['export function volume(width: number, height: number) {', ...filler, '  return width * height;', '}', ''].join('\n');
+  const session = await createSession(request, { title: 'Next edit', files: { [file]: text } });
+  const [ada, ben] = await joinSession(person, session, [ADA, BEN]);
+  await ada.openFile(file);
+  await ben.openFile(file);
+  // (A default value, not a type: typing an identifier last would open the suggestion list.)
+  const typed = text.replace('height: number)', 'height: number, depth = 1)');
+  const cursor = typed.indexOf('depth = 1') + 'depth = 1'.length;
+  const region = editableRegion(typed, cursor);
+  const predicted = typed.replace('width * height;', 'width * height * depth;');
+  await scriptPrediction(request, predicted.slice(region.start, region.end + (predicted.length - typed.length)), `depth = 1${CURSOR}) {`);
+  await ada.focusEditor();
+  await ada.page.keyboard.press('ControlOrMeta+Home');
+  await ada.page.keyboard.press('End');
+  for (let i = 0; i < 3; i++) await ada.page.keyboard.press('ArrowLeft');
+  await ada.page.keyboard.type(', depth = 1');
+  // Shown where it applies, 7 lines down, with a Tab marker; only in Ada's editor.
+  await expect(ada.page.locator('.inlineCompletions-char-insert, .inline-edit-jump-to-widget, .inline-edits-long-distance-hint-widget').first()).toBeVisible();
+  await ada.screenshot('prediction-inline-edit');
+  await expect(ben.page.locator('.inlineCompletions-char-insert:visible, .inline-edit-jump-to-widget:visible, .inline-edits-long-distance-hint-widget:visible')).toHaveCount(0);
+  expect(await ada.modelText(file)).toBe(typed);
+  // Tab jumps to it (Monaco marks it with a jump arrow from afar): the caret moves, nothing is written.
+  await ada.page.keyboard.press('Tab');
+  await expect(ada.page.getByText('Ln 8, Col', { exact: false })).toBeVisible();
+  expect(await ada.modelText(file)).toBe(typed);
+  // Tab again accepts it.
+  await ada.page.keyboard.press('Tab');
+  await expect.poll(() => ada.modelText(file)).toBe(predicted);
+  await expect.poll(() => ben.modelText(file)).toBe(predicted);
+  expect(await hoverLine(ben, 8)).toContain('predicted by tandem-e2e-predict, accepted by Ada Lovelace');
+  expect(ada.errors).toEqual([]);
 });

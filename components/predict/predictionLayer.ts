@@ -173,13 +173,14 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
           const p = answer.prediction;
           if (!p || token.isCancellationRequested || model.getVersionId() !== version) return { items: [] };
           const range = new monaco.Range(p.range.startLine, p.range.startColumn, p.range.endLine, p.range.endColumn);
-          // Monaco shows a suggestion that replaces text on one line whose current text is a
-          // prefix of the new one; other shapes are not shown (yet).
+          // Ghost text at the caret when the prediction continues what is there (one line whose
+          // current text is a prefix of the new one, on the caret's line); any other shape (a
+          // replacement, several lines, further down) is an inline edit: Monaco shows it as a
+          // diff where it is, and from elsewhere Tab first jumps to it, then accepts it.
           const replaced = model.getValueInRange(range);
-          if (p.range.startLine !== p.range.endLine || !p.text.startsWith(replaced)) return { items: [] };
-          return {
-            items: [{ insertText: p.text, range, command: { id: ACCEPT_COMMAND, title: 'Prediction accepted', arguments: [answer.model] } }],
-          };
+          const ghost = p.range.startLine === p.range.endLine && p.range.startLine === position.lineNumber && p.text.startsWith(replaced);
+          const command = { id: ACCEPT_COMMAND, title: 'Prediction accepted', arguments: [answer.model] };
+          return { items: [ghost ? { insertText: p.text, range, command } : { insertText: p.text, range, command, isInlineEdit: true }] };
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (code === 'ai_unavailable' || code === 'read_only') {
