@@ -15,8 +15,8 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tandem-e
 const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 1);
 const E2E_MODEL = { port: modelPort, url: `http://127.0.0.1:${modelPort}`, key: 'e2e-key', model: 'tandem-e2e-model' } as const;
 // Edit predictions have a model server of their own: every keystroke of every spec asks it, and
-// its answers must not take the AI peer's scripted turns. Unscripted, it echoes the prompt, which
-// Tandem reads as "no prediction".
+// its answers must not take the AI peer's scripted turns. Unscripted, it answers with no text,
+// which Tandem reads as "no prediction".
 // (port + 2 is e2e/ai-no-model.spec.ts's own server.)
 const predictPort = Number(process.env.E2E_PREDICT_PORT ?? port + 3);
 const E2E_PREDICT = { port: predictPort, url: `http://127.0.0.1:${predictPort}`, model: 'tandem-e2e-predict' } as const;
@@ -61,7 +61,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `sh scripts/node24.sh node modelServer/cli.ts --port ${predictPort} --rate 0 --echo --control --key ${E2E_MODEL.key} --model ${E2E_PREDICT.model}`,
+      command: `sh scripts/node24.sh node modelServer/cli.ts --port ${predictPort} --rate 0 --silent --control --key ${E2E_MODEL.key} --model ${E2E_PREDICT.model}`,
       url: `${E2E_PREDICT.url}/__control/stats`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -95,7 +95,8 @@ export class SessionPage {
   }
 
   async focusEditor(): Promise<void> {
-    await this.page.locator('[data-testid="code-editor"] .view-lines').click();
+    // The first: Monaco's inline-edit previews are editors of their own inside it.
+    await this.page.locator('[data-testid="code-editor"] .view-lines').first().click();
   }
 
   /** Text of a file as Monaco holds it in this page (null when no model is open for it). */
@@ -259,7 +260,7 @@ export async function hoverLine(p: SessionPage, line: number): Promise<string> {
     ed.revealLineInCenter(l);
     return ed.getTopForLineNumber(l) - ed.getScrollTop();
   }, line);
-  const box = (await p.page.locator('[data-testid="code-editor"] .view-lines').boundingBox())!;
+  const box = (await p.page.locator('[data-testid="code-editor"] .view-lines').first().boundingBox())!;
   await p.page.mouse.move(box.x + 40, box.y + top + 10);
   const hover = p.page.locator('.monaco-hover:visible').filter({ hasText: `Line ${line} written by` });
   await expect(hover).toBeVisible();

@@ -14,6 +14,7 @@ const USAGE = `Usage: node modelServer/cli.ts [options]
   --any-key       accept any key
   --model <id>    model id (default tandem-dev-model)
   --echo          reply with an echo instead of a canned edit
+  --silent        reply with no text at all (a model with nothing to suggest)
   --control       mount the test-only /__control/ routes (script turns, reset, stats)`;
 
 function main(): Promise<void> | void {
@@ -27,6 +28,7 @@ function main(): Promise<void> | void {
       'any-key': { type: 'boolean', default: false },
       model: { type: 'string', default: 'tandem-dev-model' },
       echo: { type: 'boolean', default: false },
+      silent: { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -43,11 +45,13 @@ function main(): Promise<void> | void {
     process.exitCode = 2;
     return;
   }
-  return run(port, values.host, rate, chunkTokens, values['any-key'] ? null : values.key, values.model, values.echo, values.control);
+  const reply = values.silent ? 'silent' : values.echo ? 'echo' : 'canned';
+  return run(port, values.host, rate, chunkTokens, values['any-key'] ? null : values.key, values.model, reply, values.control);
 }
 
-async function run(port: number, host: string, rate: number, chunkTokens: number, apiKey: string | null, model: string, echo: boolean, control: boolean): Promise<void> {
-  const server = await startModelServer({ port, host, rate, chunkTokens, apiKey, model, control, ...(echo ? {} : { defaultTurn: cannedEdit }) });
+async function run(port: number, host: string, rate: number, chunkTokens: number, apiKey: string | null, model: string, reply: 'silent' | 'echo' | 'canned', control: boolean): Promise<void> {
+  const defaultTurn = reply === 'silent' ? { defaultTurn: { text: '' } } : reply === 'canned' ? { defaultTurn: cannedEdit } : {};
+  const server = await startModelServer({ port, host, rate, chunkTokens, apiKey, model, control, ...defaultTurn });
   // The key is a local test key, printed so the developer can copy it; real keys never pass through here.
   console.log(`model server listening: ${server.httpBaseUrl} (WebSocket ${server.wsUrl}), ${rate || 'unpaced'} tok/s, key ${apiKey ?? '<any>'}${control ? ', control routes on' : ''}`);
   const stop = () => {
