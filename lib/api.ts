@@ -70,14 +70,18 @@ const LineSelection = z.object({
 const OffsetSelection = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
 
 /** `POST /api/sessions/<id>/ai` (Bearer edit token) → 202 AskAiResponse */
+const AiPrompt = z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`);
+/** Who asks, as the page claims it (the server checks the clientId against the live connection). */
+const RequestedBy = z.object({
+  name: z.string().trim().max(80).optional(),
+  clientId: z.number().int().min(0).max(2 ** 32).optional(),
+});
+
 export const AskAiBody = z.object({
-  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
+  prompt: AiPrompt,
   file: z.string().max(512).optional(),
   selection: z.union([LineSelection, OffsetSelection]).optional(),
-  requestedBy: z.object({
-    name: z.string().trim().max(80).optional(),
-    clientId: z.number().int().min(0).max(2 ** 32).optional(),
-  }).optional(),
+  requestedBy: RequestedBy.optional(),
 });
 export type AskAiRequest = z.input<typeof AskAiBody>;
 
@@ -124,12 +128,9 @@ export interface PredictResponse {
  * with the new instruction, in the same thread entry; `queue`: a new run after it.
  */
 export const RedirectAiBody = z.object({
-  prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`),
+  prompt: AiPrompt,
   mode: z.enum(['steer', 'queue']).default('steer'),
-  requestedBy: z.object({
-    name: z.string().trim().max(80).optional(),
-    clientId: z.number().int().min(0).max(2 ** 32).optional(),
-  }).optional(),
+  requestedBy: RequestedBy.optional(),
 });
 export type RedirectAiRequest = z.input<typeof RedirectAiBody>;
 

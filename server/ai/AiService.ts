@@ -146,12 +146,12 @@ export class AiService {
   }
 
   /**
-   * A follow-up to a run (AiPeer.redirect): counts against the same limits as asking. Null when
-   * there is no such run; throws AiError when it cannot be steered.
+   * A follow-up to run `runId`, which the caller found in the thread (AiPeer.steer): counts
+   * against the same limits as asking. Null when the live peer has no such run; throws AiError
+   * when it cannot be steered.
    */
   async redirect(sessionId: string, personKey: string, runId: string, request: AiRequest, mode: 'steer' | 'queue'): Promise<{ runId: string; queuePosition: number | null } | null> {
     const live = this.peers.get(sessionId);
-    if (!live && !(await this.run(sessionId, runId))) return null;
     if (mode === 'queue') {
       const queued = await this.request(sessionId, personKey, request);
       (await this.peers.get(sessionId))?.peer.noteFollowUp(runId, request, queued.runId);

@@ -24,7 +24,7 @@ async function access(req: IncomingMessage, deps: ApiDeps, id: string, needEdit:
  * that connection publishes (same address), else the address. Varying the body's fields never
  * buys another allowance, and the name shown is the one everyone sees in presence.
  */
-function whoAsks(req: IncomingMessage, deps: ApiDeps, id: string, claimed: { name?: string; clientId?: number } | undefined): { name: string; personKey: string; clientId?: number } {
+export function whoAsks(req: IncomingMessage, deps: ApiDeps, id: string, claimed: { name?: string; clientId?: number } | undefined): { name: string; personKey: string; clientId?: number } {
   const address = clientAddress(req, deps.config.secret);
   const requester = deps.rooms.requester(id, claimed?.clientId, address);
   return {

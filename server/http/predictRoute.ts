@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PredictBody, type PredictResponse } from '../../lib/api.ts';
 import { normalisePath } from '../../lib/schema.ts';
 import { lineColumn, offsetAt } from '../../lib/textPosition.ts';
-import { clientAddress } from '../cluster/forward.ts';
+import { whoAsks } from './aiRoutes.ts';
 import { AiError } from '../ai/aiError.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './respond.ts';
@@ -45,10 +45,7 @@ export async function predict(req: IncomingMessage, res: ServerResponse, deps: A
   clock.mark('request');
   const path = normalisePath(body.file);
   if (!path) throw new HttpError('invalid_path', 'file is not a valid workspace path');
-  // Who asks: the editor's live connection when the clientId is one it publishes, else the address.
-  const address = clientAddress(req, deps.config.secret);
-  const requester = deps.rooms.requester(id, body.requestedBy?.clientId, address);
-  const personKey = requester?.key ?? `addr${address}`;
+  const { personKey } = whoAsks(req, deps, id, body.requestedBy);
   const cursor = body.cursor;
   if (body.stateVector) {
     let vector: Map<number, number>;
