@@ -146,10 +146,7 @@ export class EditApplier {
 
   /** Null: place the next event now; else resolves once no hunk waits for a typist (parked: complete). */
   whenWritable(): Promise<void> | null {
-    if (this.parked) return this.parked.done;
-    const a = this.active;
-    if (!a || a.writer.heldBy() === null) return null;
-    return a.writer.whenFree();
+    return this.parked?.done ?? this.active?.writer.whenFree() ?? null;
   }
 
   /** Ends the stream: a hunk still open was cut off and is rolled back. */
@@ -265,9 +262,10 @@ export class EditApplier {
   private finishActive(): void {
     const a = this.active!;
     this.active = null;
-    if (a.writer.heldBy() === null) return this.complete(a);
+    const free = a.writer.whenFree();
+    if (!free) return this.complete(a);
     // Its end arrived while it waits for a typist: completed once free (unless rolled back).
-    const done = a.writer.whenFree().then(() => {
+    const done = free.then(() => {
       if (this.parked?.hunk !== a) return;
       this.parked = null;
       this.complete(a);

@@ -132,9 +132,9 @@ export class HunkWriter {
     return typist;
   }
 
-  /** Resolves once the hunk is not held (at once when it is not). */
-  whenFree(): Promise<void> {
-    if (this.heldBy() === null) return Promise.resolve();
+  /** Null when the hunk is not held; else resolves once it is not. */
+  whenFree(): Promise<void> | null {
+    if (this.heldBy() === null) return null;
     this.pollHold();
     return new Promise((resolve) => this.freeWaiters.push(resolve));
   }
