@@ -88,6 +88,9 @@ export default defineConfig({
         // Specs hold the model at scripted pauses (e2e/aiModel.ts) for as long as a person's action
         // takes (up to its PAUSE_MAX_MS); a stall is only what outlasts that.
         TANDEM_AI_STALL_MS: '600000',
+        // A loaded machine makes a spec's checks slow while a person keeps typing; the bound on a
+        // hunk's wait is exercised by the server's own tests.
+        TANDEM_AI_TYPING_HOLD_MS: '30000',
         TANDEM_PREDICT_PROVIDER: 'chat',
         TANDEM_PREDICT_MODEL: E2E_PREDICT.model,
         TANDEM_PREDICT_BASE_URL: `${E2E_PREDICT.url}/v1`,

@@ -14,6 +14,7 @@ test('defaults, and a secret generated once into DATA_DIR with 0600', () => {
     assert.equal(a.dataDir, dir);
     assert.equal(a.publicUrl, null);
     assert.ok(a.limits.maxFrameBytes > 0 && a.limits.maxDocBytes > a.limits.maxFrameBytes);
+    assert.equal(a.ai.typingHoldMs, 10_000);
     const file = join(dir, 'secret');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const b = configFromEnv({ DATA_DIR: dir });
@@ -35,7 +36,9 @@ test('explicit values are read and invalid ones fail with the variable name', ()
       PUBLIC_URL: 'https://x.example/tandem/',
       MAX_FRAME_BYTES: '2048',
       COMPACT_EVERY: '10',
+      TANDEM_AI_TYPING_HOLD_MS: '2500',
     });
+    assert.equal(c.ai.typingHoldMs, 2500);
     assert.equal(c.port, 0);
     assert.equal(c.host, '127.0.0.1');
     assert.equal(c.secret.toString(), 's'.repeat(40));
@@ -50,6 +53,7 @@ test('explicit values are read and invalid ones fail with the variable name', ()
       [{ TANDEM_SECRET: 'short' }, /TANDEM_SECRET must be at least 32/],
       [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
       [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
+      [{ TANDEM_AI_TYPING_HOLD_MS: '-1' }, /TANDEM_AI_TYPING_HOLD_MS/],
     ];
     for (const [env, message] of cases) {
       assert.throws(() => configFromEnv({ DATA_DIR: dir, ...env }), (err: unknown) => err instanceof ConfigError && message.test(err.message));

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { aiConfigFromEnv } from './ai/aiConfig.ts';
 import { ConfigError } from './configError.ts';
 import type { AiSettings } from './ai/AiService.ts';
+import { MAX_HOLD_MS } from './ai/HunkWriter.ts';
 
 export interface Limits {
   /** Largest WebSocket frame accepted; bigger frames close the socket with 1009. */
@@ -229,6 +230,7 @@ function aiSettingsFromEnv(env: Env): AiSettings {
     maxQueued: intVar(env, 'TANDEM_AI_MAX_QUEUE', 10, 1, 1000),
     peerIdleMs: intVar(env, 'TANDEM_AI_IDLE_MS', 5 * 60_000, 0, 24 * 3600_000),
     maxRunning: intVar(env, 'TANDEM_AI_MAX_RUNNING', 16, 1, 10_000),
+    typingHoldMs: intVar(env, 'TANDEM_AI_TYPING_HOLD_MS', MAX_HOLD_MS, 0, 120_000),
   };
 }
 

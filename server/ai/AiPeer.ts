@@ -28,6 +28,8 @@ export interface AiPeerSettings {
   /** The room's document size limit: the AI's writes stop before it (default: none). */
   maxDocBytes?: number;
   observer?: AiRunObserver;
+  /** The longest a hunk waits for someone typing in its lines (default MAX_HOLD_MS). */
+  typingHoldMs?: number;
 }
 
 /** Origin of updates coming from the room into the replica (never relayed back). */
@@ -204,7 +206,7 @@ export class AiPeer {
       doc: this.doc, roomId: this.room.id, connector: this.connector, conversation: this.conversation, presence: this.presence,
       canGrow: (bytes) => this.room.storedBytes + bytes <= maxDocBytes,
       observer: this.settings.observer,
-      typing: this.typing.typistIn,
+      typing: { check: this.typing.typistIn, maxHoldMs: this.settings.typingHoldMs },
     });
     this.active = turn;
     const status = await turn.execute();

@@ -31,6 +31,8 @@ export interface AiSettings {
   peerIdleMs: number;
   /** Runs executing at once across every session (TANDEM_AI_MAX_RUNNING); more wait in line. */
   maxRunning: number;
+  /** The longest a hunk waits for someone typing in its lines (TANDEM_AI_TYPING_HOLD_MS). */
+  typingHoldMs: number;
 }
 
 export type ProviderStatus = AiProviderStatus;
@@ -213,7 +215,7 @@ export class AiService {
         const warming = this.warm.get(sessionId);
         this.warm.delete(sessionId);
         const warm = warming ? await warming : null;
-        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots, observer: this.observer });
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots, observer: this.observer, typingHoldMs: this.settings.typingHoldMs });
         this.live.add(peer);
         if (warm) peer.adopt(warm);
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };

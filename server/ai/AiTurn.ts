@@ -19,7 +19,7 @@ import { seenAfterTurn, type ModelConversation, type SentTurn } from './ModelCon
 import type { AiPeerPresence } from './AiPeerPresence.ts';
 import type { QueuedRun } from './RunQueue.ts';
 import { afterSend } from './startedTurn.ts';
-import type { TypistCheck } from './typingWatch.ts';
+import type { TypingPolicy } from './typingWatch.ts';
 import { continuationPrompt, MAX_REDIRECTS } from './redirect.ts';
 import { runEnd, runMetrics } from './runOutcome.ts';
 import type { AiRedirect } from '../../lib/ai/aiRuns.ts';
@@ -37,7 +37,7 @@ export interface TurnDeps {
   /** Told how each run ended (the server's metrics). */
   observer?: AiRunObserver;
   /** Who types where: hunks wait while a person types in their lines. */
-  typing?: TypistCheck;
+  typing?: TypingPolicy;
 }
 
 /** Someone who counts runs: how each ended, and its speed. */

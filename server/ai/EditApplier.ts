@@ -27,7 +27,7 @@ import { EditReport } from './EditReport.ts';
 import { OpenHunk } from './OpenHunk.ts';
 import { SnapshotPlacement } from './SnapshotPlacement.ts';
 import { deleteWholeFile, openAddedFile, openUpdate } from './openHunks.ts';
-import type { Typist, TypistCheck } from './typingWatch.ts';
+import type { Typist, TypingPolicy } from './typingWatch.ts';
 
 /** One event of either edit format's parser. */
 export type EditEvent = PatchEvent | SearchReplaceEvent;
@@ -38,7 +38,7 @@ export interface EditApplierOptions {
   /** Called once for each hunk rollback: a clientID to restore the removed text under. */
   restoreClientId?: () => number;
   /** Who types where: hunks wait while a person types in their lines (none: they never wait). */
-  typing?: TypistCheck;
+  typing?: TypingPolicy;
   /** A hunk started waiting for someone (null: it stopped waiting). */
   onHold?: (typist: Typist | null) => void;
 }
@@ -238,7 +238,7 @@ export class EditApplier {
 
   private startUpdate(path: string, text: Y.Text, match: LocateMatch, leadingLF: boolean, early: EarlyHunk | null, read: ReadState | null): void {
     const { typing, onHold } = this.options;
-    const active = openUpdate(this.doc, this.report, { path, text, match, leadingLF, early, read }, this.onCursorOf, typing && { check: typing, onHold });
+    const active = openUpdate(this.doc, this.report, { path, text, match, leadingLF, early, read }, this.onCursorOf, typing && { ...typing, onHold });
     active.writer.onConflict = (client) => this.refuseConflict(active, client);
     this.active = active;
     this.onCursor(path, text, active.writer.startIndex());

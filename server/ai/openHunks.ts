@@ -11,7 +11,7 @@ import { HunkWriter } from './HunkWriter.ts';
 import { OpenHunk } from './OpenHunk.ts';
 import type { EarlyHunk } from './earlyHunk.ts';
 import type { ReadState } from './placedText.ts';
-import type { Typist, TypistCheck } from './typingWatch.ts';
+import type { Typist, TypingPolicy } from './typingWatch.ts';
 
 type OnCursor = (file: string, text: Y.Text, index: number) => void;
 
@@ -57,7 +57,7 @@ export interface UpdatePlace {
 }
 
 /** Opens the hunk that rewrites a located old side; it waits for people typing in its lines with `typing`. */
-export function openUpdate(doc: Y.Doc, report: EditReport, at: UpdatePlace, onCursor: OnCursor, typing?: { check: TypistCheck; onHold?: (t: Typist | null) => void }): OpenHunk {
+export function openUpdate(doc: Y.Doc, report: EditReport, at: UpdatePlace, onCursor: OnCursor, typing?: TypingPolicy & { onHold?: (t: Typist | null) => void }): OpenHunk {
   const { path, text, match, read } = at;
   const { id, map } = report.add(path, 'update', {
     status: 'streaming', tier: match.tier, oldText: match.matched, startLine: match.startLine, ...OpenHunk.recovery(doc, false),
@@ -68,6 +68,7 @@ export function openUpdate(doc: Y.Doc, report: EditReport, at: UpdatePlace, onCu
     writer.typing = typing.check;
     writer.setOldEnd(match.end);
     if (typing.onHold) writer.onHold = typing.onHold;
+    if (typing.maxHoldMs !== undefined) writer.maxHoldMs = typing.maxHoldMs;
   }
   return new OpenHunk({
     writer, map, file: path, text, oldText: match.matched, leadingLF: at.leadingLF, finalLF: match.finalNewline, created: false, early: at.early, read, readEnd: match.end,

@@ -12,13 +12,22 @@ import { TYPING_MS, TypingWatch, type Typist } from './typingWatch.ts';
 const FILE = 'export function f() {\n  return 1;\n}\n';
 const HUNK_START = 0;
 
-function room() {
+/** `lagged`: the person's edits reach the AI's replica only on `deliver()` (awareness at once), as on the server, where document updates wait for storage. */
+function room(lagged = false) {
   const ai = new Y.Doc();
   const human = new Y.Doc();
   ai.getMap('files').set('a.ts', new Y.Text(FILE));
   Y.applyUpdate(human, Y.encodeStateAsUpdate(ai));
   ai.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(human, u, 'remote'));
-  human.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(ai, u, 'remote'));
+  const pending: Uint8Array[] = [];
+  const deliver = () => {
+    for (const u of pending.splice(0)) Y.applyUpdate(ai, u, 'remote');
+  };
+  human.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin === 'remote') return;
+    pending.push(u);
+    if (!lagged) deliver();
+  });
   const awareness = new Awareness(human);
   const aiText = ai.getMap<Y.Text>('files').get('a.ts')!;
   const humanText = human.getMap<Y.Text>('files').get('a.ts')!;
@@ -29,7 +38,7 @@ function room() {
     const caret = Y.createRelativePositionFromTypeIndex(humanText, at + s.length);
     awareness.setLocalState({ user: { name: 'Ada', color: '#e11d48' }, role, kind: 'human', file: 'a.ts', selection: { anchor: caret, head: caret } });
   };
-  return { ai, aiText, humanText, watch, type, awareness };
+  return { ai, aiText, humanText, watch, type, awareness, deliver };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,6 +78,26 @@ test('a hunk waits while a person types in its lines, and lands after they stop 
   assert.equal(r.aiText.toString(), `export function f() { //${comment}\n  return 2;\n}\n`);
   assert.equal(r.humanText.toString(), r.aiText.toString());
   assert.deepEqual(holds.map((t) => t?.name ?? null), ['Ada', null]);
+  r.watch.destroy();
+  r.awareness.destroy();
+});
+
+test('a caret naming a keystroke the AI has not received yet (awareness outruns the document) still holds the hunk', () => {
+  const r = room(true);
+  const holds: (Typist | null)[] = [];
+  const writer = writerFor(r, holds);
+  r.type(21, ' /');
+  r.deliver();
+  writer.push(OPS);
+  assert.equal(writer.heldBy()?.name, 'Ada');
+  // Her next keystroke's caret arrives before the keystroke itself.
+  r.type(r.humanText.toString().indexOf('\n'), '/');
+  assert.equal(writer.heldBy()?.name, 'Ada', 'still held: she is where her last known caret was');
+  assert.ok(!r.aiText.toString().includes('return 2'));
+  r.deliver();
+  assert.equal(writer.heldBy()?.name, 'Ada');
+  writer.finish();
+  assert.equal(r.aiText.toString(), 'export function f() { //\n  return 2;\n}\n');
   r.watch.destroy();
   r.awareness.destroy();
 });

@@ -5,7 +5,7 @@
 // access typed within TYPING_MS with their caret in the hunk's lines (HunkWriter), so the AI never
 // writes under the line a person is typing; roles and kinds are the server's (awarenessRole.ts).
 import type * as Y from 'yjs';
-import { createAbsolutePositionFromRelativePosition } from 'yjs';
+import { createAbsolutePositionFromRelativePosition, type AbsolutePosition, type RelativePosition } from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { readRelativePosition } from '../../lib/relativePosition.ts';
 
@@ -22,6 +22,12 @@ export interface Typist {
 /** Who types in `text` between `range()`'s ends now (evaluated only when someone typed lately). */
 export type TypistCheck = (text: Y.Text, range: () => { from: number; to: number }) => Typist | null;
 
+/** How hunks wait for typists: who types where, and the longest a hunk waits (default MAX_HOLD_MS). */
+export interface TypingPolicy {
+  check: TypistCheck;
+  maxHoldMs?: number;
+}
+
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
 export class TypingWatch {
@@ -31,6 +37,12 @@ export class TypingWatch {
   private readonly now: () => number;
   /** When each person last typed or moved their caret. */
   private readonly lastActive = new Map<number, number>();
+  /**
+   * Each person's last caret that resolved here. Awareness is relayed at once while document
+   * updates wait for storage, so a caret just after a fresh keystroke names a character this
+   * replica has not received yet: it is taken to be where it last resolved until that arrives.
+   */
+  private readonly lastHead = new Map<number, RelativePosition>();
 
   /** `fromRoom`: the origin of the room's updates applied to `doc` (people's edits). */
   constructor(doc: Y.Doc, awareness: Awareness, fromRoom: unknown, now: () => number = Date.now) {
@@ -51,7 +63,11 @@ export class TypingWatch {
     const at = this.now();
     for (const id of added) if (this.person(id)) this.lastActive.set(id, at);
     for (const id of updated) if (this.person(id)) this.lastActive.set(id, at);
-    for (const id of removed) this.lastActive.delete(id);
+    for (const id of [...added, ...updated]) this.noteHead(id);
+    for (const id of removed) {
+      this.lastActive.delete(id);
+      this.lastHead.delete(id);
+    }
   };
 
   private onTransaction = (tr: Y.Transaction): void => {
@@ -59,6 +75,7 @@ export class TypingWatch {
     const at = this.now();
     for (const id of this.lastActive.keys()) {
       if ((tr.afterState.get(id) ?? 0) !== (tr.beforeState.get(id) ?? 0)) this.lastActive.set(id, at);
+      this.noteHead(id);
     }
   };
 
@@ -68,25 +85,42 @@ export class TypingWatch {
     let bounds: { from: number; to: number } | null = null;
     for (const [id, at] of this.lastActive) {
       if (at < since) continue;
-      const state = this.person(id);
-      const sel = state?.selection as { head?: unknown } | null | undefined;
-      const head = sel ? readRelativePosition(sel.head) : null;
+      const head = this.head(id);
       if (!head) continue;
-      let abs: ReturnType<typeof createAbsolutePositionFromRelativePosition>;
-      try {
-        abs = createAbsolutePositionFromRelativePosition(head, this.doc);
-      } catch {
-        continue;
+      let abs = this.resolve(head);
+      if (abs) this.lastHead.set(id, head);
+      else {
+        const last = this.lastHead.get(id);
+        abs = last ? this.resolve(last) : null;
       }
       if (!abs || abs.type !== text) continue;
       bounds ??= range();
       // The line just above counts too (its end is one character before the hunk's first line).
       if (abs.index < bounds.from - 1 || abs.index > bounds.to) continue;
-      const user = state!.user as { name?: unknown } | undefined;
+      const user = this.person(id)!.user as { name?: unknown } | undefined;
       return { clientId: id, name: typeof user?.name === 'string' && user.name ? user.name.slice(0, MAX_NAME) : 'someone' };
     }
     return null;
   };
+
+  /** Keeps the person's caret as their last resolvable one, if it resolves now. */
+  private noteHead(id: number): void {
+    const head = this.head(id);
+    if (head && this.resolve(head)) this.lastHead.set(id, head);
+  }
+
+  private head(id: number): RelativePosition | null {
+    const sel = this.person(id)?.selection as { head?: unknown } | null | undefined;
+    return sel ? readRelativePosition(sel.head) : null;
+  }
+
+  private resolve(pos: RelativePosition): AbsolutePosition | null {
+    try {
+      return createAbsolutePositionFromRelativePosition(pos, this.doc);
+    } catch {
+      return null;
+    }
+  }
 
   destroy(): void {
     this.awareness.off('change', this.onAwareness);
