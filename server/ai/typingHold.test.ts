@@ -33,9 +33,10 @@ function room(lagged = false) {
   const humanText = human.getMap<Y.Text>('files').get('a.ts')!;
   const watch = new TypingWatch(ai, awareness, 'remote');
   /** The person types `s` at `at` and publishes their caret after it, as the page does. */
-  const type = (at: number, s: string, role: 'edit' | 'view' = 'edit') => {
+  /** The person types `s` at `at`, caret `back` characters before its end (an auto-closed bracket). */
+  const type = (at: number, s: string, role: 'edit' | 'view' = 'edit', back = 0) => {
     humanText.insert(at, s);
-    const caret = Y.createRelativePositionFromTypeIndex(humanText, at + s.length);
+    const caret = Y.createRelativePositionFromTypeIndex(humanText, at + s.length - back);
     awareness.setLocalState({ user: { name: 'Ada', color: '#e11d48' }, role, kind: 'human', file: 'a.ts', selection: { anchor: caret, head: caret } });
   };
   return { ai, aiText, humanText, watch, type, awareness, deliver };
@@ -86,20 +87,24 @@ test('a caret naming a keystroke the AI has not received yet (awareness outruns 
   const r = room(true);
   const holds: (Typist | null)[] = [];
   const writer = writerFor(r, holds);
-  r.type(21, ' /');
-  r.deliver();
-  writer.push(OPS);
-  assert.equal(writer.heldBy()?.name, 'Ada');
-  // Her next keystroke's caret arrives before the keystroke itself.
-  r.type(r.humanText.toString().indexOf('\n'), '/');
-  assert.equal(writer.heldBy()?.name, 'Ada', 'still held: she is where her last known caret was');
-  assert.ok(!r.aiText.toString().includes('return 2'));
-  r.deliver();
-  assert.equal(writer.heldBy()?.name, 'Ada');
-  writer.finish();
-  assert.equal(r.aiText.toString(), 'export function f() { //\n  return 2;\n}\n');
-  r.watch.destroy();
-  r.awareness.destroy();
+  try {
+    r.type(21, ' /');
+    r.deliver();
+    writer.push(OPS);
+    assert.equal(writer.heldBy()?.name, 'Ada');
+    // She types "(" and her editor closes it: her caret, between the two, names the ")" (the
+    // character to its right), and it arrives before the keystroke itself.
+    r.type(r.humanText.toString().indexOf('\n'), '()', 'edit', 1);
+    assert.equal(writer.heldBy()?.name, 'Ada', 'still held: she is where her last known caret was');
+    assert.ok(!r.aiText.toString().includes('return 2'));
+    r.deliver();
+    assert.equal(writer.heldBy()?.name, 'Ada');
+  } finally {
+    writer.finish();
+    r.watch.destroy();
+    r.awareness.destroy();
+  }
+  assert.equal(r.aiText.toString(), 'export function f() { /()\n  return 2;\n}\n');
 });
 
 test('a person typing outside the hunk\'s lines (or a viewer\'s caret inside them) holds nothing', () => {
