@@ -61,12 +61,15 @@ export class ModelServerStats {
   readonly responses = new Map<string, number>();
   /** Streamed answers the client closed the connection on before their end (legacy completions). */
   readonly aborted: BoundedLog<AbortRecord>;
+  /** Steering input accepted over the WebSocket (`response.steer`). */
+  readonly steers: BoundedLog<{ id: string; responseId: string; input: unknown; at: number }>;
 
   constructor(maxRecords: number) {
     this.requests = new BoundedLog(maxRecords);
     this.tokens = new BoundedLog(maxRecords);
     this.handshakes = new BoundedLog(Math.min(maxRecords, 10_000));
     this.aborted = new BoundedLog(Math.min(maxRecords, 10_000));
+    this.steers = new BoundedLog(Math.min(maxRecords, 10_000));
   }
 
   countHttp(route: string): void {
@@ -95,5 +98,6 @@ export class ModelServerStats {
     this.handshakes.clear();
     this.responses.clear();
     this.aborted.clear();
+    this.steers.clear();
   }
 }

@@ -77,6 +77,12 @@ export interface ScriptedTurn {
    * accord (edit predictions on every keystroke), where queue order alone would race.
    */
   whenInputIncludes?: string;
+  /**
+   * How this response takes WebSocket `response.steer`: accepted (default); `unsupported`:
+   * refused with `steering_not_supported`; `successor-fails`: accepted, then the successor cannot
+   * be created (`response.steer.failed`, `successor_creation_failed`, the input handed back).
+   */
+  steering?: 'unsupported' | 'successor-fails';
 }
 
 export type TurnSource = ScriptedTurn | ((request: ModelRequest) => ScriptedTurn);

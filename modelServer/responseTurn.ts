@@ -46,10 +46,20 @@ export interface TurnContext {
   rate: number;
   chunkTokens: number;
   signal: AbortSignal;
+  /**
+   * Aborted when accepted steering input waits (WebSocket `response.steer`): the turn stops at
+   * the next output boundary with `response.incomplete` (reason `steered`); a pause or a
+   * first-token delay ends too. `signal` is the client's own cancel (the socket closed).
+   */
+  steer?: AbortSignal;
 }
 
 export interface TurnResult {
   outcome: TurnOutcome;
+  /** The turn stopped for steering input (outcome `incomplete`). */
+  steered?: boolean;
+  /** Client-owned tool calls it made (custom and function calls), for `response.steer.pending`. */
+  toolCalls?: { type: 'custom_tool_call' | 'function_call'; callId: string; name: string }[];
   /** Context size after this turn, for the next turn's cached-token figure. */
   contextTokens: number;
 }
@@ -75,6 +85,7 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
   const snapshot = (status: 'in_progress' | 'completed' | 'failed' | 'incomplete', extra: Parameters<typeof responseObject>[4] = { status }) =>
     responseObject(ctx.responseId, body, ctx.model, createdAt, { ...extra, status });
 
+  const signal = ctx.steer ? AbortSignal.any([ctx.signal, ctx.steer]) : ctx.signal;
   const items = planItems(turn, body.tools);
   const tokenLists = items.map((i) => tokenize(i.text));
   const starts: number[] = [];
@@ -95,13 +106,32 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
   let openText = '';
   const usage = () => usageObject({ inputTokens, cachedTokens: ctx.cachedTokens, outputTokens: sent });
   const result = (outcome: TurnOutcome): TurnResult => {
+    // Stopped by steering (not by the client going away): the turn ends at this boundary.
+    if (outcome === 'aborted' && ctx.steer?.aborted && !ctx.signal.aborted) {
+      // A tool call whose input is all out is a complete call: the response stops there for the
+      // client's tool output (completed; the endpoint holds the input: response.steer.pending).
+      if (openItem >= 0 && items[openItem]!.kind !== 'message' && openText === items[openItem]!.text) closeItem('completed');
+      const last = items[outputs.length - 1];
+      if (openItem < 0 && last && last.kind !== 'message') {
+        emit({ type: 'response.completed', response: snapshot('completed', { status: 'completed', output: outputs, usage: usage() }) });
+        ctx.stats.countResponse('completed');
+        return { outcome: 'completed', contextTokens: inputTokens + sent, toolCalls: toolCallsSoFar() };
+      }
+      if (openItem >= 0) closeItem('incomplete');
+      emit({ type: 'response.incomplete', response: snapshot('incomplete', { status: 'incomplete', output: outputs, usage: usage(), incompleteReason: 'steered' }) });
+      ctx.stats.countResponse('incomplete');
+      return { outcome: 'incomplete', steered: true, contextTokens: inputTokens + sent };
+    }
     ctx.stats.countResponse(outcome);
-    return { outcome, contextTokens: inputTokens + sent };
+    return { outcome, contextTokens: inputTokens + sent, toolCalls: toolCallsSoFar() };
   };
+  const toolCallsSoFar = () =>
+    items.slice(0, outputs.length).filter((i) => i.kind !== 'message')
+      .map((i) => ({ type: i.kind === 'custom' ? ('custom_tool_call' as const) : ('function_call' as const), callId: i.callId, name: i.name }));
 
   emit({ type: 'response.created', response: snapshot('in_progress') });
   emit({ type: 'response.in_progress', response: snapshot('in_progress') });
-  if (turn.firstTokenDelayMs && !(await wait(turn.firstTokenDelayMs, ctx.signal))) return result('aborted');
+  if (turn.firstTokenDelayMs && !(await wait(turn.firstTokenDelayMs, signal))) return result('aborted');
 
   const openItemAt = (index: number) => {
     const item = items[index]!;
@@ -141,7 +171,7 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
       case 'stall': {
         // The schedule moves back by the stall, so output resumes at its rate instead of bursting.
         const began = performance.now();
-        const resumed = await wait(failure!.ms, ctx.signal);
+        const resumed = await wait(failure!.ms, signal);
         delay.ms += performance.now() - began;
         return resumed ? null : 'aborted';
       }
@@ -180,9 +210,9 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
   };
 
   const delay = { ms: 0 };
-  const pauses = new TurnPauses(ctx.pauses, turn, ctx.responseId, ctx.pauseMaxMs, ctx.signal, delay);
+  const pauses = new TurnPauses(ctx.pauses, turn, ctx.responseId, ctx.pauseMaxMs, signal, delay);
   const cuts = [...starts, failAt, ...pauses.points];
-  for await (const chunk of pace(allTokens, { rate: turn.rate ?? ctx.rate, chunkTokens: turn.chunkTokens ?? ctx.chunkTokens, cutAt: cuts, signal: ctx.signal, delay })) {
+  for await (const chunk of pace(allTokens, { rate: turn.rate ?? ctx.rate, chunkTokens: turn.chunkTokens ?? ctx.chunkTokens, cutAt: cuts, signal, delay })) {
     if (!(await pauses.reached(sent))) return result('aborted');
     if (failure && !failureDone && sent >= failAt) {
       const outcome = await strike();

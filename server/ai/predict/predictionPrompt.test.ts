@@ -52,6 +52,17 @@ test('a rewritten region becomes the smallest edit; unchanged, echoed or fenced 
   assert.equal(multi.text, 'const d = a - b;\n  return d;');
 });
 
+test('an empty or whitespace answer, or one that throws most of the region away, predicts nothing', () => {
+  const { region } = rewritePrompt({ path: 'a.ts', text: FILE, cursor: CURSOR_AT, recentEdits: [] });
+  const current = FILE.slice(region.start, region.end);
+  assert.equal(rewriteEdit(FILE, region, ''), null, 'a model with nothing to say deletes nothing');
+  assert.equal(rewriteEdit(FILE, region, '\n  \n'), null);
+  assert.equal(rewriteEdit(FILE, region, 'Sure! Here is the code you asked for.'), null, 'chatter instead of the region');
+  // Deleting a line the person just emptied is still a prediction.
+  const deleted = rewriteEdit(FILE, region, current.replace('  \n}', '}'))!;
+  assert.equal(deleted.text, '');
+});
+
 test('typing through a prediction keeps the rest of it; typing something else does not', () => {
   const text = 'let x = \n';
   const previous = { text, cursor: 8, edit: { start: 8, end: 8, text: 'compute(1, 2);' } };

@@ -156,21 +156,27 @@ export function rewritePrompt(input: PredictionInput): RewritePrompt {
 
 /**
  * The rewritten region as the smallest edit against the region as it is: the common prefix and
- * suffix are dropped. None when the answer is unchanged, empty, or carries the markers (a model
- * that echoed the prompt).
+ * suffix are dropped. None when the answer is unchanged, empty, replaces most of the region, or
+ * carries the markers (a model that echoed the prompt).
  */
+/** Characters any prediction may replace, however short the region. */
+const MIN_REPLACED_CHARS = 40;
+
 export function rewriteEdit(text: string, region: Region, answer: string): PredictedEdit | null {
   let rewritten = answer.replace(/^```[^\n]*\n/, '').replace(/\n?```\s*$/, '');
   if (rewritten.includes(REGION_START) || rewritten.includes(REGION_END)) return null;
   rewritten = rewritten.replace(CURSOR, '');
   if (rewritten.length > (region.end - region.start) + MAX_PREDICTION_CHARS) return null;
   const current = text.slice(region.start, region.end);
-  if (rewritten === current) return null;
+  if (rewritten === current || rewritten.trim() === '') return null;
   let head = 0;
   const max = Math.min(current.length, rewritten.length);
   while (head < max && current[head] === rewritten[head]) head++;
   let tail = 0;
   while (tail < max - head && current[current.length - 1 - tail] === rewritten[rewritten.length - 1 - tail]) tail++;
+  // A next edit keeps most of the region around the cursor; an answer that replaces most of it
+  // is not a rewrite of it (chatter, another file, a truncated reply).
+  if (current.length - head - tail > Math.max(MIN_REPLACED_CHARS, current.length / 2)) return null;
   return { start: region.start + head, end: region.end - tail, text: rewritten.slice(head, rewritten.length - tail) };
 }
 
