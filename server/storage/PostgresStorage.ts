@@ -221,7 +221,12 @@ export class PostgresStorage implements Storage {
       // One statement: atomic on its own, and one round trip for the whole batch.
       const writer = (this.writers[lane] ??= this.pool.connect());
       try {
-        await (await writer).query({ name: 'tandem-append', text: APPEND, values: [roomCol, seqCol, dataCol] });
+        // One row (the common case at a typing pace) binds its bytes as a binary parameter;
+        // several go as arrays, whose bytea elements the driver sends as hex text.
+        const query: pg.QueryConfig<unknown[]> = roomCol.length === 1
+          ? { name: 'tandem-append-one', text: APPEND_ONE, values: [roomCol[0], seqCol[0], dataCol[0]] }
+          : { name: 'tandem-append', text: APPEND, values: [roomCol, seqCol, dataCol] };
+        await (await writer).query(query);
       } catch (err) {
         // A failed connection is given back broken (the pool closes it); the next write takes another.
         if (this.writers[lane] === writer) this.writers[lane] = null;
@@ -285,6 +290,7 @@ async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>, beg
   }
 }
 
+const APPEND_ONE = 'INSERT INTO log (room, seq, data) VALUES ($1, $2, $3)';
 const APPEND = 'INSERT INTO log (room, seq, data) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])';
 
 // A snapshot never replaces a newer one: a node that lost a room to another cannot set it back.
