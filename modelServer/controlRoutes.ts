@@ -38,7 +38,7 @@ const TurnSchema = z.object({
   pauseAt: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(64)]).optional(),
   pauseMaxMs: z.number().min(0).max(600_000).optional(),
   whenInputIncludes: z.string().min(1).max(10_000).optional(),
-  steering: z.enum(['unsupported', 'successor-fails']).optional(),
+  steering: z.enum(['unsupported', 'successor-fails', 'drop']).optional(),
 });
 const ScriptBody = z.object({ turns: z.array(TurnSchema).min(1).max(1000) });
 const ReleaseBody = z.object({ id: z.string().min(1).max(200).optional() }).strict();

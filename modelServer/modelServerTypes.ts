@@ -80,9 +80,10 @@ export interface ScriptedTurn {
   /**
    * How this response takes WebSocket `response.steer`: accepted (default); `unsupported`:
    * refused with `steering_not_supported`; `successor-fails`: accepted, then the successor cannot
-   * be created (`response.steer.failed`, `successor_creation_failed`, the input handed back).
+   * be created (`response.steer.failed`, `successor_creation_failed`, the input handed back);
+   * `drop`: the connection is lost as the steer arrives (no acknowledgement: outcome unknown).
    */
-  steering?: 'unsupported' | 'successor-fails';
+  steering?: 'unsupported' | 'successor-fails' | 'drop';
 }
 
 export type TurnSource = ScriptedTurn | ((request: ModelRequest) => ScriptedTurn);

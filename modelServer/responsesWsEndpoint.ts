@@ -320,6 +320,10 @@ class Connection {
       return;
     }
     const active = lane.active;
+    if (active.steering === 'drop') {
+      this.terminate();
+      return;
+    }
     if (active.steering === 'unsupported') {
       this.#steerFailed(lane, input, previousId, 'steering_not_supported', 'This response does not support steering.');
       return;

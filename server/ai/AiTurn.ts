@@ -5,23 +5,21 @@
 // into the run's explanation. Its end (done, error, cancelled, with metrics) is written last.
 import * as Y from 'yjs';
 import { uint32 } from 'lib0/random';
-import { ApplyPatchParser } from '../../lib/edits/applyPatchParser.ts';
-import { SearchReplaceParser } from '../../lib/edits/searchReplaceParser.ts';
 import { identitiesOf, readFiles } from '../../lib/schema.ts';
 import { AI_COLOR } from '../../lib/ai/aiAwareness.ts';
 import type { AiMetrics, AiRunStatus } from '../../lib/ai/aiRuns.ts';
-import type { ProviderError, ProviderTarget, TurnEvent, Usage } from './providers/types.ts';
+import type { ProviderError, ProviderTarget } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import type { Detection } from './providers/detect.ts';
-import { CHARS_PER_TOKEN } from './context.ts';
 import { EditApplier } from './EditApplier.ts';
 import { seenAfterTurn, type ModelConversation, type SentTurn } from './ModelConversation.ts';
 import type { AiPeerPresence } from './AiPeerPresence.ts';
 import type { QueuedRun } from './RunQueue.ts';
 import { afterSend } from './startedTurn.ts';
 import type { TypingPolicy } from './typingWatch.ts';
-import { continuationPrompt, MAX_REDIRECTS } from './redirect.ts';
+import { continuationPrompt, MAX_REDIRECTS, steerInput } from './redirect.ts';
 import { runEnd, runMetrics } from './runOutcome.ts';
+import { TurnOutput } from './turnOutput.ts';
 import type { AiRedirect } from '../../lib/ai/aiRuns.ts';
 import { log } from '../log.ts';
 
@@ -55,6 +53,10 @@ export class AiTurn {
   /** Redirects not yet sent to the model, and all of them (the thread's record). */
   private pendingRedirects: AiRedirect[] = [];
   private redirects: AiRedirect[] = [];
+  /** The turn in flight, and whether a redirect steers it (its output waits for the successor). */
+  private current: SentTurn | null = null;
+  private steering = false;
+  private steerSettled: Promise<void> = Promise.resolve();
   private readonly applier: EditApplier;
   private cancelledBy: string | null = null;
   /** Its start is in the thread and in the AI's presence ('thinking'). */
@@ -62,12 +64,8 @@ export class AiTurn {
   private readonly startedAt = Date.now();
   private status: AiRunStatus = 'thinking';
   private firstTokenAt: number | null = null;
-  private approxTokens = 0;
-  private usage: Usage | null = null;
   private failure: ProviderError | null = null;
-  private readonly patchParsers = new Map<string, ApplyPatchParser>();
-  private srParser: SearchReplaceParser | null = null;
-  private readonly toolCalls: string[] = [];
+  private readonly output: TurnOutput;
   /** A hunk of this run waited for someone typing (the thread said so). */
   private waited = false;
   /** Past its last turn: redirects are refused (the run is finishing). */
@@ -89,6 +87,7 @@ export class AiTurn {
         run.record.set({ waitingFor: typist ? typist.name : null });
       },
     });
+    this.output = new TurnOutput(this.applier, run.record);
   }
 
   get request(): QueuedRun['request'] {
@@ -121,9 +120,27 @@ export class AiTurn {
     if (this.controller.signal.aborted || this.ending || this.redirects.length >= MAX_REDIRECTS) return false;
     const r: AiRedirect = { prompt, by, at: Date.now(), mode: 'steer' };
     this.redirects.push(r);
-    this.pendingRedirects.push(r);
     this.run.record.set({ redirects: [...this.redirects] });
-    this.attempt.abort();
+    const steer = this.current?.steer;
+    const fallBack = () => {
+      this.pendingRedirects.push(r);
+      this.attempt.abort();
+    };
+    if (!steer || this.steering || this.pendingRedirects.length > 0) {
+      fallBack();
+      return true;
+    }
+    // The response in flight takes the instruction: what it writes until its successor starts
+    // (the `steered` event) is dropped; refused or lost, the run goes on with a chained turn.
+    this.steering = true;
+    this.applier.rollback(`redirected by ${by}`);
+    this.output.drop();
+    const settled = steer(steerInput(r)).then((outcome) => {
+      if (outcome === 'committed') return;
+      fallBack();
+      this.steering = false;
+    });
+    this.steerSettled = this.steerSettled.then(() => settled);
     return true;
   }
 
@@ -174,8 +191,7 @@ export class AiTurn {
     const pending = this.pendingRedirects;
     this.pendingRedirects = [];
     this.applier.rollback(`redirected by ${pending.at(-1)!.by}`);
-    this.patchParsers.clear();
-    this.toolCalls.length = 0;
+    this.output.drop();
     this.failure = null;
     // The ended request may have left the provider's conversation mid-turn: start it afresh.
     this.deps.conversation.forget();
@@ -214,7 +230,8 @@ export class AiTurn {
     // left, so the snapshot costs nothing on the first token): its edits apply against this state.
     this.applier.readAt(files);
     this.applier.onCursor = (file, text, index) => this.onCursor(file, text, index);
-    if (turn.kind === 'chat') this.srParser = new SearchReplaceParser();
+    this.output.startRequest(turn.kind);
+    this.current = turn;
     return { turn, sent };
   }
 
@@ -252,6 +269,15 @@ export class AiTurn {
     const attempt = this.attempt.signal;
     for await (const event of turn.events) {
       if (attempt.aborted) break;
+      if (event.type === 'steered') {
+        // The successor of a steered response: its edits apply against the files as they are.
+        this.steering = false;
+        this.output.drop();
+        this.applier.readAt(readFiles(this.deps.doc));
+        this.run.record.appendExplanation('\n\n');
+        continue;
+      }
+      if (this.steering && event.type !== 'completed' && event.type !== 'error') continue;
       if (this.applier.fatal) {
         // Nothing more can be written: stop the upstream rather than pay for ignored output.
         this.controller.abort();
@@ -263,70 +289,25 @@ export class AiTurn {
       const held = this.applier.whenWritable();
       if (held) await held;
       if (attempt.aborted) break;
-      this.onEvent(event);
+      const error = this.output.handle(event);
+      if (error) this.failure = error;
     }
     const held = this.applier.whenWritable();
     if (held) await held;
-  }
-
-  /** One provider event: text, tool calls and their input, the end of the response. */
-  private onEvent(event: TurnEvent): void {
-    switch (event.type) {
-      case 'text':
-        this.approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
-        if (this.srParser) this.feedSearchReplace(this.srParser.push(event.delta));
-        else this.run.record.appendExplanation(event.delta);
-        break;
-      case 'tool_call_start':
-        this.toolCalls.push(event.callId);
-        if (event.name === 'apply_patch') this.patchParsers.set(event.callId, new ApplyPatchParser());
-        break;
-      case 'tool_input': {
-        this.approxTokens += Math.max(1, Math.round(event.delta.length / CHARS_PER_TOKEN));
-        const parser = this.patchParsers.get(event.callId);
-        if (parser) for (const e of parser.push(event.delta)) this.applier.place(e);
-        break;
-      }
-      case 'tool_call_done': {
-        if (!this.toolCalls.includes(event.callId)) this.toolCalls.push(event.callId);
-        if (!this.patchParsers.has(event.callId) && event.name === 'apply_patch') {
-          // Input delivered whole (no deltas): parse it now.
-          const parser = new ApplyPatchParser();
-          for (const e of parser.push(event.input)) this.applier.place(e);
-          this.patchParsers.set(event.callId, parser);
-        }
-        break;
-      }
-      case 'completed':
-        // Only a completed response makes the last line of an edit final: a failed one may
-        // still close its tool call, and that cut-off line must not be applied.
-        this.usage = event.usage;
-        for (const parser of this.patchParsers.values()) for (const e of parser.finish()) this.applier.place(e);
-        if (this.srParser) this.feedSearchReplace(this.srParser.finish());
-        break;
-      case 'error':
-        this.failure = event.error;
-        break;
-    }
-  }
-
-  private feedSearchReplace(events: ReturnType<SearchReplaceParser['push']>): void {
-    for (const e of events) {
-      if (e.type === 'text') this.run.record.appendExplanation(`${e.text}\n`);
-      else this.applier.place(e);
-    }
+    // A steer still settling decides whether a chained turn follows.
+    await this.steerSettled;
   }
 
   /** A finished turn: what its edits did is what the model hears next turn. */
   private answer(turn: SentTurn, files: Record<string, string>): void {
     this.applier.finish();
     const edited = this.run.record.view().hunks.filter((h) => h.status === 'applied').map((h) => h.file);
-    this.deps.conversation.answered(turn, this.toolCalls, this.applier.summary(), this.applier.hunkCount, seenAfterTurn(files, readFiles(this.deps.doc), edited));
+    this.deps.conversation.answered(turn, this.output.toolCalls, this.applier.summary(), this.applier.hunkCount, seenAfterTurn(files, readFiles(this.deps.doc), edited));
   }
 
   /** Writes the run's end (status, error, metrics) into the thread. */
   private finish(): AiRunStatus {
-    const tokens = this.usage?.outputTokens || this.approxTokens;
+    const tokens = this.output.usage?.outputTokens || this.output.approxTokens;
     const metrics = runMetrics(this.startedAt, this.firstTokenAt, tokens);
     const { status, error, rollback } = runEnd({
       cancelledBy: this.cancelledBy, aborted: this.controller.signal.aborted, fatal: this.applier.fatal !== null, failure: this.failure, parseError: this.applier.parseError,

@@ -6,7 +6,7 @@
 // history is dropped (rotated) when it grows past twice the context budget, when the model
 // changes, and after a turn that did not finish, so the next turn sends everything afresh.
 import type { AiSelection } from '../../lib/ai/aiRuns.ts';
-import type { ConversationItem, ModelSession, ProviderError, ProviderKind, ProviderTarget, TurnEvent } from './providers/types.ts';
+import type { ConversationItem, ModelSession, ProviderError, ProviderKind, ProviderTarget, SteerOutcome, TurnEvent } from './providers/types.ts';
 import type { ModelConnector } from './connector.ts';
 import { buildContext, CHARS_PER_TOKEN, type BuiltContext } from './context.ts';
 import { instructionsFor, toolsFor } from './instructions.ts';
@@ -25,6 +25,8 @@ export interface SentTurn {
   kind: ProviderKind;
   context: BuiltContext;
   events: AsyncIterable<TurnEvent>;
+  /** Steering input for the response in flight (the Responses WebSocket's `response.steer`). */
+  steer?: (input: string) => Promise<SteerOutcome>;
 }
 
 export class ModelConversation {
@@ -114,7 +116,7 @@ export class ModelConversation {
       { instructions: instructionsFor(session.kind), input, tools: toolsFor(session.kind) },
       options,
     ));
-    return { kind: session.kind, context, events };
+    return { kind: session.kind, context, events, ...(session.steer ? { steer: (text: string) => session.steer!(text) } : {}) };
   }
 
   /**

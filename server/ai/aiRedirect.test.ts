@@ -1,9 +1,10 @@
 // Redirecting a run mid-stream through the real AI peer and the model server, for both provider
 // kinds (apply_patch over the Responses WebSocket, SEARCH/REPLACE over Chat Completions): the
-// request upstream ends, the hunk being written is rolled back (never half-written), the hunks
-// already applied stay, and the run goes on with a chained turn that carries the instruction;
-// the thread records the redirect. Queueing a follow-up makes a run of its own. Viewers, unknown
-// runs and finished runs are refused.
+// hunk being written is rolled back (never half-written), the hunks already applied stay, and
+// the run goes on with the instruction: over the WebSocket as `response.steer` input to the
+// response in flight (its successor continues; refused or lost, a chained turn), over Chat
+// Completions by ending the request and a chained turn. The thread records the redirect.
+// Queueing a follow-up makes a run of its own. Viewers, unknown runs and finished runs are refused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateSessionResponse } from '../../lib/api.ts';
@@ -64,8 +65,11 @@ for (const provider of ['responses', 'chat'] as const) {
       stack.model.script(
         // (A SEARCH/REPLACE block's new side is diffed as it streams: its lines land a line or two behind.)
         { ...edit([FIRST, CUT]), pauseAt: `${CUT.new[2]}\n`, pauseMaxMs: 60_000 },
-        edit([AFTER]),
+        // Taken only by a request that carries the instruction (the steered successor or the chained turn).
+        { ...edit([AFTER]), whenInputIncludes: REDIRECT },
       );
+      const creates = () => stack.model.stats.requests.all().filter((r) => (r.body as { type?: string; generate?: boolean }).type !== 'response.steer' && (r.body as { generate?: boolean }).generate !== false).length;
+      const before = creates();
       const asked = await ask(stack.server, session, { prompt: 'make emit time its handler', file: FILE });
       assert.equal(asked.status, 202, JSON.stringify(asked.body));
       const runId = asked.body.runId!;
@@ -88,13 +92,22 @@ for (const provider of ['responses', 'chat'] as const) {
 
       const run = await waitFinished(stack.server, session, runId, 60_000);
       assert.equal(run.status, 'done', JSON.stringify(run.error));
-      // The ended request's stream was closed by Tandem (nobody released the pause).
+      // The paused response was ended by the redirect (nobody released the pause).
       await waitFor(() => stack.model.pauses.list().length === 0, 'the paused turn to end');
       assert.equal(stack.model.pauses.released, 0);
-      // The continuation carries the original request and the redirect.
-      const last = stack.model.stats.requests.all().at(-1)!;
-      const sent = JSON.stringify(last.body);
-      assert.ok(sent.includes('make emit time its handler') && sent.includes(REDIRECT.replace(/"/g, '\\"')), sent.slice(0, 400));
+      if (provider === 'responses') {
+        // Steered in place: one request of Tandem's, the instruction as steering input, and the
+        // successor (the server's own) wrote the rest.
+        assert.equal(creates() - before, 1, 'no second request: the successor continued');
+        const steers = stack.model.stats.steers.all();
+        assert.equal(steers.length, 1);
+        assert.match(String(steers[0]!.input), /^Ben redirects you: "no, keep the callback API"/);
+      } else {
+        // The continuation carries the original request and the redirect.
+        const last = stack.model.stats.requests.all().at(-1)!;
+        const sent = JSON.stringify(last.body);
+        assert.ok(sent.includes('make emit time its handler') && sent.includes(REDIRECT), sent.slice(0, 400));
+      }
 
       assert.equal(await serverFile(stack, session), TEXT.replace(FIRST.old, FIRST.new).replace(CUT.old, AFTER.new));
       assert.deepEqual(run.hunks.map((h) => h.status), ['applied', 'rolledBack', 'applied']);
@@ -116,6 +129,37 @@ for (const provider of ['responses', 'chat'] as const) {
       const noted = await getRun(stack.server, session, runId);
       assert.deepEqual(noted.redirects.map(({ mode, runId: r }) => ({ mode, runId: r })), [{ mode: 'steer', runId: undefined }, { mode: 'queue', runId: queued.body.runId }]);
     });
+
+    if (provider === 'responses') {
+      for (const steering of ['unsupported', 'drop'] as const) {
+        test(`steering ${steering === 'drop' ? 'lost with the connection (outcome unknown)' : 'refused by the provider'}: the run goes on with a chained turn, nothing applied twice`, async () => {
+          const session = await createSession(stack.server.url, { files: { [FILE]: TEXT } });
+          const handshakes = stack.model.stats.wsHandshakes;
+          const accepted = stack.model.stats.steers.all().length;
+          stack.model.script(
+            { text: 'Working on it.', toolCall: { name: 'apply_patch', input: patch([FIRST, CUT]) }, pauseAt: `${CUT.new[2]}\n`, pauseMaxMs: 60_000, steering },
+            { text: 'Redirected.', toolCall: { name: 'apply_patch', input: patch([AFTER]) }, whenInputIncludes: REDIRECT },
+          );
+          const asked = await ask(stack.server, session, { prompt: 'make emit time its handler', file: FILE });
+          const runId = asked.body.runId!;
+          await waitFor(() => stack.model.pauses.list().length === 1, 'the model to pause mid-hunk');
+          for (let i = 0; !(await serverFile(stack, session)).includes(CUT.new[0]); i++) {
+            assert.ok(i < 500, 'the hunk in progress is partly written');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          assert.equal((await redirect(stack, session, runId, { prompt: REDIRECT, requestedBy: { name: 'Ben' } })).status, 202);
+          const run = await waitFinished(stack.server, session, runId, 60_000);
+          assert.equal(run.status, 'done', JSON.stringify(run.error));
+          assert.equal(await serverFile(stack, session), TEXT.replace(FIRST.old, FIRST.new).replace(CUT.old, AFTER.new));
+          assert.deepEqual(run.hunks.map((h) => h.status), ['applied', 'rolledBack', 'applied']);
+          assert.equal(stack.model.stats.steers.all().length, accepted, 'nothing was accepted');
+          // The chained turn carries the original request and the redirect.
+          const sent = JSON.stringify(stack.model.stats.requests.all().at(-1)!.body);
+          assert.ok(sent.includes('make emit time its handler') && sent.includes(REDIRECT), sent.slice(0, 400));
+          if (steering === 'drop') assert.ok(stack.model.stats.wsHandshakes > handshakes, 'a new connection');
+        });
+      }
+    }
 
     test('viewers are refused (403), an unknown run is 404, a bad body 400', async () => {
       const session = await createSession(stack.server.url, { files: { [FILE]: TEXT } });

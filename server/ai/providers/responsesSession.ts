@@ -11,7 +11,8 @@ import { fromSdkError } from './sdkErrors.ts';
 import { TurnRunner } from './turnRunner.ts';
 import type { Attempt, AttemptResult } from './turnRunner.ts';
 import { AttemptControl, Watchdog } from './turnStream.ts';
-import type { ConversationItem, ProviderError, ProviderTarget, SessionOptions, ToolKind, TurnRequest } from './types.ts';
+import type { ConversationItem, ProviderError, ProviderTarget, SessionOptions, SteerOutcome, ToolKind, TurnRequest } from './types.ts';
+import { steerEvent, type InFlight } from './responsesSteering.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ export class ResponsesSession extends TurnRunner {
   #history: Json[] = [];
   #lastWarm: { instructions: string; tools: unknown[] | undefined; extra: Json | undefined } | null = null;
   #openCalls: Array<{ callId: string; kind: ToolKind }> = [];
+  /** The turn streaming over the WebSocket now, which steering input goes to. */
+  #inflight: InFlight | null = null;
 
   constructor(target: ProviderTarget, options: SessionOptions = {}) {
     super(target, options);
@@ -40,6 +43,17 @@ export class ResponsesSession extends TurnRunner {
   /** Items sent so far (for tests and the context budget). */
   get historyLength(): number {
     return this.#history.length;
+  }
+
+  steer(input: string): Promise<SteerOutcome> {
+    const f = this.#inflight;
+    const target = f?.reader.responseId;
+    if (!f || !target || !f.socket.alive) return Promise.resolve('failed');
+    return new Promise((settle) => {
+      f.steers.push({ input, accepted: false, settle });
+      // Only type, previous_response_id and input: the target response determines the lane.
+      f.socket.send({ type: 'response.steer', previous_response_id: target, input });
+    });
   }
 
   resetHistory(): void {
@@ -93,7 +107,7 @@ export class ResponsesSession extends TurnRunner {
       if (!socket) return { kind: 'error', error: droppedError(this.label), outputStarted: false, transportFailure: true };
       chained = !state.forceFull && socket.chainId !== null && socket.chainKey === key;
       const body = chained ? { ...base, previous_response_id: socket.chainId, input: items } : { ...base, input: [...this.#history, ...items] };
-      result = await this.#wsRequest(socket, body, reader, control, emit, sent);
+      result = await this.#wsRequest(socket, body, reader, control, emit, sent, true);
       if (result.kind === 'completed') {
         socket.chainId = result.responseId;
         socket.chainKey = key;
@@ -193,15 +207,22 @@ export class ResponsesSession extends TurnRunner {
     return null;
   }
 
-  #wsRequest(socket: ResponsesSocket, body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit'], sent: () => void = () => {}): Promise<AttemptResult> {
+  #wsRequest(socket: ResponsesSocket, body: Json, reader: ResponsesTurnReader, control: AttemptControl, emit: Attempt['emit'], sent: () => void = () => {}, steerable = false): Promise<AttemptResult> {
     return new Promise((resolve) => {
       let sawEvent = false;
       let settled = false;
       const watchdog = new Watchdog(this.stallMs, () => control.stop('stalled'));
+      const inflight: InFlight | null = steerable ? { socket, reader, steers: [], awaiting: null, emit } : null;
+      if (inflight) this.#inflight = inflight;
       const finish = (result: AttemptResult) => {
         if (settled) return;
         settled = true;
         watchdog.stop();
+        if (inflight) {
+          if (this.#inflight === inflight) this.#inflight = null;
+          // Steering input neither committed nor refused when the turn ends: outcome unknown.
+          for (const s of inflight.steers.splice(0)) s.settle('lost');
+        }
         unlisten();
         control.signal.removeEventListener('abort', onAbort);
         resolve(result);
@@ -215,6 +236,11 @@ export class ResponsesSession extends TurnRunner {
         event: (event) => {
           sawEvent = true;
           watchdog.kick();
+          if (inflight) {
+            const steering = steerEvent(inflight, event);
+            if (steering === 'consumed') return;
+            if (steering) return finish(fromOutcome(steering, reader.outputStarted));
+          }
           const outcome = reader.handle(event, emit);
           if (outcome) finish(fromOutcome(outcome, reader.outputStarted));
         },

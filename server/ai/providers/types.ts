@@ -98,6 +98,12 @@ export type TurnEvent =
   | { type: 'tool_call_start'; callId: string; name: string; kind: ToolKind }
   | { type: 'tool_input'; callId: string; name: string; delta: string }
   | { type: 'tool_call_done'; callId: string; name: string; kind: ToolKind; input: string }
+  /**
+   * Steering input was committed (`steer`): the response in flight stopped at a boundary and its
+   * successor starts now; the output that follows is the successor's. Output of the steered
+   * response after the steer was sent may have arrived before this (the caller decides its fate).
+   */
+  | { type: 'steered' }
   | { type: 'completed'; responseId: string; usage: Usage; transport: 'websocket' | 'http' | 'chat'; chained: boolean }
   | { type: 'error'; error: ProviderError };
 
@@ -110,6 +116,14 @@ export interface TurnOptions {
    */
   onSent?: () => void;
 }
+
+/**
+ * How steering input ended: `committed` (a successor response carries it; the turn's events go on
+ * with a `steered` event), `failed` (the provider refused it or could not commit it: the input is
+ * the caller's again), `lost` (the connection or the turn ended first: the outcome is unknown, and
+ * the response it targeted is gone with it).
+ */
+export type SteerOutcome = 'committed' | 'failed' | 'lost';
 
 /** One per room: owns the upstream connection and the conversation history. */
 export interface ModelSession {
@@ -126,6 +140,11 @@ export interface ModelSession {
   warmUp(request: TurnRequest, options?: TurnOptions): Promise<ProviderError | null>;
   /** Runs one turn. Turns are sequential: a second call while one runs gets a 'busy' error. */
   turn(request: TurnRequest, options?: TurnOptions): AsyncIterable<TurnEvent>;
+  /**
+   * Sends input to the response in flight without ending it (Responses WebSocket
+   * `response.steer`); sessions without it, or with nothing in flight, answer `failed`.
+   */
+  steer?(input: string): Promise<SteerOutcome>;
   /** Forgets the history (the next turn sends only its own input, in full). */
   resetHistory(): void;
   close(): void;
