@@ -1,6 +1,7 @@
 // Responses API session: one persistent WebSocket reused across turns (warm-up, chaining with
 // previous_response_id + only new input, rotation), falling back to HTTP SSE for the rest of
-// the session after a WebSocket transport failure.
+// the session after a WebSocket transport failure. lane() makes a sibling session for parallel
+// turns on the same connection (`stream_id`), forking from this one's conversation.
 import type OpenAI from 'openai';
 import { cancelledError, droppedError, malformedError, stalledError } from './providerErrors.ts';
 import { openaiClient } from './openaiClient.ts';
@@ -16,11 +17,21 @@ import { steerEvent, type InFlight } from './responsesSteering.ts';
 
 type Json = Record<string, unknown>;
 
+/** The connection sibling lanes share (the primary session opens and closes it). */
+interface SharedSocket {
+  socket: ResponsesSocket | null;
+}
+
 export class ResponsesSession extends TurnRunner {
   readonly kind = 'responses' as const;
   #client: OpenAI;
   #transport: 'websocket' | 'http';
-  #socket: ResponsesSocket | null = null;
+  readonly #shared: SharedSocket;
+  /** This session's lane on the shared connection (null: the primary, no stream_id). */
+  readonly #lane: string | null;
+  #turns = 0;
+  /** The response this session's next turn chains from, on which socket, for which settings. */
+  #chain: { socket: ResponsesSocket; id: string; key: string } | null = null;
   /** Set when the last socket was closed on purpose (rotation): its successor is warmed up. */
   #rewarm = false;
   /** Every input and output item of the successful turns, replayed when the chain is lost. */
@@ -30,10 +41,35 @@ export class ResponsesSession extends TurnRunner {
   /** The turn streaming over the WebSocket now, which steering input goes to. */
   #inflight: InFlight | null = null;
 
-  constructor(target: ProviderTarget, options: SessionOptions = {}) {
+  constructor(target: ProviderTarget, options: SessionOptions = {}, lane?: { name: string; of: ResponsesSession }) {
     super(target, options);
     this.#client = openaiClient(target);
-    this.#transport = target.transport;
+    this.#transport = lane ? lane.of.#transport : target.transport;
+    this.#shared = lane ? lane.of.#shared : { socket: null };
+    this.#lane = lane?.name ?? null;
+    if (lane) {
+      // Forked: the same history, chained from the same response (on another lane).
+      this.#history = [...lane.of.#history];
+      this.#openCalls = [...lane.of.#openCalls];
+      this.#chain = lane.of.#chain;
+      this.#lastWarm = lane.of.#lastWarm;
+    }
+  }
+
+  /**
+   * A session for turns in parallel with this one's, on its own lane of the same WebSocket
+   * (over HTTP: its own requests), starting from this one's conversation so far.
+   */
+  lane(name: string): ResponsesSession {
+    return new ResponsesSession(this.target, { stallMs: this.stallMs, rotateAfterMs: this.rotateAfterMs, maxRetryWaitMs: this.maxRetryWaitMs, rateLimitRetries: this.rateLimitRetries, connectTimeoutMs: this.connectTimeoutMs }, { name, of: this });
+  }
+
+  get #socket(): ResponsesSocket | null {
+    return this.#shared.socket;
+  }
+
+  set #socket(socket: ResponsesSocket | null) {
+    this.#shared.socket = socket;
   }
 
   get transport(): 'websocket' | 'http' {
@@ -59,10 +95,12 @@ export class ResponsesSession extends TurnRunner {
   resetHistory(): void {
     this.#history = [];
     this.#openCalls = [];
-    if (this.#socket) this.#socket.chainId = null;
+    this.#chain = null;
   }
 
   close(): void {
+    // A lane leaves the connection to the primary (and to the other lanes).
+    if (this.#lane !== null) return;
     this.#socket?.close('session closed');
     this.#socket = null;
   }
@@ -105,15 +143,15 @@ export class ResponsesSession extends TurnRunner {
       const socket = this.#liveSocket() ?? (await this.#ensureSocket(control, true, request));
       if (control.reason) return { kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: false };
       if (!socket) return { kind: 'error', error: droppedError(this.label), outputStarted: false, transportFailure: true };
-      chained = !state.forceFull && socket.chainId !== null && socket.chainKey === key;
-      const body = chained ? { ...base, previous_response_id: socket.chainId, input: items } : { ...base, input: [...this.#history, ...items] };
+      const chain = this.#chain;
+      chained = !state.forceFull && chain !== null && chain.socket === socket && chain.key === key;
+      // A lane's turns take a stream_id of their own each (a response left to finish upstream
+      // after a cancel never holds up the next one).
+      const lane = this.#lane !== null ? { stream_id: `${this.#lane}.${++this.#turns}` } : {};
+      const body = chained ? { ...base, ...lane, previous_response_id: chain!.id, input: items } : { ...base, ...lane, input: [...this.#history, ...items] };
       result = await this.#wsRequest(socket, body, reader, control, emit, sent, true);
-      if (result.kind === 'completed') {
-        socket.chainId = result.responseId;
-        socket.chainKey = key;
-      } else {
-        socket.chainId = null; // a failed turn evicts its id upstream too
-      }
+      // A failed turn evicts its id upstream too.
+      this.#chain = result.kind === 'completed' ? { socket, id: result.responseId, key } : null;
     } else {
       result = await this.#httpRequest({ ...base, input: [...this.#history, ...items], stream: true }, reader, control, emit);
     }
@@ -170,7 +208,8 @@ export class ResponsesSession extends TurnRunner {
 
   /** The live socket, opening (and after a rotation, warming up) a new one when needed; null = transport failure. */
   async #ensureSocket(control: AttemptControl, warmIfRotated: boolean, request?: TurnRequest): Promise<ResponsesSocket | null> {
-    if (this.#socket && this.#socket.alive && this.#socket.ageMs >= this.rotateAfterMs) {
+    // (Not while other lanes stream on it: closing would end their responses.)
+    if (this.#socket && this.#socket.alive && this.#socket.ageMs >= this.rotateAfterMs && this.#socket.listening === 0) {
       this.#socket.close('rotate');
       this.#rewarm = true;
     }
@@ -199,11 +238,10 @@ export class ResponsesSession extends TurnRunner {
     const reader = new ResponsesTurnReader(this.label, [this.target.apiKey]);
     const result = await this.#wsRequest(socket, { ...base, input, generate: false }, reader, control, () => {});
     if (result.kind !== 'completed') {
-      socket.chainId = null;
+      this.#chain = null;
       return result.error;
     }
-    socket.chainId = result.responseId;
-    socket.chainKey = JSON.stringify([base.model, base.instructions, base.tools ?? null, request.extra ?? null]);
+    this.#chain = { socket, id: result.responseId, key: JSON.stringify([base.model, base.instructions, base.tools ?? null, request.extra ?? null]) };
     return null;
   }
 
@@ -227,9 +265,12 @@ export class ResponsesSession extends TurnRunner {
         control.signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
+      const lane = typeof body.stream_id === 'string' ? body.stream_id : '';
       const onAbort = () => {
         // No cancel frame exists: closing the socket aborts the response (and drops the cache).
-        socket.close(control.reason ?? 'cancelled');
+        // While other turns stream on it, this one is only left: its remaining events are
+        // dropped and the upstream finishes it on its own lane.
+        if (socket.listening <= 1) socket.close(control.reason ?? 'cancelled');
         finish({ kind: 'error', error: control.reason === 'stalled' ? stalledError(this.label, this.stallMs) : cancelledError(), outputStarted: reader.outputStarted });
       };
       const unlisten = socket.listen({
@@ -251,7 +292,7 @@ export class ResponsesSession extends TurnRunner {
         // Before any event: a transport failure (fall back to HTTP); after events but before
         // output: reconnect and retry once; after output: reported, never retried.
         closed: () => finish({ kind: 'error', error: droppedError(this.label), outputStarted: reader.outputStarted, ...(sawEvent ? { reconnect: true } : { transportFailure: true }) }),
-      });
+      }, lane);
       control.signal.addEventListener('abort', onAbort, { once: true });
       if (control.signal.aborted) return onAbort();
       watchdog.kick();

@@ -1,5 +1,6 @@
 // One persistent Responses WebSocket, via the openai package's ResponsesWS. The socket is
-// shared by sequential turns; each turn installs a listener for the frames of its response.
+// shared by sequential turns and, on lanes (`stream_id`), by parallel ones: each turn installs a
+// listener for the frames of its lane.
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { openaiClient } from './openaiClient.ts';
 import { redact } from './providerErrors.ts';
@@ -21,13 +22,10 @@ export class SocketOpenError extends Error {}
 
 export class ResponsesSocket {
   readonly openedAt = Date.now();
-  /** Latest response id the upstream caches on this connection (null: nothing to chain from). */
-  chainId: string | null = null;
-  /** JSON of model+instructions+tools of the request that produced chainId. */
-  chainKey: string | null = null;
   #rws: ResponsesWS;
   #alive = true;
-  #listener: SocketListener | null = null;
+  /** The turns streaming now, by lane ('' for requests without a stream_id). */
+  readonly #listeners = new Map<string, SocketListener>();
 
   private constructor(rws: ResponsesWS) {
     this.#rws = rws;
@@ -63,14 +61,16 @@ export class ResponsesSocket {
         // Error events from the server reach the listener through 'event'; here only frames
         // the SDK could not accept (no string type, reserved type) and socket errors remain.
         if ((err as { error?: unknown }).error) return;
-        if (/invalid WebSocket event|reserved WebSocket event/.test(err.message)) socket.#listener?.malformed(err.message);
+        if (/invalid WebSocket event|reserved WebSocket event/.test(err.message)) for (const l of socket.#all()) l.malformed(err.message);
       });
-      rws.on('event', (event) => socket.#listener?.event(event as unknown as Json));
-      rws.on('raw', (data) => socket.#listener?.malformed(typeof data === 'string' ? 'invalid JSON' : 'binary frame'));
+      rws.on('event', (event) => socket.#route(event as unknown as Json));
+      rws.on('raw', (data) => {
+        for (const l of socket.#all()) l.malformed(typeof data === 'string' ? 'invalid JSON' : 'binary frame');
+      });
       rws.on('close', (code, reason) => {
         socket.#alive = false;
         if (!opened) fail(failure);
-        else socket.#listener?.closed(code, reason);
+        else for (const l of socket.#all()) l.closed(code, reason);
       });
       rws.socket.on('open', () => {
         if (opened) return;
@@ -89,12 +89,33 @@ export class ResponsesSocket {
     return Date.now() - this.openedAt;
   }
 
-  /** Installs the listener for the next response; returns its remover. */
-  listen(listener: SocketListener): () => void {
-    this.#listener = listener;
+  /** Turns streaming on this socket now. */
+  get listening(): number {
+    return this.#listeners.size;
+  }
+
+  /** Installs the listener for the next response on `lane`; returns its remover. */
+  listen(listener: SocketListener, lane = ''): () => void {
+    this.#listeners.set(lane, listener);
     return () => {
-      if (this.#listener === listener) this.#listener = null;
+      if (this.#listeners.get(lane) === listener) this.#listeners.delete(lane);
     };
+  }
+
+  #all(): SocketListener[] {
+    return [...this.#listeners.values()];
+  }
+
+  /**
+   * A frame to its lane's listener; one that names no lane to the turn without a lane, or with
+   * none streaming, to every listener (a connection-wide error).
+   */
+  #route(event: Json): void {
+    const lane = event.stream_id;
+    if (typeof lane === 'string') return this.#listeners.get(lane)?.event(event);
+    const plain = this.#listeners.get('');
+    if (plain) plain.event(event);
+    else for (const l of this.#all()) l.event(event);
   }
 
   send(frame: Json): void {
@@ -105,8 +126,7 @@ export class ResponsesSocket {
   close(reason = 'closed'): void {
     if (!this.#alive) return;
     this.#alive = false;
-    this.chainId = null;
-    this.#listener = null;
+    this.#listeners.clear();
     try {
       this.#rws.close({ code: 1000, reason });
     } catch {
