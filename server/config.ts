@@ -231,6 +231,7 @@ function aiSettingsFromEnv(env: Env): AiSettings {
     peerIdleMs: intVar(env, 'TANDEM_AI_IDLE_MS', 5 * 60_000, 0, 24 * 3600_000),
     maxRunning: intVar(env, 'TANDEM_AI_MAX_RUNNING', 16, 1, 10_000),
     typingHoldMs: intVar(env, 'TANDEM_AI_TYPING_HOLD_MS', MAX_HOLD_MS, 0, 120_000),
+    runsPerSession: intVar(env, 'TANDEM_AI_RUNS_PER_SESSION', 3, 1, 16),
   };
 }
 

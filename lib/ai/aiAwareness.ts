@@ -3,6 +3,8 @@
 // awareness arrives from the network.
 
 export const AI_COLOR = '#8b5cf6';
+/** Colours of the AI peers running at once in one session (the first is AI_COLOR). */
+export const AI_LANE_COLORS: readonly string[] = [AI_COLOR, '#0ea5e9', '#f59e0b'];
 
 export const AI_PRESENCE_STATUSES = ['idle', 'queued', 'thinking', 'editing', 'error'] as const;
 export type AiPresenceStatus = (typeof AI_PRESENCE_STATUSES)[number];

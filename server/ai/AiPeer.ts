@@ -1,22 +1,24 @@
-// The AI as a participant of one room. It keeps its own replica of the room's document (like
-// Hocuspocus' DirectConnection, but with a Y.Doc of its own), so every character it writes
-// carries the AI's clientID; updates flow both ways synchronously, and the room persists and
-// fans out the AI's updates exactly as it does a person's. Its presence is AiPeerPresence, its
-// conversation with the model ModelConversation; its runs wait in a RunQueue and execute one
-// at a time, in request order, each as an AiTurn.
+// The AI as a participant of one room. Each of its peers (aiLane.ts) keeps its own replica of the
+// room's document (like Hocuspocus' DirectConnection, but with a Y.Doc of its own), so every
+// character it writes carries that run's clientID; updates flow both ways synchronously, and the
+// room persists and fans out the AI's updates exactly as it does a person's. Its runs wait in a
+// RunQueue and execute in request order, each as an AiTurn: runs on different files at once, up
+// to runsAtOnce, each on a peer of its own (own presence, cursor, colour; its conversation a lane
+// of the session's model connection where the provider has lanes); runs on one file one after
+// the other.
 import * as Y from 'yjs';
 import { uint32 } from 'lib0/random';
 import { aiRunsOf, readRun, type AiRunStatus, type AiRunView } from '../../lib/ai/aiRuns.ts';
 import type { RoomHandle } from '../collab/roomHandle.ts';
 import type { ModelConnector } from './connector.ts';
 import type { RunSlots } from './runSlots.ts';
-import { AiPeerPresence } from './AiPeerPresence.ts';
+import type { AiPeerPresence } from './AiPeerPresence.ts';
+import { AiLane } from './aiLane.ts';
 import { AiTurn, type AiRunObserver } from './AiTurn.ts';
 import { ModelConversation } from './ModelConversation.ts';
 import { RunQueue, type AiRequest, type QueuedRun } from './RunQueue.ts';
 import { RunRecord } from './RunRecord.ts';
 import { endInterruptedRun, unfinishedRuns } from './orphanRuns.ts';
-import { TypingWatch } from './typingWatch.ts';
 import { aiOrigin } from '../../lib/origins.ts';
 import { log } from '../log.ts';
 
@@ -30,22 +32,22 @@ export interface AiPeerSettings {
   observer?: AiRunObserver;
   /** The longest a hunk waits for someone typing in its lines (default MAX_HOLD_MS). */
   typingHoldMs?: number;
+  /** Runs of this room executing at once, on different files (default 1). */
+  runsAtOnce?: number;
 }
 
 /** Origin of updates coming from the room into the replica (never relayed back). */
 const FROM_ROOM = { kind: 'room-relay' } as const;
 
 export class AiPeer {
-  readonly doc = new Y.Doc();
   private readonly room: RoomHandle;
   private readonly connector: ModelConnector;
   private readonly settings: AiPeerSettings;
-  private readonly presence: AiPeerPresence;
-  private readonly typing: TypingWatch;
   private readonly queue: RunQueue;
-  private conversation: ModelConversation;
-  private active: AiTurn | null = null;
-  private relaying = false;
+  /** The AI's peers: lane 0 always, more while runs on other files execute beside it. */
+  private readonly lanes: AiLane[];
+  /** The replica whose update the room is applying now (not applied back to it). */
+  private relayingFrom: Y.Doc | null = null;
   private destroyed = false;
   private destroying: Promise<void> | null = null;
   /** Called when the peer has nothing queued or running. */
@@ -55,19 +57,18 @@ export class AiPeer {
     this.room = room;
     this.connector = connector;
     this.settings = settings;
-    this.conversation = new ModelConversation(connector, settings.contextTokens);
     this.queue = new RunQueue({
       maxQueued: settings.maxQueued,
       slots: settings.slots,
       execute: (run) => this.execute(run),
       stopped: () => this.destroyed || this.destroying !== null,
       onIdle: () => this.onIdle(),
+      maxRunning: settings.runsAtOnce ?? 1,
+      // A run waits behind any run on its file (or without one: its targets are unknown).
+      canStart: (run, running) => run.request.file !== null && running.every((r) => r.request.file !== null && r.request.file !== run.request.file),
     });
-    Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(room.doc), FROM_ROOM);
+    this.lanes = [this.newLane(0, new ModelConversation(connector, settings.contextTokens))];
     room.doc.on('update', this.onRoomUpdate);
-    this.doc.on('update', this.onOwnUpdate);
-    this.typing = new TypingWatch(this.doc, room.awareness, FROM_ROOM);
-    this.presence = new AiPeerPresence(this.doc, room.awareness, () => ({ name: this.conversation.modelName, runId: this.active?.id ?? null }));
     this.presence.set('idle', null);
     this.adoptUnfinished();
   }
@@ -95,21 +96,49 @@ export class AiPeer {
     }
   }
 
+  /** Lane 0's replica: the thread's records are written through it. */
+  get doc(): Y.Doc {
+    return this.lanes[0]!.doc;
+  }
+
+  private get presence(): AiPeerPresence {
+    return this.lanes[0]!.presence;
+  }
+
+  private get conversation(): ModelConversation {
+    return this.lanes[0]!.conversation;
+  }
+
+  private newLane(index: number, conversation: ModelConversation): AiLane {
+    const lane = new AiLane(index, this.room, FROM_ROOM, conversation, () => this.conversation.modelName);
+    lane.doc.on('update', this.onOwnUpdate);
+    return lane;
+  }
+
   private onRoomUpdate = (update: Uint8Array): void => {
-    if (this.relaying || this.destroyed) return;
-    Y.applyUpdate(this.doc, update, FROM_ROOM);
+    if (this.destroyed) return;
+    for (const lane of this.lanes) if (lane.doc !== this.relayingFrom) Y.applyUpdate(lane.doc, update, FROM_ROOM);
   };
 
-  private onOwnUpdate = (update: Uint8Array, origin: unknown): void => {
+  private onOwnUpdate = (update: Uint8Array, origin: unknown, doc: Y.Doc): void => {
     if (origin === FROM_ROOM || this.destroyed) return;
-    this.relaying = true;
+    this.relayingFrom = doc;
     try {
       // The AI's own origin travels along, so room-side observers can tell AI writes apart.
       Y.applyUpdate(this.room.doc, update, origin);
     } finally {
-      this.relaying = false;
+      this.relayingFrom = null;
     }
   };
+
+  /** The runs executing now. */
+  private get actives(): AiTurn[] {
+    return this.lanes.flatMap((l) => (l.active ? [l.active] : []));
+  }
+
+  private activeRun(runId: string): AiTurn | null {
+    return this.actives.find((t) => t.id === runId) ?? null;
+  }
 
   get awarenessId(): number {
     return this.presence.clientId;
@@ -121,12 +150,12 @@ export class AiPeer {
       warm.close();
       return;
     }
-    this.conversation = warm;
+    this.lanes[0]!.conversation = warm;
   }
 
   /** Queued and running runs. */
   get load(): number {
-    return this.queue.length + (this.active ? 1 : 0);
+    return this.queue.length + this.actives.length;
   }
 
   /** Runs waiting behind the one running. */
@@ -148,17 +177,19 @@ export class AiPeer {
     };
     // A run that starts at once is written into the thread together with its start, right
     // after its request has gone upstream (AiTurn); one that waits is written now.
-    const startsNow = this.active === null && this.queue.startsNow;
+    const startsNow = this.queue.startsNow(request);
     const record = startsNow ? RunRecord.prepare(this.doc, run) : RunRecord.create(this.doc, run);
     this.queue.add({ id, request, record });
-    if (this.active) this.presence.set(this.active.hunkCount > 0 ? 'editing' : 'thinking', this.active.request.file);
+    const first = this.lanes[0]!.active;
+    if (first) this.presence.set(first.hunkCount > 0 ? 'editing' : 'thinking', first.request.file);
     else if (!startsNow) this.presence.set('queued', request.file);
     this.queue.start();
     if (startsNow) {
       // The request could not leave at once (no live connection yet, HTTP): until it has, the
       // run is in the thread as queued, as every run is by the time its id is handed out.
       if (!record.written) record.write({});
-      if (this.active?.id === id && !this.active.announced) this.presence.set('queued', request.file);
+      const lane = this.lanes.find((l) => l.active?.id === id);
+      if (lane && !lane.active!.announced) lane.presence.set('queued', request.file);
     }
     log.info('ai.queued', { room: this.room.id, run: id, position: queuePosition });
     return { runId: id, queuePosition };
@@ -167,8 +198,9 @@ export class AiPeer {
   /** Stops a run: a queued one leaves the queue, a running one is aborted at once. */
   cancel(runId: string, by: string): AiRunStatus | null {
     if (this.queue.cancel(runId, `cancelled by ${by} before it started`)) return 'cancelled';
-    if (this.active?.id === runId) {
-      this.active.cancel(by);
+    const active = this.activeRun(runId);
+    if (active) {
+      active.cancel(by);
       return 'cancelled';
     }
     const run = aiRunsOf(this.doc).get(runId);
@@ -181,8 +213,9 @@ export class AiPeer {
    */
   steer(runId: string, request: AiRequest): { runId: string; queuePosition: null } | string | null {
     if (!aiRunsOf(this.doc).has(runId)) return null;
-    if (this.active?.id !== runId) return 'the run is not running: steering reaches a run while it works (queue a follow-up, or ask again)';
-    if (!this.active.redirect(request.prompt, request.requestedBy.name)) return 'the run is finishing or has taken its share of redirects';
+    const active = this.activeRun(runId);
+    if (!active) return 'the run is not running: steering reaches a run while it works (queue a follow-up, or ask again)';
+    if (!active.redirect(request.prompt, request.requestedBy.name)) return 'the run is finishing or has taken its share of redirects';
     log.info('ai.redirected', { room: this.room.id, run: runId });
     return { runId, queuePosition: null };
   }
@@ -200,17 +233,36 @@ export class AiPeer {
     return map ? readRun(map) : null;
   }
 
+  /** A free peer for a run: lane 0 when free, else a new one beside the runs executing. */
+  private freeLane(): AiLane {
+    const free = this.lanes.find((l) => !l.active);
+    if (free) return free;
+    const index = Math.max(...this.lanes.map((l) => l.index)) + 1;
+    const lane = this.newLane(index, this.conversation.fork(`lane${index}`));
+    this.lanes.push(lane);
+    return lane;
+  }
+
   private async execute(run: QueuedRun): Promise<void> {
     const maxDocBytes = this.settings.maxDocBytes ?? Number.POSITIVE_INFINITY;
+    const lane = this.freeLane();
     const turn = new AiTurn(run, {
-      doc: this.doc, roomId: this.room.id, connector: this.connector, conversation: this.conversation, presence: this.presence,
+      doc: lane.doc, roomId: this.room.id, connector: this.connector, conversation: lane.conversation, presence: lane.presence,
       canGrow: (bytes) => this.room.storedBytes + bytes <= maxDocBytes,
       observer: this.settings.observer,
-      typing: { check: this.typing.typistIn, maxHoldMs: this.settings.typingHoldMs },
+      typing: { check: lane.typing.typistIn, maxHoldMs: this.settings.typingHoldMs },
+      color: lane.color,
     });
-    this.active = turn;
+    lane.active = turn;
     const status = await turn.execute();
-    this.active = null;
+    lane.active = null;
+    if (lane.index > 0) {
+      // A peer beside lane 0 leaves with its run.
+      this.lanes.splice(this.lanes.indexOf(lane), 1);
+      lane.doc.off('update', this.onOwnUpdate);
+      lane.destroy();
+      return;
+    }
     const next = this.queue.head;
     if (next) this.presence.set('queued', next.request.file);
     else this.presence.set(status === 'error' ? 'error' : 'idle', null);
@@ -224,14 +276,13 @@ export class AiPeer {
 
   private async teardown(): Promise<void> {
     this.queue.cancelAll('the server stopped');
-    if (this.active) this.cancel(this.active.id, 'the server');
+    for (const turn of this.actives) this.cancel(turn.id, 'the server');
     await this.queue.settled();
     this.destroyed = true;
-    this.presence.leave();
-    this.typing.destroy();
     this.room.doc.off('update', this.onRoomUpdate);
-    this.doc.off('update', this.onOwnUpdate);
-    this.conversation.close();
-    this.doc.destroy();
+    for (const lane of this.lanes.splice(0)) {
+      lane.doc.off('update', this.onOwnUpdate);
+      lane.destroy();
+    }
   }
 }

@@ -13,11 +13,13 @@ export class AiPeerPresence {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly room: awarenessProtocol.Awareness;
   private readonly subject: PresenceSubject;
+  private readonly color: string;
   private left = false;
 
-  constructor(doc: Y.Doc, room: awarenessProtocol.Awareness, subject: PresenceSubject) {
+  constructor(doc: Y.Doc, room: awarenessProtocol.Awareness, subject: PresenceSubject, color = AI_COLOR) {
     this.room = room;
     this.subject = subject;
+    this.color = color;
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.on('update', this.onOwnAwareness);
   }
@@ -46,7 +48,7 @@ export class AiPeerPresence {
       : null;
     const { name, runId } = this.subject();
     const state: AiAwarenessState = {
-      user: { name, color: AI_COLOR, colorLight: `${AI_COLOR}33` },
+      user: { name, color: this.color, colorLight: `${this.color}33` },
       role: 'edit',
       kind: 'ai',
       status,

@@ -33,6 +33,8 @@ export interface AiSettings {
   maxRunning: number;
   /** The longest a hunk waits for someone typing in its lines (TANDEM_AI_TYPING_HOLD_MS). */
   typingHoldMs: number;
+  /** Runs of one session executing at once, on different files (TANDEM_AI_RUNS_PER_SESSION). */
+  runsPerSession: number;
 }
 
 export type ProviderStatus = AiProviderStatus;
@@ -215,7 +217,7 @@ export class AiService {
         const warming = this.warm.get(sessionId);
         this.warm.delete(sessionId);
         const warm = warming ? await warming : null;
-        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots, observer: this.observer, typingHoldMs: this.settings.typingHoldMs });
+        const peer = new AiPeer(held.room, this.connector, { contextTokens: this.settings.provider.contextTokens, maxQueued: this.settings.maxQueued, maxDocBytes: this.rooms.maxDocBytes, slots: this.slots, observer: this.observer, typingHoldMs: this.settings.typingHoldMs, runsAtOnce: this.settings.runsPerSession });
         this.live.add(peer);
         if (warm) peer.adopt(warm);
         const e: PeerEntry = { peer, release: held.release, idleTimer: null };

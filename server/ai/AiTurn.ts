@@ -36,6 +36,8 @@ export interface TurnDeps {
   observer?: AiRunObserver;
   /** Who types where: hunks wait while a person types in their lines. */
   typing?: TypingPolicy;
+  /** The colour of the AI peer running it (its authorship); default AI_COLOR. */
+  color?: string;
 }
 
 /** Someone who counts runs: how each ended, and its speed. */
@@ -246,7 +248,7 @@ export class AiTurn {
     // A clientID per run: authorship of every character names the run that wrote it.
     doc.clientID = uint32();
     doc.transact(() => {
-      identitiesOf(doc).set(String(doc.clientID), { kind: 'ai', name: target.model, color: AI_COLOR, runId: this.id, model: target.model });
+      identitiesOf(doc).set(String(doc.clientID), { kind: 'ai', name: target.model, color: this.deps.color ?? AI_COLOR, runId: this.id, model: target.model });
       record.set({
         status: 'thinking', queuePosition: null, startedAt: this.startedAt, model: target.model, provider: target.label, aiClientId: doc.clientID,
         ...(turn.context.truncated ? { truncated: turn.context.truncated } : {}),

@@ -42,10 +42,38 @@ export class ModelConversation {
   private previousOutcome: string | null = null;
   private pendingToolResults: ConversationItem[] = [];
   private model = 'AI';
+  /** Forked: the conversation this one branches from, and the name of its lane. */
+  private readonly forkOf: { conversation: ModelConversation; lane: string } | null;
 
-  constructor(connector: ModelConnector, contextTokens: number) {
+  constructor(connector: ModelConnector, contextTokens: number, forkOf: { conversation: ModelConversation; lane: string } | null = null) {
     this.connector = connector;
     this.contextTokens = contextTokens;
+    this.forkOf = forkOf;
+    this.model = forkOf?.conversation.model ?? 'AI';
+  }
+
+  /**
+   * A conversation for a run beside this one's: on its first turn it branches from this one as it
+   * is then, on a lane of the same model connection where the provider has lanes (the model has
+   * read what this one has read), else on a session of its own (it sends everything afresh).
+   */
+  fork(lane: string): ModelConversation {
+    return new ModelConversation(this.connector, this.contextTokens, { conversation: this, lane });
+  }
+
+  /** Branches from the forked conversation's session, if it can serve `target` on a lane. */
+  private branch(target: ProviderTarget): boolean {
+    const from = this.forkOf?.conversation;
+    const session = from?.session;
+    if (!from || !session?.lane || from.sessionTarget?.model !== target.model || from.sessionTarget.baseUrl !== target.baseUrl) return false;
+    this.session = session.lane(this.forkOf!.lane);
+    this.sessionTarget = target;
+    this.lastSeen = from.lastSeen && new Map(from.lastSeen);
+    this.unseen = new Set(from.unseen);
+    this.historyChars = from.historyChars;
+    this.previousOutcome = from.previousOutcome;
+    this.pendingToolResults = [...from.pendingToolResults];
+    return true;
   }
 
   /** The model's name, as the AI's presence shows it ('AI' before any model was used). */
@@ -90,14 +118,16 @@ export class ModelConversation {
    * left (or leaves once this turn of the event loop has run its I/O) when this returns.
    */
   send(target: ProviderTarget, ask: TurnAsk, files: Record<string, string>, options: { signal: AbortSignal; onSent: () => void }): SentTurn {
-    if (!this.session || this.sessionTarget?.model !== target.model || this.sessionTarget.baseUrl !== target.baseUrl) {
+    if (!this.session && this.branch(target)) {
+      // Branched on a lane: the history so far is shared.
+    } else if (!this.session || this.sessionTarget?.model !== target.model || this.sessionTarget.baseUrl !== target.baseUrl) {
       this.session?.close();
       this.session = this.connector.open(target);
       this.sessionTarget = target;
       this.lastSeen = null;
       this.historyChars = 0;
     }
-    const session = this.session;
+    const session = this.session!;
     this.model = target.model;
     if (this.historyChars > this.contextTokens * CHARS_PER_TOKEN * 2) {
       session.resetHistory();

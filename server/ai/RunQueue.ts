@@ -1,7 +1,9 @@
-// One room's AI runs waiting their turn: at most maxQueued beyond the one running, executed one
-// at a time in request order, each once it holds one of the server-wide run slots (runSlots.ts).
-// While the head waits for a slot, every waiting run's thread entry shows its place in the
-// server's line (1 = next), the rest of the room after it.
+// One room's AI runs waiting their turn: at most maxQueued beyond those running. Runs execute in
+// request order, up to maxRunning at once when their targets do not overlap (canStart: a run on
+// a file another run is editing waits behind it, later runs on other files may go first), each
+// once it holds one of the server-wide run slots (runSlots.ts). While the head waits for a slot,
+// every waiting run's thread entry shows its place in the server's line (1 = next), the rest of
+// the room after it.
 import type { AiSelection } from '../../lib/ai/aiRuns.ts';
 import { AiError } from './aiError.ts';
 import type { RunRecord } from './RunRecord.ts';
@@ -27,6 +29,10 @@ export interface RunQueueSettings {
   slots?: RunSlots;
   /** Runs one queued run to its end. */
   execute: (run: QueuedRun) => Promise<void>;
+  /** Runs of this room executing at once (default 1). */
+  maxRunning?: number;
+  /** Whether `run` may start beside the runs executing now (default: yes). */
+  canStart?: (run: QueuedRun, running: readonly QueuedRun[]) => boolean;
   /** Whether the queue's owner is leaving: nothing more starts. */
   stopped: () => boolean;
   /** Called when the queue has nothing left to run. */
@@ -36,7 +42,10 @@ export interface RunQueueSettings {
 export class RunQueue {
   private readonly settings: RunQueueSettings;
   private readonly runs: QueuedRun[] = [];
-  private pumping: Promise<void> | null = null;
+  /** Runs executing now. */
+  private readonly running: QueuedRun[] = [];
+  /** Workers: each takes a slot, then a run that may start, executes it, and looks again. */
+  private readonly workers = new Set<Promise<void>>();
   /** The wait for a server-wide run slot, while the queue's head waits for one. */
   private slotWait: SlotWait | null = null;
   /** The queue head's place in the server's line for a slot (1 when it is next or not waiting). */
@@ -56,12 +65,22 @@ export class RunQueue {
 
   /** Whether runs are being executed (or about to be). */
   get pumpingNow(): boolean {
-    return this.pumping !== null;
+    return this.workers.size > 0;
   }
 
-  /** Whether a run added now would start at once: nothing queued or running, a slot free. */
-  get startsNow(): boolean {
-    return this.pumping === null && this.runs.length === 0 && (this.settings.slots?.free ?? true);
+  /** Runs executing now. */
+  get executing(): readonly QueuedRun[] {
+    return this.running;
+  }
+
+  private get maxRunning(): number {
+    return this.settings.maxRunning ?? 1;
+  }
+
+  /** Whether a run on `file` added now would start at once: room to run it beside the others, nothing queued, a slot free. */
+  startsNow(request: AiRequest): boolean {
+    if (this.runs.length > 0 || this.workers.size >= this.maxRunning || !(this.settings.slots?.free ?? true)) return false;
+    return this.settings.canStart?.({ id: '', request, record: null as never }, this.running) ?? this.running.length === 0;
   }
 
   /** Throws AiError 'queue_full' when no more runs may wait; else the next run's position. */
@@ -78,9 +97,25 @@ export class RunQueue {
     this.runs.push(run);
   }
 
-  /** Starts executing the queue's runs unless it already is. */
+  /** Starts executing the queue's runs (as many as may run at once). */
   start(): void {
-    this.pumping ??= this.pump();
+    while (this.workers.size < this.maxRunning && this.runs.length > this.workers.size - this.running.length && !this.settings.stopped() && this.startable() !== -1) {
+      const worker: Promise<void> = this.work().finally(() => {
+        this.workers.delete(worker);
+        if (this.settings.stopped()) return;
+        if (this.runs.length > 0) this.start();
+        if (this.workers.size === 0 && this.runs.length === 0) this.settings.onIdle();
+      });
+      this.workers.add(worker);
+    }
+  }
+
+  /** The first queued run that may start beside those executing (-1: none). */
+  private startable(): number {
+    if (this.running.length === 0) return this.runs.length > 0 ? 0 : -1;
+    const can = this.settings.canStart;
+    if (!can) return -1;
+    return this.runs.findIndex((r) => can(r, this.running));
   }
 
   /** Takes a waiting run out of the queue and records it as cancelled (false: it is not waiting). */
@@ -101,43 +136,39 @@ export class RunQueue {
     for (const run of this.runs.splice(0)) cancelled(run, message);
   }
 
-  /** Resolves once the run executing (if any) has ended and nothing more is starting. */
-  settled(): Promise<void> {
-    return this.pumping ?? Promise.resolve();
+  /** Resolves once the runs executing (if any) have ended and nothing more is starting. */
+  async settled(): Promise<void> {
+    while (this.workers.size > 0) await Promise.all([...this.workers]);
   }
 
   private renumber(): void {
     this.runs.forEach((q, i) => q.record.set({ queuePosition: this.line + i }));
   }
 
-  private async pump(): Promise<void> {
+  private async work(): Promise<void> {
+    // A server-wide slot first: while other sessions' runs hold them all, this room's queue
+    // shows its place in the server's line (1 = next), the rest of the room after it.
+    const wait = this.settings.slots?.acquire((position) => {
+      this.line = position;
+      this.renumber();
+    });
+    this.slotWait = wait ?? null;
+    const release = !wait ? () => {} : (wait.now ?? (await wait.granted));
+    if (this.slotWait === wait) this.slotWait = null;
+    this.line = 1;
     try {
-      while (this.runs.length > 0 && !this.settings.stopped()) {
-        // A server-wide slot first: while other sessions' runs hold them all, this room's
-        // queue shows its place in the server's line (1 = next), the rest of the room after it.
-        const wait = this.settings.slots?.acquire((position) => {
-          this.line = position;
-          this.renumber();
-        });
-        this.slotWait = wait ?? null;
-        const release = !wait ? () => {} : (wait.now ?? (await wait.granted));
-        this.slotWait = null;
-        this.line = 1;
-        try {
-          if (this.runs.length === 0 || this.settings.stopped()) break;
-          const next = this.runs.shift()!;
-          this.renumber();
-          await this.settings.execute(next);
-        } finally {
-          release();
-        }
+      const at = this.settings.stopped() ? -1 : this.startable();
+      if (at < 0) return;
+      const [next] = this.runs.splice(at, 1);
+      this.running.push(next);
+      this.renumber();
+      try {
+        await this.settings.execute(next);
+      } finally {
+        this.running.splice(this.running.indexOf(next), 1);
       }
     } finally {
-      this.pumping = null;
-      if (!this.settings.stopped()) {
-        if (this.runs.length > 0) this.pumping = this.pump();
-        else this.settings.onIdle();
-      }
+      release();
     }
   }
 }

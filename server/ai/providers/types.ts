@@ -145,6 +145,11 @@ export interface ModelSession {
    * `response.steer`); sessions without it, or with nothing in flight, answer `failed`.
    */
   steer?(input: string): Promise<SteerOutcome>;
+  /**
+   * A session for turns in parallel with this one's, starting from its conversation so far, on
+   * a lane of the same connection (Responses WebSocket `stream_id`). Absent: open another.
+   */
+  lane?(name: string): ModelSession;
   /** Forgets the history (the next turn sends only its own input, in full). */
   resetHistory(): void;
   close(): void;
