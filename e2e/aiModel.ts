@@ -22,6 +22,8 @@ export interface Turn {
    */
   pauseAfterTokens?: number | number[];
   pauseAt?: string | string[];
+  /** Only a request whose input contains this text takes the turn (runs asked at once). */
+  whenInputIncludes?: string;
 }
 
 interface ModelStats {

@@ -46,7 +46,9 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
   const [problem, setProblem] = useState<string | null>(null);
   const listEnd = useRef<HTMLLIElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
-  const running = runs.find((r) => r.status === 'thinking' || r.status === 'editing') ?? null;
+  // The run the prompt steers: the one working on the file this person has open (runs on other
+  // files go on beside a new ask; with no file open, any run working).
+  const running = runs.find((r) => (r.status === 'thinking' || r.status === 'editing') && (activeFile === null || r.file === null || r.file === activeFile)) ?? null;
 
   // Re-checked while no model is connected: starting a local model server is picked up without a reload.
   const configured = status?.configured ?? false;

@@ -180,9 +180,8 @@ export class AiPeer {
     const startsNow = this.queue.startsNow(request);
     const record = startsNow ? RunRecord.prepare(this.doc, run) : RunRecord.create(this.doc, run);
     this.queue.add({ id, request, record });
-    const first = this.lanes[0]!.active;
-    if (first) this.presence.set(first.hunkCount > 0 ? 'editing' : 'thinking', first.request.file);
-    else if (!startsNow) this.presence.set('queued', request.file);
+    // A peer at work keeps its presence (and its cursor); an idle AI says it has work queued.
+    if (!this.lanes[0]!.active && !startsNow) this.presence.set('queued', request.file);
     this.queue.start();
     if (startsNow) {
       // The request could not leave at once (no live connection yet, HTTP): until it has, the
