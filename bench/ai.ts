@@ -19,6 +19,7 @@ import { runUpstreamBytes, type BytesResult } from './ai/upstreamBytes.ts';
 import { runWatcher, WATCHER_LINES, type WatcherRun } from './ai/watcher.ts';
 import { runTyping, type TypingRun } from './ai/typing.ts';
 import { runOpenLarge, type OpenRun } from './ai/openLarge.ts';
+import { runParallel, type ParallelRun } from './ai/parallel.ts';
 import { printOpen, printStreamCases, printTargets, printTyping, watcherCase, type CaseFigures, type Target } from './ai/report.ts';
 
 // BENCH_AI_RATES=1000,20000 measures only those rates (while iterating on one case).
@@ -34,6 +35,7 @@ export interface AiResult {
   watcher: WatcherRun[];
   typing: TypingRun[];
   open: OpenRun[];
+  parallel: ParallelRun[];
   ttft: { direct: TtftSample[]; tandem: TtftSample[] };
   bytes: BytesResult[];
 }
@@ -50,11 +52,11 @@ async function withServer<T>(start: () => Promise<ServerChild>, fn: (s: ServerCh
 /**
  * BENCH_AI_PHASES (comma-separated) runs part of the benchmark while iterating: `stream` (browsers
  * and the Node peer), `stream-node` (the Node peer only, no build needed), `watcher`, `typing`,
- * `open`, `ttft`, `bytes`. Default: all but stream-node.
+ * `open`, `parallel`, `ttft`, `bytes`. Default: all but stream-node.
  */
 function phases(): Set<string> {
   const raw = process.env.BENCH_AI_PHASES?.trim();
-  return new Set(raw ? raw.split(',').map((p) => p.trim()) : ['stream', 'watcher', 'typing', 'open', 'ttft', 'bytes']);
+  return new Set(raw ? raw.split(',').map((p) => p.trim()) : ['stream', 'watcher', 'typing', 'open', 'parallel', 'ttft', 'bytes']);
 }
 
 export async function runAi(options: { quick: boolean; reps: number | null }): Promise<AiResult> {
@@ -111,6 +113,19 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
       open = await attempt('open', () => withPages((server) => runOpenLarge(server, { log })));
       console.log(`  load ${load()}`);
     }
+    let parallel: ParallelRun[] = [];
+    if (run.has('parallel')) {
+      console.log(`\nai: two runs at once on two files at ${CASE_RATE} tok/s each (two AI peers, two lanes of one model connection) vs one run alone`);
+      parallel = await attempt('parallel', () => withServer(() => startTandem({ next: false, env: model.tandemEnv('websocket') }), (server) => runParallel(model, server, { quick: options.quick, rate: CASE_RATE, log })));
+      const ratios = (mode: ParallelRun['mode']) => parallel.filter((r) => r.mode === mode).flatMap((r) => r.runs.map((x) => x.ratio)).sort((a, b) => a - b);
+      const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] ?? Number.NaN;
+      const together = ratios('together');
+      if (together.length > 0) {
+        const worst = together[0]!;
+        console.log(`  applied/upstream: alone median ${median(ratios('alone')).toFixed(3)}; together median ${median(together).toFixed(3)}, worst ${worst.toFixed(3)} — target each ≥ 0.95: ${worst >= 0.95 ? 'met' : 'NOT met'}`);
+      }
+      console.log(`  load ${load()}`);
+    }
     const reps = options.reps ?? (options.quick ? 30 : 60);
     const ttftServer = () => startTandem({ next: false, env: model.tandemEnv('websocket') });
     let ttft: AiResult['ttft'] = { direct: [], tandem: [] };
@@ -128,7 +143,7 @@ export async function runAi(options: { quick: boolean; reps: number | null }): P
       );
       console.log(`  load ${load()}`);
     }
-    const result = { loadAtStart, stream, watcher, typing, open, ttft, bytes };
+    const result = { loadAtStart, stream, watcher, typing, open, parallel, ttft, bytes };
     printAi(result);
     return result;
   } finally {
