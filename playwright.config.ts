@@ -85,6 +85,8 @@ export default defineConfig({
         OPENAI_API_KEY: E2E_MODEL.key,
         TANDEM_AI_PROVIDER: 'responses',
         TANDEM_AI_MODEL: E2E_MODEL.model,
+        // A second model to choose per request (the model server answers to any name).
+        TANDEM_AI_MODELS: 'tandem-e2e-planner',
         // Specs hold the model at scripted pauses (e2e/aiModel.ts) for as long as a person's action
         // takes (up to its PAUSE_MAX_MS); a stall is only what outlasts that.
         TANDEM_AI_STALL_MS: '600000',

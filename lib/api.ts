@@ -55,6 +55,8 @@ export interface AiProviderStatus {
   transport: string | null;
   /** How to connect a model, or why the configured one cannot be used. */
   help: string | null;
+  /** The models people may ask for, the default first (one when there is no choice). */
+  models?: string[];
   /** Edit predictions' model, or null when predictions are off on this server. */
   predictions?: { model: string; kind: 'fim' | 'chat' | 'responses' } | null;
 }
@@ -82,6 +84,8 @@ export const AskAiBody = z.object({
   file: z.string().max(512).optional(),
   selection: z.union([LineSelection, OffsetSelection]).optional(),
   requestedBy: RequestedBy.optional(),
+  /** One of the models the server offers (AiProviderStatus.models); default: its first. */
+  model: z.string().trim().min(1).max(128).optional(),
 });
 export type AskAiRequest = z.input<typeof AskAiBody>;
 

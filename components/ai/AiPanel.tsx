@@ -44,6 +44,9 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
   const [prompt, setPrompt] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // The model a new ask goes to, when the server offers a choice (null: its default).
+  const [model, setModel] = useState<string | null>(null);
+  const models = status?.models ?? [];
   const listEnd = useRef<HTMLLIElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   // The run the prompt steers: the one working on the file this person has open (runs on other
@@ -106,6 +109,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
           ...(activeFile ? { file: activeFile } : {}),
           ...(activeFile && sel ? { selection: sel } : {}),
           requestedBy,
+          ...(model && model !== models[0] && models.includes(model) ? { model } : {}),
         });
       }
       setPrompt('');
@@ -221,6 +225,22 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
               {running ? 'Ctrl/⌘+Enter steers · +Shift queues · Esc stops' : 'Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here'}
             </span>
             <span className="flex shrink-0 gap-1.5">
+              {models.length > 1 && !running && (
+                <select
+                  value={model ?? models[0]}
+                  onChange={(e) => setModel(e.target.value)}
+                  title="The model this request goes to"
+                  aria-label="Model"
+                  className="max-w-32 truncate rounded-md border border-line bg-raised px-1.5 py-1 font-mono text-[11px] text-zinc-200 outline-none focus:border-violet-400"
+                  data-testid="ai-model-select"
+                >
+                  {models.map((m) => (
+                    <option key={m} value={m}>
+                      {m}
+                    </option>
+                  ))}
+                </select>
+              )}
               {running && (
                 <button
                   type="button"

@@ -109,6 +109,7 @@ export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: Ai
         <span className="min-w-0 flex-1 truncate text-zinc-400">
           <span className="text-zinc-200" data-testid="ai-run-by">{run.requestedBy.name}</span>
           <span className="text-zinc-600"> · {clock(run.createdAt)}</span>
+
         </span>
         <span
           className={`flex items-center gap-1 rounded px-1.5 py-px text-[10px] font-medium ${STATUS_STYLE[run.status]}`}
@@ -135,10 +136,19 @@ export const RunCard = memo(function RunCard({ run, canStop, onStop }: { run: Ai
           <span className="min-w-0 truncate">Waiting for {run.waitingFor} to finish this line…</span>
         </p>
       )}
-      {run.file && (
-        <p className="mt-1.5 truncate font-mono text-[10px] text-zinc-500" data-testid="ai-run-target">
-          {run.file}
-          {run.selection && <> · {describeSelection(run.selection)}</>}
+      {(run.file || run.model) && (
+        <p className="mt-1.5 flex gap-1 font-mono text-[10px] text-zinc-500">
+          {run.file && (
+            <span className="min-w-0 truncate" data-testid="ai-run-target">
+              {run.file}
+              {run.selection && <> · {describeSelection(run.selection)}</>}
+            </span>
+          )}
+          {run.model && (
+            <span className="ml-auto shrink-0 text-violet-300/80" data-testid="ai-run-model" title="The model this run went to">
+              {run.model}
+            </span>
+          )}
         </p>
       )}
       <p className="mt-1 whitespace-pre-wrap break-words text-zinc-100">{run.prompt}</p>

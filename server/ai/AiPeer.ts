@@ -86,8 +86,8 @@ export class AiPeer {
     for (const run of queued) {
       const record = RunRecord.existing(this.doc, run.id);
       if (!record) continue;
-      const { prompt, file, selection, requestedBy } = run;
-      this.queue.add({ id: run.id, request: { prompt, file, selection, requestedBy }, record });
+      const { prompt, file, selection, requestedBy, model } = run;
+      this.queue.add({ id: run.id, request: { prompt, file, selection, requestedBy, ...(model ? { model } : {}) }, record });
       log.info('ai.run_adopted', { room: this.room.id, run: run.id });
     }
     if (queued.length > 0) {
@@ -173,7 +173,7 @@ export class AiPeer {
     const id = `r${Date.now().toString(36)}${uint32().toString(36)}`;
     const run = {
       id, prompt: request.prompt, file: request.file, selection: request.selection,
-      requestedBy: request.requestedBy, createdAt: Date.now(), queuePosition,
+      requestedBy: request.requestedBy, createdAt: Date.now(), queuePosition, ...(request.model ? { model: request.model } : {}),
     };
     // A run that starts at once is written into the thread together with its start, right
     // after its request has gone upstream (AiTurn); one that waits is written now.

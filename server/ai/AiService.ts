@@ -91,7 +91,7 @@ export class AiService {
   async status(): Promise<ProviderStatus> {
     const d = await this.connector.detect();
     if (d.status === 'ready') {
-      return { configured: true, provider: d.target.label, model: d.target.model, kind: d.target.kind, transport: d.target.transport, help: null };
+      return { configured: true, provider: d.target.label, model: d.target.model, models: this.offered(d.target.model), kind: d.target.kind, transport: d.target.transport, help: null };
     }
     return { configured: false, provider: null, model: null, kind: null, transport: null, help: d.status === 'error' ? `${d.message}\n\n${HOW_TO_CONNECT}` : d.message };
   }
@@ -118,8 +118,27 @@ export class AiService {
   }
 
   /** Queues a request; throws AiError (with retry-after when a rate limit is hit). */
-  async request(sessionId: string, personKey: string, request: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
+  /** The models people may ask for: the default first, then TANDEM_AI_MODELS. */
+  private offered(defaultModel: string | null): string[] {
+    return [...new Set([...(defaultModel ? [defaultModel] : []), ...this.settings.provider.models])];
+  }
+
+  /** The request with its model checked against those offered (the default one dropped). */
+  private async withModel(request: AiRequest): Promise<AiRequest> {
+    if (request.model === undefined) return request;
+    const d = await this.connector.detect();
+    const offered = this.offered(d.status === 'ready' ? d.target.model : null);
+    if (!offered.includes(request.model)) {
+      throw new AiError('unknown_model', `no model ${JSON.stringify(request.model.slice(0, 128))} here; this server offers ${offered.map((m) => JSON.stringify(m)).join(', ') || 'none'}`);
+    }
+    if (request.model !== offered[0]) return request;
+    const { model: _default, ...rest } = request;
+    return rest;
+  }
+
+  async request(sessionId: string, personKey: string, asked: AiRequest): Promise<{ runId: string; queuePosition: number; status: AiRunStatus }> {
     if (this.closed) throw new AiError('shutting_down', 'the server is shutting down');
+    const request = await this.withModel(asked);
     this.checkLimits(sessionId, personKey);
     const entry = await this.peerFor(sessionId);
     if (entry.idleTimer) {

@@ -166,7 +166,8 @@ export class AiTurn {
       this.failure = { code: 'unreachable', message: detection.message, retryable: false };
       return;
     }
-    const target = detection.target;
+    // A model other than the default, when the run was asked of one (the same provider).
+    const target = this.run.request.model ? { ...detection.target, model: this.run.request.model } : detection.target;
     let files = readFiles(this.deps.doc);
     let { turn, sent } = this.send(target, files);
     // Over a live WebSocket the request has left by now; otherwise it leaves once this turn

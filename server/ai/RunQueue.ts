@@ -14,6 +14,8 @@ export interface AiRequest {
   file: string | null;
   selection: AiSelection | null;
   requestedBy: { name: string; clientId?: number };
+  /** A model other than the default, as the operator offers (TANDEM_AI_MODELS). */
+  model?: string;
 }
 
 /** A run as queued: its request and its entry in the thread. */

@@ -29,6 +29,8 @@ export interface NewRun {
   requestedBy: { name: string; clientId?: number };
   createdAt: number;
   queuePosition: number | null;
+  /** The model the run was asked of, when not the default (the thread shows it while queued). */
+  model?: string | null;
 }
 
 export interface HunkFields {
@@ -131,7 +133,7 @@ export class RunRecord {
       queuePosition: run.queuePosition,
       startedAt: null,
       finishedAt: null,
-      model: null,
+      model: run.model ?? null,
       provider: null,
       metrics: null,
       error: null,

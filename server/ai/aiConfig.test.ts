@@ -8,7 +8,7 @@ import { detectProvider } from './providers/detect.ts';
 describe('aiConfigFromEnv', () => {
   it('defaults with nothing set', () => {
     const c = aiConfigFromEnv({});
-    assert.deepEqual(c, { provider: 'auto', apiKey: null, baseUrl: null, model: null, transport: 'websocket', stallMs: 30_000, contextTokens: 128_000, rotateAfterMs: 55 * 60_000 });
+    assert.deepEqual(c, { provider: 'auto', apiKey: null, baseUrl: null, model: null, models: [], transport: 'websocket', stallMs: 30_000, contextTokens: 128_000, rotateAfterMs: 55 * 60_000 });
   });
 
   it('reads the standard and Tandem names', () => {
@@ -28,6 +28,7 @@ describe('aiConfigFromEnv', () => {
     assert.equal(c.stallMs, 15_000);
     assert.equal(c.contextTokens, 64_000);
     assert.equal(c.rotateAfterMs, 600_000);
+    assert.deepEqual(aiConfigFromEnv({ TANDEM_AI_MODELS: ' gpt-5-codex-spark , gpt-5,gpt-5 ' }).models, ['gpt-5-codex-spark', 'gpt-5']);
     assert.equal(describeAiConfig(c).apiKey, 'set');
     assert.ok(!JSON.stringify(describeAiConfig(c)).includes('sk-abc'));
   });
@@ -43,6 +44,8 @@ describe('aiConfigFromEnv', () => {
       [{ OPENAI_BASE_URL: 'not a url' }, /OPENAI_BASE_URL must be an http\(s\) URL/],
       [{ OPENAI_BASE_URL: 'https://user:sk-secret@host/v1' }, /must not contain credentials/],
       [{ TANDEM_AI_PROVIDER: 'responses' }, /needs OPENAI_API_KEY .* or OPENAI_BASE_URL/],
+      [{ TANDEM_AI_MODELS: 'gpt-5, bad model' }, /TANDEM_AI_MODELS: 'bad model' is not a model id/],
+      [{ TANDEM_AI_MODELS: Array.from({ length: 17 }, (_, i) => `m${i}`).join(',') }, /TANDEM_AI_MODELS lists at most 16/],
     ];
     for (const [env, message] of bad) {
       assert.throws(() => aiConfigFromEnv(env), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('sk-secret'), JSON.stringify(env));

@@ -23,6 +23,19 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   return value;
 }
 
+/** At most this many models to choose from. */
+const MAX_MODELS = 16;
+
+/** TANDEM_AI_MODELS: model ids separated by commas (as the provider names them). */
+function modelList(raw: string | undefined): string[] {
+  const models = [...new Set((raw ?? '').split(',').map((m) => m.trim()).filter(Boolean))];
+  if (models.length > MAX_MODELS) throw new ConfigError(`TANDEM_AI_MODELS lists at most ${MAX_MODELS} models (got ${models.length}).`);
+  for (const m of models) {
+    if (!/^[\w.:/@+-]{1,128}$/.test(m)) throw new ConfigError(`TANDEM_AI_MODELS: '${m.slice(0, 40)}' is not a model id (letters, digits and . : / @ + - _).`);
+  }
+  return models;
+}
+
 export function aiConfigFromEnv(env: Record<string, string | undefined>): AiConfig {
   const provider = oneOf(env, 'TANDEM_AI_PROVIDER', ['responses', 'chat', 'auto'] as const, 'auto');
   const transport = oneOf(env, 'TANDEM_AI_TRANSPORT', ['websocket', 'http'] as const, 'websocket');
@@ -49,6 +62,7 @@ export function aiConfigFromEnv(env: Record<string, string | undefined>): AiConf
     apiKey,
     baseUrl,
     model: env.TANDEM_AI_MODEL?.trim() || null,
+    models: modelList(env.TANDEM_AI_MODELS),
     transport,
     stallMs: integer(env, 'TANDEM_AI_STALL_MS', AI_DEFAULTS.stallMs, 1_000, 600_000, 'milliseconds'),
     contextTokens: integer(env, 'TANDEM_AI_CONTEXT_TOKENS', AI_DEFAULTS.contextTokens, 1_000, 10_000_000, 'tokens'),

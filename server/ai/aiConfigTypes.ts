@@ -8,6 +8,8 @@ export interface AiConfig {
   /** Without a trailing slash, e.g. 'https://api.openai.com/v1'. */
   baseUrl: string | null;
   model: string | null;
+  /** Further models people may ask for (TANDEM_AI_MODELS), besides the default. */
+  models: string[];
   transport: 'websocket' | 'http';
   stallMs: number;
   contextTokens: number;

@@ -66,6 +66,7 @@ export async function askAi(req: IncomingMessage, res: ServerResponse, deps: Api
       file,
       selection,
       requestedBy: { name, ...(clientId !== undefined ? { clientId } : {}) },
+      ...(body.model ? { model: body.model } : {}),
     });
     sendJson(res, 202, queued);
   } catch (err) {
@@ -85,7 +86,7 @@ export async function redirectAi(req: IncomingMessage, res: ServerResponse, deps
   if (!run) throw new HttpError('not_found', 'no such AI run in this session');
   const { name, personKey, clientId } = whoAsks(req, deps, id, requestedBy);
   // A follow-up is about the same file and selection as the run it follows.
-  const request = { prompt, file: run.file, selection: run.selection, requestedBy: { name, ...(clientId !== undefined ? { clientId } : {}) } };
+  const request = { prompt, file: run.file, selection: run.selection, requestedBy: { name, ...(clientId !== undefined ? { clientId } : {}) }, ...(run.model ? { model: run.model } : {}) };
   try {
     const outcome = await deps.ai.redirect(id, personKey, runId, request, mode);
     if (!outcome) throw new HttpError('not_found', 'no such AI run in this session');

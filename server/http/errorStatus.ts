@@ -10,6 +10,7 @@ export const STATUS_OF = {
   invalid_path: 400,
   duplicate_path: 400,
   unknown_file: 400,
+  unknown_model: 400,
   missing_token: 401,
   forbidden: 403,
   read_only: 403,
