@@ -43,6 +43,29 @@ export function serverPerTest(): (options?: ModelServerOptions) => Promise<{ s: 
   };
 }
 
+/**
+ * Registers an afterEach that closes every recording client and the server, and returns the two
+ * calls each WebSocket test makes: `setup` starts a model server (rate 0 unless told), `client`
+ * opens a recording ResponsesWS client on it.
+ */
+export function wsServerPerTest(): { setup(options?: ModelServerOptions): Promise<ModelServer>; client(apiKey?: string): RecordingClient } {
+  let server: ModelServer | null = null;
+  const clients: RecordingClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.rws.close();
+    await server?.close();
+    server = null;
+  });
+  return {
+    setup: async (options = {}) => (server = await startModelServer({ rate: 0, ...options })),
+    client: (apiKey) => {
+      const c = openClient(server!, apiKey);
+      clients.push(c);
+      return c;
+    },
+  };
+}
+
 export function openClient(server: ModelServer, apiKey = 'test-key'): RecordingClient {
   const rws = new ResponsesWS(openaiClient(server, apiKey));
   const events: Event[] = [];

@@ -56,8 +56,6 @@ export interface TurnContext {
 
 export interface TurnResult {
   outcome: TurnOutcome;
-  /** The turn stopped for steering input (outcome `incomplete`). */
-  steered?: boolean;
   /** Client-owned tool calls it made (custom and function calls), for `response.steer.pending`. */
   toolCalls?: { type: 'custom_tool_call' | 'function_call'; callId: string; name: string }[];
   /** Context size after this turn, for the next turn's cached-token figure. */
@@ -120,7 +118,7 @@ export async function runTurn(ctx: TurnContext, turn: ScriptedTurn): Promise<Tur
       if (openItem >= 0) closeItem('incomplete');
       emit({ type: 'response.incomplete', response: snapshot('incomplete', { status: 'incomplete', output: outputs, usage: usage(), incompleteReason: 'steered' }) });
       ctx.stats.countResponse('incomplete');
-      return { outcome: 'incomplete', steered: true, contextTokens: inputTokens + sent };
+      return { outcome: 'incomplete', contextTokens: inputTokens + sent };
     }
     ctx.stats.countResponse(outcome);
     return { outcome, contextTokens: inputTokens + sent, toolCalls: toolCallsSoFar() };

@@ -1,31 +1,13 @@
 // Responses over WebSocket, driven by the openai package's own ResponsesWS client.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
-import { startModelServer } from './modelServer.ts';
-import type { ModelServer, ModelServerOptions } from './modelServer.ts';
-import { deltas, openClient } from './modelServerTestKit.ts';
-import type { RecordingClient } from './modelServerTestKit.ts';
+import { deltas, wsServerPerTest } from './modelServerTestKit.ts';
 
 const PATCH = '*** Begin Patch\n*** Update File: src/a.ts\n@@\n-const a = 1;\n+const a = 2;\n*** End Patch\n';
 
-let server: ModelServer | null = null;
-const clients: RecordingClient[] = [];
-async function setup(options: ModelServerOptions = {}): Promise<ModelServer> {
-  server = await startModelServer({ rate: 0, ...options });
-  return server;
-}
-function client(key?: string): RecordingClient {
-  const c = openClient(server!, key);
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.rws.close();
-  await server?.close();
-  server = null;
-});
+const { setup, client } = wsServerPerTest();
 
 describe('Responses over WebSocket', () => {
   it('streams a text turn with the documented event sequence, sequence numbers and usage', async () => {

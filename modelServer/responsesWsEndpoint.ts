@@ -308,7 +308,7 @@ class Connection {
   #steer(frame: Record<string, unknown>): void {
     const check = checkSteerFrame(frame);
     if (!check.ok) {
-      this.#send({ type: 'response.steer.failed', sequence_number: 0, steer: { input: frame.input ?? null, previous_response_id: typeof frame.previous_response_id === 'string' ? frame.previous_response_id : '' }, error: { type: 'invalid_request_error', code: 'invalid_input', message: check.message } });
+      this.#steerFailed(null, frame.input ?? null, typeof frame.previous_response_id === 'string' ? frame.previous_response_id : '', 'invalid_input', check.message);
       return;
     }
     const { previousId, input, items } = check;
@@ -316,7 +316,7 @@ class Connection {
     if (!lane || !lane.active) {
       const done = [...this.#lanes.values()].find((l) => l.latest?.id === previousId);
       if (done) this.#steerFailed(done, input, previousId, 'response_already_completed', 'The response completed and is no longer accepting steering input.');
-      else this.#send({ type: 'response.steer.failed', sequence_number: 0, steer: { input, previous_response_id: previousId }, error: { type: 'invalid_request_error', code: 'response_not_found', message: `Response '${previousId}' is not available on this connection.` } });
+      else this.#steerFailed(null, input, previousId, 'response_not_found', `Response '${previousId}' is not available on this connection.`);
       return;
     }
     const active = lane.active;
@@ -340,8 +340,10 @@ class Connection {
     active.steer.abort();
   }
 
-  #steerFailed(lane: Lane, input: unknown, previousId: string, code: string, message: string, id?: string): void {
-    this.#send(this.#stamp(lane, { type: 'response.steer.failed', sequence_number: 0, steer: { ...(id ? { id } : {}), input, previous_response_id: previousId }, error: { type: 'invalid_request_error', code, message } }));
+  /** `lane`: the target response's (null when there is none: no stream_id). */
+  #steerFailed(lane: Lane | null, input: unknown, previousId: string, code: string, message: string, id?: string): void {
+    const event = { type: 'response.steer.failed', sequence_number: 0, steer: { ...(id ? { id } : {}), input, previous_response_id: previousId }, error: { type: 'invalid_request_error', code, message } };
+    this.#send(lane ? this.#stamp(lane, event) : event);
   }
 
   /** A failed turn evicts the id it continued from. */

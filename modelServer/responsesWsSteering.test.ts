@@ -1,28 +1,12 @@
 // Lanes (`stream_id`) and `response.steer` on the Responses WebSocket, driven by the openai
 // package's own ResponsesWS client, as the API documents them.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { startModelServer } from './modelServer.ts';
-import type { ModelServer, ModelServerOptions } from './modelServer.ts';
-import { deltas, openClient } from './modelServerTestKit.ts';
+import { describe, it } from 'node:test';
+import type { ModelServer } from './modelServer.ts';
+import { deltas, wsServerPerTest } from './modelServerTestKit.ts';
 import type { Event, RecordingClient } from './modelServerTestKit.ts';
 
-let server: ModelServer | null = null;
-const clients: RecordingClient[] = [];
-async function setup(options: ModelServerOptions = {}): Promise<ModelServer> {
-  server = await startModelServer({ rate: 0, ...options });
-  return server;
-}
-function client(): RecordingClient {
-  const c = openClient(server!);
-  clients.push(c);
-  return c;
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.rws.close();
-  await server?.close();
-  server = null;
-});
+const { setup, client } = wsServerPerTest();
 
 const idOf = (e: Event) => (e.response as { id: string }).id;
 const send = (c: RecordingClient, frame: Record<string, unknown>) => c.rws.send(frame as never);

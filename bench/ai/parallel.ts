@@ -51,10 +51,10 @@ async function measure(model: ModelHandle, server: ServerChild, paths: string[],
     node.doc.off('update', onUpdate);
     for (const p of paths) if (files.get(p)?.toString() !== edits.get(p)!.expected) throw new Error(`${p}: not the expected result after the run`);
     const records = (await model.tokens()).filter((r) => r.count > 0);
+    const byResponse = new Map<string, typeof records>();
+    for (const r of records) byResponse.set(r.responseId, [...(byResponse.get(r.responseId) ?? []), r]);
     return paths.map((p) => {
       // The response that streamed this file's patch.
-      const byResponse = new Map<string, typeof records>();
-      for (const r of records) byResponse.set(r.responseId, [...(byResponse.get(r.responseId) ?? []), r]);
       const stream = [...byResponse.values()].find((rs) => rs.map((r) => r.text).join('').includes(`Update File: ${p}\n`));
       if (!stream) throw new Error(`no response streamed ${p}`);
       const first = stream[0]!.at;

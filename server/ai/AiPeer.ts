@@ -65,7 +65,7 @@ export class AiPeer {
       onIdle: () => this.onIdle(),
       maxRunning: settings.runsAtOnce ?? 1,
       // A run waits behind any run on its file (or without one: its targets are unknown).
-      canStart: (run, running) => run.request.file !== null && running.every((r) => r.request.file !== null && r.request.file !== run.request.file),
+      canStart: (request, running) => request.file !== null && running.every((r) => r.file !== null && r.file !== request.file),
     });
     this.lanes = [this.newLane(0, new ModelConversation(connector, settings.contextTokens))];
     room.doc.on('update', this.onRoomUpdate);
@@ -110,9 +110,7 @@ export class AiPeer {
   }
 
   private newLane(index: number, conversation: ModelConversation): AiLane {
-    const lane = new AiLane(index, this.room, FROM_ROOM, conversation, () => this.conversation.modelName);
-    lane.doc.on('update', this.onOwnUpdate);
-    return lane;
+    return new AiLane(index, this.room, FROM_ROOM, conversation, () => this.conversation.modelName, this.onOwnUpdate);
   }
 
   private onRoomUpdate = (update: Uint8Array): void => {
@@ -258,7 +256,6 @@ export class AiPeer {
     if (lane.index > 0) {
       // A peer beside lane 0 leaves with its run.
       this.lanes.splice(this.lanes.indexOf(lane), 1);
-      lane.doc.off('update', this.onOwnUpdate);
       lane.destroy();
       return;
     }
@@ -279,9 +276,6 @@ export class AiPeer {
     await this.queue.settled();
     this.destroyed = true;
     this.room.doc.off('update', this.onRoomUpdate);
-    for (const lane of this.lanes.splice(0)) {
-      lane.doc.off('update', this.onOwnUpdate);
-      lane.destroy();
-    }
+    for (const lane of this.lanes.splice(0)) lane.destroy();
   }
 }

@@ -137,12 +137,12 @@ export class AiTurn {
     this.steering = true;
     this.applier.rollback(`redirected by ${by}`);
     this.output.drop();
-    const settled = steer(steerInput(r)).then((outcome) => {
+    // (One steer at a time: while one is unsettled, further redirects take the chained turn.)
+    this.steerSettled = steer(steerInput(r)).then((outcome) => {
       if (outcome === 'committed') return;
       fallBack();
       this.steering = false;
     });
-    this.steerSettled = this.steerSettled.then(() => settled);
     return true;
   }
 

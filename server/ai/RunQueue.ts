@@ -33,8 +33,8 @@ export interface RunQueueSettings {
   execute: (run: QueuedRun) => Promise<void>;
   /** Runs of this room executing at once (default 1). */
   maxRunning?: number;
-  /** Whether `run` may start beside the runs executing now (default: yes). */
-  canStart?: (run: QueuedRun, running: readonly QueuedRun[]) => boolean;
+  /** Whether `request` may start beside the requests executing now (none running: always). */
+  canStart?: (request: AiRequest, running: readonly AiRequest[]) => boolean;
   /** Whether the queue's owner is leaving: nothing more starts. */
   stopped: () => boolean;
   /** Called when the queue has nothing left to run. */
@@ -70,19 +70,19 @@ export class RunQueue {
     return this.workers.size > 0;
   }
 
-  /** Runs executing now. */
-  get executing(): readonly QueuedRun[] {
-    return this.running;
-  }
-
   private get maxRunning(): number {
     return this.settings.maxRunning ?? 1;
   }
 
-  /** Whether a run on `file` added now would start at once: room to run it beside the others, nothing queued, a slot free. */
+  /** Whether `request` may start beside the runs executing now. */
+  private mayStart(request: AiRequest): boolean {
+    if (this.running.length === 0) return true;
+    return this.settings.canStart?.(request, this.running.map((r) => r.request)) ?? false;
+  }
+
+  /** Whether `request` added now would start at once: room to run it beside the others, nothing queued, a slot free. */
   startsNow(request: AiRequest): boolean {
-    if (this.runs.length > 0 || this.workers.size >= this.maxRunning || !(this.settings.slots?.free ?? true)) return false;
-    return this.settings.canStart?.({ id: '', request, record: null as never }, this.running) ?? this.running.length === 0;
+    return this.runs.length === 0 && this.workers.size < this.maxRunning && (this.settings.slots?.free ?? true) && this.mayStart(request);
   }
 
   /** Throws AiError 'queue_full' when no more runs may wait; else the next run's position. */
@@ -114,10 +114,7 @@ export class RunQueue {
 
   /** The first queued run that may start beside those executing (-1: none). */
   private startable(): number {
-    if (this.running.length === 0) return this.runs.length > 0 ? 0 : -1;
-    const can = this.settings.canStart;
-    if (!can) return -1;
-    return this.runs.findIndex((r) => can(r, this.running));
+    return this.runs.findIndex((r) => this.mayStart(r.request));
   }
 
   /** Takes a waiting run out of the queue and records it as cancelled (false: it is not waiting). */

@@ -18,19 +18,26 @@ export class AiLane {
   readonly color: string;
   conversation: ModelConversation;
   active: AiTurn | null = null;
+  private readonly onUpdate: (update: Uint8Array, origin: unknown, doc: Y.Doc) => void;
 
-  /** `fromRoom`: the origin of the room's updates in the replica; `name`: the model's name now. */
-  constructor(index: number, room: RoomHandle, fromRoom: unknown, conversation: ModelConversation, name: () => string) {
+  /**
+   * `fromRoom`: the origin of the room's updates in the replica; `name`: the model's name now;
+   * `onUpdate`: told of every update of the replica (relayed to the room) until destroy().
+   */
+  constructor(index: number, room: RoomHandle, fromRoom: unknown, conversation: ModelConversation, name: () => string, onUpdate: (update: Uint8Array, origin: unknown, doc: Y.Doc) => void) {
     this.index = index;
+    this.onUpdate = onUpdate;
     this.conversation = conversation;
     this.color = AI_LANE_COLORS[index % AI_LANE_COLORS.length]!;
     Y.applyUpdate(this.doc, Y.encodeStateAsUpdate(room.doc), fromRoom);
     this.typing = new TypingWatch(this.doc, room.awareness, fromRoom);
     this.presence = new AiPeerPresence(this.doc, room.awareness, () => ({ name: name(), runId: this.active?.id ?? null }), this.color);
+    this.doc.on('update', onUpdate);
   }
 
   /** Leaves the room's presence and lets go of the replica and the conversation. */
   destroy(): void {
+    this.doc.off('update', this.onUpdate);
     this.presence.leave();
     this.typing.destroy();
     this.conversation.close();

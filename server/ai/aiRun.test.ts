@@ -42,7 +42,10 @@ test('a run streams its edits into the room progressively, as the AI, with the t
     const run = await waitFinished(stack.server, session, runId);
     watch.stop();
     assert.equal(run.status, 'done', JSON.stringify(run.error));
-    await waitFor(() => fileText(a, 'src/new.ts') !== null && fileText(a, 'src/app.ts') === fileText(b, 'src/app.ts'), 'convergence');
+    // The run's status is read from the server's document at once; its last update reaches the
+    // clients after it is stored: wait until both hold what the server holds.
+    const stored = ((await (await fetch(`${stack.server.url}/api/sessions/${session.id}/files`, { headers: { authorization: `Bearer ${session.collab.viewParams.token}` } })).json()) as { files: Record<string, string> }).files;
+    await waitFor(() => [a, b].every((c) => fileText(c, 'src/new.ts') === stored['src/new.ts'] && fileText(c, 'src/app.ts') === stored['src/app.ts']), 'convergence');
 
     let expected = APP;
     for (const i of [3, 10, 20, 30]) expected = expected.replace(`return x + ${i};`, `return x * ${i} + 1;`);

@@ -63,7 +63,7 @@ export class TypingWatch {
     const at = this.now();
     for (const id of added) if (this.person(id)) this.lastActive.set(id, at);
     for (const id of updated) if (this.person(id)) this.lastActive.set(id, at);
-    for (const id of [...added, ...updated]) this.noteHead(id);
+    for (const id of [...added, ...updated]) this.caret(id);
     for (const id of removed) {
       this.lastActive.delete(id);
       this.lastHead.delete(id);
@@ -75,7 +75,7 @@ export class TypingWatch {
     const at = this.now();
     for (const id of this.lastActive.keys()) {
       if ((tr.afterState.get(id) ?? 0) !== (tr.beforeState.get(id) ?? 0)) this.lastActive.set(id, at);
-      this.noteHead(id);
+      this.caret(id);
     }
   };
 
@@ -85,14 +85,7 @@ export class TypingWatch {
     let bounds: { from: number; to: number } | null = null;
     for (const [id, at] of this.lastActive) {
       if (at < since) continue;
-      const head = this.head(id);
-      if (!head) continue;
-      let abs = this.resolve(head);
-      if (abs) this.lastHead.set(id, head);
-      else {
-        const last = this.lastHead.get(id);
-        abs = last ? this.resolve(last) : null;
-      }
+      const abs = this.caret(id);
       if (!abs || abs.type !== text) continue;
       bounds ??= range();
       // The line just above counts too (its end is one character before the hunk's first line).
@@ -103,15 +96,22 @@ export class TypingWatch {
     return null;
   };
 
-  /** Keeps the person's caret as their last resolvable one, if it resolves now. */
-  private noteHead(id: number): void {
-    const head = this.head(id);
-    if (head && this.resolve(head)) this.lastHead.set(id, head);
-  }
-
-  private head(id: number): RelativePosition | null {
+  /**
+   * Where the person's caret is in this replica: the head they publish when it resolves (kept as
+   * their last resolvable one), else where it last resolved (see lastHead). Called on their
+   * awareness and document updates too, so the last resolvable caret stays current.
+   */
+  private caret(id: number): AbsolutePosition | null {
     const sel = this.person(id)?.selection as { head?: unknown } | null | undefined;
-    return sel ? readRelativePosition(sel.head) : null;
+    const head = sel ? readRelativePosition(sel.head) : null;
+    if (!head) return null;
+    const abs = this.resolve(head);
+    if (abs) {
+      this.lastHead.set(id, head);
+      return abs;
+    }
+    const last = this.lastHead.get(id);
+    return last ? this.resolve(last) : null;
   }
 
   private resolve(pos: RelativePosition): AbsolutePosition | null {

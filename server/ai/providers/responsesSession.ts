@@ -26,6 +26,7 @@ export class ResponsesSession extends TurnRunner {
   readonly kind = 'responses' as const;
   #client: OpenAI;
   #transport: 'websocket' | 'http';
+  readonly #options: SessionOptions;
   readonly #shared: SharedSocket;
   /** This session's lane on the shared connection (null: the primary, no stream_id). */
   readonly #lane: string | null;
@@ -43,6 +44,7 @@ export class ResponsesSession extends TurnRunner {
 
   constructor(target: ProviderTarget, options: SessionOptions = {}, lane?: { name: string; of: ResponsesSession }) {
     super(target, options);
+    this.#options = options;
     this.#client = openaiClient(target);
     this.#transport = lane ? lane.of.#transport : target.transport;
     this.#shared = lane ? lane.of.#shared : { socket: null };
@@ -61,7 +63,7 @@ export class ResponsesSession extends TurnRunner {
    * (over HTTP: its own requests), starting from this one's conversation so far.
    */
   lane(name: string): ResponsesSession {
-    return new ResponsesSession(this.target, { stallMs: this.stallMs, rotateAfterMs: this.rotateAfterMs, maxRetryWaitMs: this.maxRetryWaitMs, rateLimitRetries: this.rateLimitRetries, connectTimeoutMs: this.connectTimeoutMs }, { name, of: this });
+    return new ResponsesSession(this.target, this.#options, { name, of: this });
   }
 
   get #socket(): ResponsesSocket | null {
