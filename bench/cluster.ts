@@ -158,7 +158,9 @@ export async function runCluster(options: { quick: boolean; reps: number }): Pro
   const pg = await startPostgres({ fsync: true });
   const redis = await startRedis();
   try {
-    const order: Setup[] = ['sqlite', 'postgres', 'postgres-noflush', 'cluster'];
+    // BENCH_CLUSTER_SETUPS=sqlite,postgres measures only those (the SQLite node is always measured: it is the reference).
+    const only = process.env.BENCH_CLUSTER_SETUPS?.split(',');
+    const order = (['sqlite', 'postgres', 'postgres-noflush', 'cluster'] as Setup[]).filter((s) => s === 'sqlite' || !only || only.includes(s));
     const runs: ClusterRun[] = [];
     for (let rep = 0; rep < options.reps; rep++) {
       for (const setup of rep % 2 === 0 ? order : [...order].reverse()) runs.push(await measure(setup, options.quick, pg, redis));
@@ -177,7 +179,7 @@ export async function runCluster(options: { quick: boolean; reps: number }): Pro
       cpu: of(setup, 'cpuMsPer1k'),
       write: of(setup, 'writeMsPerTick'),
     }));
-    const row = (setup: Setup) => rows.find((r) => r.setup === setup)!;
+    const row = (setup: Setup) => rows.find((r) => r.setup === setup) ?? { setup, p50: NaN, p99: NaN, cpu: NaN, write: NaN };
     const base = row('sqlite');
     printTable(
       'cluster: 4 rooms × 6 clients, 200 edits/s; relay latency edit → every other client; ratios to the SQLite node',

@@ -7,7 +7,7 @@
 //    prediction per cycle (type one letter, wait for the ghost text, Esc, pause), with the model's
 //    first token 0, 50 and 150 ms after the request. Tandem's overhead = latency − that delay:
 //    what the page, the server and the stream add to the model's own time. Split with the page's
-//    fetch of /predict and the model server's own times (same machine clock).
+//    prediction requests (on its collab socket, or /predict by HTTP) and the model server's own times (same machine clock).
 // 2. Upstream requests while typing: a ~300-character TypeScript function body typed at a human
 //    pace, against a model that predicts the rest of the current line correctly and one whose
 //    predictions are always wrong. The server asks upstream only when it has nothing better (a
@@ -100,7 +100,7 @@ declare global {
 /**
  * Init script (after lib/tandemHook.ts): records the file's model changes, ghost-text nodes as
  * they enter the DOM (a MutationObserver: Monaco renders the ghost text as decorations of the
- * view line, re-created when the line renders), keydowns, the page's /predict fetches, and the
+ * view line, re-created when the line renders), keydowns, the page's prediction requests (socket frames and /predict fetches), and the
  * calls of its inline-suggestions provider (Monaco's registration is wrapped when the page
  * publishes its test hook, just before the editor layers register their providers).
  */
@@ -156,6 +156,65 @@ function installPredictProbe(args: { path: string; ghost: string; debounceMs: nu
       entry.aborted = true;
       entry.end = now();
       throw err;
+    }
+  };
+
+  // The page asks on its collab socket when it is open (lib/protocol.ts MESSAGE.predict: the type
+  // byte 8, then the JSON as a varString): requests, cancels and answers recorded like fetches.
+  const PREDICT_TYPE = 8;
+  const bySocketId = new Map<number, FetchEntry>();
+  const readPredict = (bytes: Uint8Array): { id?: number; cancel?: boolean; source?: string; error?: unknown; timing?: string } | null => {
+    if (bytes[0] !== PREDICT_TYPE) return null;
+    let length = 0;
+    let shift = 0;
+    let i = 1;
+    for (; i < bytes.length; i++) {
+      length += (bytes[i] & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (bytes[i] < 0x80) break;
+    }
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes.subarray(i + 1, i + 1 + length)));
+    } catch {
+      return null;
+    }
+  };
+  const NativeSocket = window.WebSocket;
+  const nativeSend = NativeSocket.prototype.send;
+  NativeSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+    const frame = data instanceof Uint8Array ? readPredict(data) : data instanceof ArrayBuffer ? readPredict(new Uint8Array(data)) : null;
+    if (frame && typeof frame.id === 'number') {
+      if (frame.cancel) {
+        const entry = bySocketId.get(frame.id);
+        if (entry && Number.isNaN(entry.end)) {
+          entry.aborted = true;
+          entry.end = now();
+        }
+      } else {
+        const entry: FetchEntry = { at: now(), end: Number.NaN, status: 0, source: null, aborted: false, timing: {} };
+        bySocketId.set(frame.id, entry);
+        log.fetches.push(entry);
+      }
+    }
+    return nativeSend.call(this, data);
+  };
+  // A listener added in the constructor runs before the page's own onmessage handler.
+  window.WebSocket = class extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const answer = readPredict(new Uint8Array(event.data));
+        const entry = answer && typeof answer.id === 'number' ? bySocketId.get(answer.id) : undefined;
+        if (!answer || !entry || !Number.isNaN(entry.end)) return;
+        entry.end = now();
+        entry.status = answer.error ? 400 : 200;
+        entry.source = answer.source ?? null;
+        for (const part of (answer.timing ?? '').split(',')) {
+          const [name, dur] = part.trim().split(';dur=');
+          if (name && dur) entry.timing[name] = Number(dur);
+        }
+      });
     }
   };
 
@@ -653,8 +712,8 @@ function printPredict(result: PredictResult): void {
   const partRows: string[][] = [];
   const partLabels: [keyof LatencyRow['parts'], string][] = [
     ['monacoMs', 'keystroke → Monaco calls the provider (0: asked before)'],
-    ['pacingMs', "provider (or keystroke) → page fetches /predict"],
-    ['toUpstreamMs', 'page fetch → model server has the request'],
+    ['pacingMs', 'provider (or keystroke) → page sends the request'],
+    ['toUpstreamMs', 'page sends → model server has the request'],
     ['modelMs', 'request → first token sent (the model)'],
     ['streamMs', 'first token → answer in the page'],
     ['renderMs', 'answer in the page → ghost-text node'],

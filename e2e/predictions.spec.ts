@@ -42,6 +42,9 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   await ada.openFile(FILE);
   await ben.openFile(FILE);
   await expect(ada.page.getByTestId('toggle-predictions')).toHaveText(/Predictions on/);
+  // The page asks on its collab socket (lib/protocol.ts MESSAGE.predict), not by HTTP.
+  const httpPredictions: string[] = [];
+  ada.page.on('request', (r) => void (r.url().endsWith('/predict') && httpPredictions.push(r.url())));
 
   // Ada types on line 6; the model predicts two lines.
   await scriptPrediction(request, predictionFor('c', 'const d = a - b;\n  return d;'), `  c${CURSOR}\n}`);
@@ -83,6 +86,7 @@ test('a prediction shows only in the typist’s editor; Tab accepts it for every
   await ada.page.keyboard.press('Escape');
   await expect(ada.page.locator(ghost)).toHaveCount(0);
   await expect.poll(() => ben.modelText(FILE)).toBe(typed);
+  expect(httpPredictions).toEqual([]);
   expect(ada.errors).toEqual([]);
   expect(ben.errors).toEqual([]);
 });

@@ -125,6 +125,28 @@ export interface PredictResponse {
   model: string;
 }
 
+/**
+ * The same request on the collab WebSocket (lib/protocol.ts MESSAGE.predict, JSON): `id` is the
+ * page's, echoed in the answer; `{id, cancel: true}` stops the request in flight upstream. The
+ * person is the socket's; the text is at least what the socket sent before, and what `seen` names.
+ */
+export const PredictFrame = z.union([
+  z.object({ id: z.number().int().min(0).max(2 ** 31), cancel: z.literal(true) }).strict(),
+  z
+    .object({
+      id: z.number().int().min(0).max(2 ** 31),
+      file: PredictBody.shape.file,
+      cursor: PredictBody.shape.cursor,
+      /** The page's own Yjs client and clock with the keystroke: the server waits until it has them (the update follows this frame). */
+      seen: z.object({ client: z.number().int().min(0).max(2 ** 32), clock: z.number().int().min(0).max(2 ** 40) }).strict().optional(),
+    })
+    .strict(),
+]);
+export type PredictFrameRequest = z.input<typeof PredictFrame>;
+
+/** The answer to a PredictFrame: the HTTP answer or its error, and the server's stage times (as Server-Timing). */
+export type PredictFrameAnswer = { id: number | null; timing?: string } & (PredictResponse | (ApiError & { retryAfterMs?: number }));
+
 /** `POST /api/sessions/<id>/ai/<runId>/cancel` (Bearer edit token) → 200 CancelAiResponse */
 /**
  * `POST /api/sessions/<id>/ai/<runId>/redirect` (Bearer edit token) → 202 RedirectAiResponse: a

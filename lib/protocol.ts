@@ -9,6 +9,13 @@ export const MESSAGE = {
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
+  /**
+   * Tandem's own: an edit prediction asked on the collab socket (lib/api.ts PredictFrame, a JSON
+   * string) and its answer (PredictFrameAnswer). Behind the keystroke's update on the same socket,
+   * so the server predicts against it without waiting; stock clients never send it, and the
+   * server answers only what was asked.
+   */
+  predict: 8,
 } as const;
 
 /**

@@ -2,6 +2,7 @@
 // unless told otherwise, Next for every other request. Tests call startServer with next: false
 // on port 0; server/main.ts calls it with the process configuration.
 import { filesOf } from '../lib/schema.ts';
+import { socketPredictions } from './ai/predict/socketPredictions.ts';
 import { PredictionService } from './ai/predict/PredictionService.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const predictions = config.predict
     ? new PredictionService(config.predict, (id, path) => rooms.withDoc(id, (doc) => filesOf(doc).get(path)?.toString() ?? null))
     : null;
+  rooms.handleRequests(socketPredictions(predictions, (id, vector, ms) => rooms.caughtUp(id, vector, ms)));
   const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, sessionCreations, readiness, cluster: clusterReady });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;

@@ -1,8 +1,9 @@
 'use client';
 // Edit predictions in the typist's own editor: Monaco's inline suggestions (ghost text; Tab
 // accepts, Esc dismisses, typing through a suggestion keeps it) fed by the server's prediction
-// endpoint. Monaco cancels the request of a keystroke that a newer one supersedes; the fetch is
-// aborted with it, and the server aborts its upstream request when the newer one arrives. A typed
+// endpoint, asked on the collab socket when it is open (predictionSocket.ts), else by HTTP. Monaco
+// cancels the request of a keystroke that a newer one supersedes; the request is cancelled with
+// it, and the server aborts its upstream request when the newer one (or the cancel) arrives. A typed
 // character starts its request at once (Monaco calls providers a frame or so after the change);
 // the provider call for that same version and caret then takes the request in flight.
 // Nothing reaches the shared document until the person accepts: then Monaco inserts the text in
@@ -12,6 +13,7 @@ import type { editor as MonacoEditor, IDisposable, languages } from 'monaco-edit
 import { acceptedPredictionsOf } from '@/lib/schema.ts';
 import { PREDICTION_ORIGIN } from '@/lib/origins.ts';
 import { predictEdit } from '@/components/shared/serverApi.ts';
+import type { PredictionSocket } from './predictionSocket.ts';
 import type { PredictResponse } from '@/lib/api.ts';
 import type { EditorLayerFactory } from '@/components/editor/EditorLayer.ts';
 
@@ -22,6 +24,8 @@ export interface PredictionOptions {
   enabled: () => boolean;
   /** Predictions are off on the server, or it refused (read-only): stop asking. */
   onUnavailable?: (reason: string) => void;
+  /** The collab socket's prediction channel; requests go by HTTP while it is not open. */
+  socket?: () => PredictionSocket | null;
 }
 
 /**
@@ -98,11 +102,15 @@ export function predictionLayer(options: PredictionOptions): EditorLayerFactory 
     const ask = (model: MonacoEditor.ITextModel, line: number, column: number): Asked => {
       asked?.abort.abort();
       const abort = new AbortController();
-      const answer = predictEdit(
+      const file = model.uri.path.slice(1);
+      const socket = options.socket?.();
+      const answer = socket?.open
+        ? socket.ask({ file, cursor: { line, column }, clock: Y.getState(doc.store, doc.clientID) }, abort.signal)
+        : predictEdit(
         options.sessionId,
         options.token,
         {
-          file: model.uri.path.slice(1),
+          file,
           cursor: { line, column },
           requestedBy: { clientId: doc.clientID },
           // This page's own changes are what the prediction must see (the keystroke among them).

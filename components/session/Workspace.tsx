@@ -110,7 +110,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
 
   const [sideOpen, setSideOpen] = useStoredFlag('tandem:side-open', true);
   const [authorGutter, setAuthorGutter] = useStoredFlag('tandem:author-gutter', false);
-  const predictions = usePredictions(id, token, !readOnly);
+  const predictions = usePredictions(id, token, !readOnly, provider);
   const toggleAuthorGutter = useCallback(() => setAuthorGutter((on) => !on), [setAuthorGutter]);
   const [sideTab, setSideTab] = useState('ai');
   const aiPeer = peers.find((p) => p.kind === 'ai') ?? null;

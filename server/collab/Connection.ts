@@ -20,6 +20,15 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 type Handler = (conn: Connection, room: Room, decoder: decoding.Decoder) => void;
 
+/**
+ * A request in one of Tandem's own message types (an edit prediction), as the JSON string the
+ * frame carries; the handler answers on `peer.send`, or not at all.
+ */
+export type PeerRequestHandler = (peer: Connection, payload: string) => void;
+
+/** Longest request payload (characters); a longer one is a malformed frame. */
+const MAX_REQUEST_CHARS = 4096;
+
 const handlers: Record<number, Handler> = {
   [MESSAGE.sync]: handleSync,
   [MESSAGE.awareness]: handleAwareness,
@@ -28,6 +37,11 @@ const handlers: Record<number, Handler> = {
   [MESSAGE.queryAwareness]: (conn, room) => {
     const frame = room.awarenessFrame();
     if (frame) conn.send(frame);
+  },
+  [MESSAGE.predict]: (conn, _room, decoder) => {
+    const payload = decoding.readVarString(decoder);
+    if (payload.length > MAX_REQUEST_CHARS) throw malformed(`prediction request of ${payload.length} characters`);
+    conn.onRequest?.(conn, payload);
   },
 };
 
@@ -57,6 +71,8 @@ export class Connection implements RoomPeer {
   private step1Busy = false;
   private step1Next: Uint8Array | null = null;
   onClose: (conn: Connection) => void = () => {};
+  /** Answers the peer's requests (set by the room manager); none: they go unanswered. */
+  onRequest: PeerRequestHandler | null = null;
 
   constructor(ws: WebSocket, socket: Duplex, sessionId: string, role: Role, maxFrameBytes: number, remoteAddress?: string) {
     this.ws = ws;

@@ -8,7 +8,7 @@ import { CLOSE, type CloseSpec } from '../../lib/protocol.ts';
 import type { Role } from '../../lib/schema.ts';
 import type { Storage } from '../storage/Storage.ts';
 import { applyStoredRoom } from '../storage/replay.ts';
-import { Connection } from './Connection.ts';
+import { Connection, type PeerRequestHandler } from './Connection.ts';
 import { Room } from './Room.ts';
 import type { RoomSource } from './roomHandle.ts';
 import { log } from '../log.ts';
@@ -39,6 +39,7 @@ export class RoomManager implements RoomSource {
 
   private readonly storage: Storage;
   private readonly options: RoomManagerOptions;
+  private requestHandler: PeerRequestHandler | null = null;
 
   constructor(storage: Storage, options: RoomManagerOptions) {
     this.storage = storage;
@@ -94,12 +95,18 @@ export class RoomManager implements RoomSource {
     return null;
   }
 
+  /** Who answers the requests peers send on their sockets from now on (edit predictions). */
+  handleRequests(handler: PeerRequestHandler): void {
+    this.requestHandler = handler;
+  }
+
   /**
    * Takes an upgraded socket: listens at once, joins the room when it has loaded. `socket` is
    * the one the upgrade completed on (the room writes its framed messages to it directly).
    */
   accept(ws: WebSocket, socket: Duplex, id: string, role: Role, remoteAddress?: string): Connection {
     const conn = new Connection(ws, socket, id, role, this.options.maxFrameBytes, remoteAddress);
+    conn.onRequest = this.requestHandler;
     this.connections.add(conn);
     this.cancelIdle(id);
     const loading = this.get(id);

@@ -4,9 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { PredictBody, type PredictResponse } from '../../lib/api.ts';
+import { PredictBody } from '../../lib/api.ts';
 import { normalisePath } from '../../lib/schema.ts';
-import { lineColumn, offsetAt } from '../../lib/textPosition.ts';
+import { predictAnswer } from '../ai/predict/predictAnswer.ts';
+import { StageClock } from '../ai/predict/stageClock.ts';
 import { whoAsks } from './aiRoutes.ts';
 import { AiError } from '../ai/aiError.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
@@ -15,24 +16,6 @@ import { HttpError, bearerToken, readJsonBody, sendError, sendJson } from './res
 const MAX_PREDICT_BODY_BYTES = 4 * 1024;
 /** How long a prediction waits for the keystroke it is about to arrive over the WebSocket. */
 const CATCH_UP_MS = 250;
-
-/**
- * Where a request's time went, for the Server-Timing header (browsers' developer tools show it,
- * and the prediction benchmark splits Tandem's share with it): each stage's end, in order.
- */
-class StageClock {
-  private last = performance.now();
-  private readonly start = this.last;
-  private readonly stages: string[] = [];
-  mark = (stage: string): void => {
-    const now = performance.now();
-    this.stages.push(`${stage};dur=${(now - this.last).toFixed(2)}`);
-    this.last = now;
-  };
-  header(): string {
-    return [...this.stages, `total;dur=${(performance.now() - this.start).toFixed(2)}`].join(', ');
-  }
-}
 
 export async function predict(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {
   const clock = new StageClock();
@@ -59,15 +42,7 @@ export async function predict(req: IncomingMessage, res: ServerResponse, deps: A
     clock.mark('catchup');
   }
   try {
-    const result = await deps.predictions.predict(id, personKey, path, typeof cursor === 'number' ? cursor : (text) => offsetAt(text, cursor.line, cursor.column), clock.mark);
-    const { edit, text } = result;
-    let prediction: PredictResponse['prediction'] = null;
-    if (edit) {
-      const a = lineColumn(text, edit.start);
-      const b = lineColumn(text, edit.end);
-      prediction = { range: { start: edit.start, end: edit.end, startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column }, text: edit.text };
-    }
-    const answer: PredictResponse = { prediction, source: result.source, model: result.model };
+    const answer = await predictAnswer(deps.predictions, id, personKey, path, cursor, clock.mark);
     sendJson(res, 200, answer, { 'Cache-Control': 'no-store', 'Server-Timing': clock.header() });
   } catch (err) {
     if (err instanceof AiError) return sendError(res, err.code, err.message, err.retryAfterMs);

@@ -135,6 +135,13 @@ export class PredictionService {
     return result(edit, 'model');
   }
 
+  /** Stops the person's request in flight upstream (their editor no longer wants it). */
+  cancel(sessionId: string, personKey: string): void {
+    const person = `${sessionId}\u0000${personKey}`;
+    this.inFlight.get(person)?.abort();
+    this.inFlight.delete(person);
+  }
+
   /** Aborts every request in flight (shutdown). */
   close(): void {
     for (const abort of this.inFlight.values()) abort.abort();
