@@ -1,8 +1,8 @@
 // Assembles the process: storage, rooms, the /api handler, the /collab/ upgrade handler and,
 // unless told otherwise, Next for every other request. Tests call startServer with next: false
 // on port 0; server/main.ts calls it with the process configuration.
-import { filesOf } from '../lib/schema.ts';
 import { socketPredictions } from './ai/predict/socketPredictions.ts';
+import { predictionReader } from './ai/predict/predictionReader.ts';
 import { PredictionService } from './ai/predict/PredictionService.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,7 +73,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   if (config.cluster) checks.redis = async () => (cluster ? cluster.ping() : Promise.reject(new Error('not connected yet')));
   const readiness = () => checkReadiness(checks);
   const predictions = config.predict
-    ? new PredictionService(config.predict, (id, path) => rooms.withDoc(id, (doc) => filesOf(doc).get(path)?.toString() ?? null))
+    ? new PredictionService(config.predict, predictionReader(rooms))
     : null;
   rooms.handleRequests(socketPredictions(predictions, (id, vector, ms) => rooms.caughtUp(id, vector, ms)));
   const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, sessionCreations, readiness, cluster: clusterReady });

@@ -185,6 +185,11 @@ export class RoomManager implements RoomSource {
     return { key: `conn${owner.id}`, name };
   }
 
+  /** The room if it is loaded (not loading), without loading it. */
+  live(id: string): Room | undefined {
+    return this.loaded.get(id);
+  }
+
   /** The room if it is loaded or loading, without loading it. */
   peek(id: string): Promise<Room> | undefined {
     return this.rooms.get(id);

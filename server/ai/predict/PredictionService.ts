@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { RateLimiter } from '../../access/rateLimit.ts';
 import { AiError } from '../aiError.ts';
 import type { PredictConfig } from './predictConfig.ts';
-import { fimEdit, fimPrompt, rewriteEdit, rewritePrompt, stillPredicted, type PredictedEdit, type PredictionInput } from './predictionPrompt.ts';
+import { fimEdit, fimPrompt, rewriteEdit, rewritePrompt, stillPredicted, type PredictedEdit, type PredictionInput, type RecentEdit } from './predictionPrompt.ts';
 
 export interface PredictionResult {
   edit: PredictedEdit | null;
@@ -18,8 +18,11 @@ export interface PredictionResult {
   text: string;
 }
 
-/** Reads a file's text (and whether the session exists) from the live room. */
-export type ReadFile = (sessionId: string, path: string) => Promise<string | null>;
+/**
+ * Reads a file from the live room: its text and its recent edits as the person asking sees them
+ * ("you" for theirs); null when there is no such file.
+ */
+export type ReadFile = (sessionId: string, path: string, personKey: string) => Promise<{ text: string; recentEdits: RecentEdit[] } | null>;
 
 const MAX_CACHE = 500;
 /** Characters around the cursor a cache key covers. */
@@ -79,9 +82,10 @@ export class PredictionService {
     this.inFlight.get(person)?.abort();
     this.inFlight.delete(person);
 
-    const text = await this.readFile(sessionId, path);
+    const file = await this.readFile(sessionId, path, personKey);
     mark('read');
-    if (text === null) throw new AiError('unknown_file', `no file ${JSON.stringify(path)} in this session`);
+    if (file === null) throw new AiError('unknown_file', `no file ${JSON.stringify(path)} in this session`);
+    const { text, recentEdits } = file;
     const at = Math.max(0, Math.min(typeof cursor === 'number' ? cursor : cursor(text), text.length));
     const result = (edit: PredictedEdit | null, source: PredictionResult['source']): PredictionResult => ({ edit, source, model: this.config.model, text });
 
@@ -114,7 +118,7 @@ export class PredictionService {
 
     const abort = new AbortController();
     this.inFlight.set(person, abort);
-    const input: PredictionInput = { path, text, cursor: at, recentEdits: [] };
+    const input: PredictionInput = { path, text, cursor: at, recentEdits };
     let edit: PredictedEdit | null;
     try {
       edit = await this.ask(input, abort.signal);

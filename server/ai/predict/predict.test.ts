@@ -63,6 +63,33 @@ for (const kind of ['chat', 'responses'] as const) {
       assert.equal(predictionCalls(stack, route), before + 1, 'no second upstream request');
     });
 
+    test('the prompt carries the recent edits in the file: the person’s own as "you", another person’s by name', async () => {
+      const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
+      const ada = await joined(session);
+      const ben = await joined(session);
+      try {
+        ada.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+        ben.provider.awareness.setLocalStateField('user', { name: 'Ben' });
+        const asAda = { requestedBy: { clientId: ada.doc.clientID } };
+        // The first prediction in the file starts keeping its edits.
+        await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT, ...asAda });
+        const atAda = () => filesOf(ada.doc).get('src/math.ts')!.toString();
+        filesOf(ben.doc).get('src/math.ts')!.insert(FILE.indexOf('a + b'), '2 * ');
+        await waitFor(() => atAda().includes('2 * a + b'), "Ben's edit at Ada");
+        filesOf(ada.doc).get('src/math.ts')!.insert(CURSOR_AT + 4, 'c');
+        const before = predictionCalls(stack, route);
+        const res = await predict(stack, session, { file: 'src/math.ts', cursor: CURSOR_AT + 5, stateVector: Buffer.from(Y.encodeStateVector(ada.doc)).toString('base64'), ...asAda });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(predictionCalls(stack, route), before + 1);
+        const sent = JSON.stringify(stack.model.stats.requests.all().filter((r) => r.route === route).at(-1)!.body);
+        assert.ok(sent.includes(JSON.stringify('Ben:\n@@ line 2 @@\n-  return a + b;\n+  return 2 * a + b;').slice(1, -1)), sent);
+        assert.ok(sent.includes(JSON.stringify('you:\n@@ line 6 @@\n-  \n+  c').slice(1, -1)), sent);
+      } finally {
+        ada.destroy();
+        ben.destroy();
+      }
+    });
+
     test('viewers get none; bad bodies 400; unknown files 400; past the per-person rate 429', async () => {
       const session = await createSession(stack.server.url, { files: { 'src/math.ts': FILE } });
       const viewer = await predict(stack, session, { file: 'src/math.ts', cursor: 0 }, session.collab.viewParams.token);
