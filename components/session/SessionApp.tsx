@@ -6,8 +6,9 @@ import { isSessionId } from '@/lib/protocol.ts';
 import type { Role } from '@/lib/schema.ts';
 import { ApiRequestError, getSessionInfo } from '@/components/shared/serverApi.ts';
 import { findRemembered, rememberSession } from '@/components/shared/rememberedSessions.ts';
-import { loadProfile, saveProfile, type Profile } from '@/components/shared/profile.ts';
+import { saveProfile, storedProfile, type Profile } from '@/components/shared/profile.ts';
 import { tokenFromUrl } from '@/components/shared/sessionLinks.ts';
+import { NamePrompt } from './NamePrompt.tsx';
 import { SessionError } from './SessionError.tsx';
 import { SessionSkeleton } from './Skeletons.tsx';
 import { Workspace } from './Workspace.tsx';
@@ -55,10 +56,11 @@ function explain(err: unknown): { title: string; message: string; retry: boolean
 
 export default function SessionApp({ id }: { id: string }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const [profile, setProfile] = useState<Profile | null>(null);
+  // undefined: not read yet; null: this browser has none, so the person is asked once.
+  const [profile, setProfile] = useState<Profile | null | undefined>(undefined);
   const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => setProfile(loadProfile()), []);
+  useEffect(() => setProfile(storedProfile()), []);
 
   useEffect(() => {
     let cancelled = false;
@@ -110,7 +112,8 @@ export default function SessionApp({ id }: { id: string }) {
   if (state.kind === 'error') {
     return <SessionError title={state.title} message={state.message} onRetry={state.retry ? () => setAttempt((n) => n + 1) : undefined} />;
   }
-  if (state.kind === 'loading' || !profile) return <SessionSkeleton />;
+  if (state.kind === 'loading' || profile === undefined) return <SessionSkeleton />;
+  if (profile === null) return <NamePrompt title={state.session.title} onDone={onProfile} />;
   return (
     <Workspace
       key={`${state.session.room}:${state.token}`}

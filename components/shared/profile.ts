@@ -51,7 +51,8 @@ export function cleanName(raw: string): string {
   return raw.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME_LENGTH);
 }
 
-export function loadProfile(): Profile {
+/** The profile this browser remembers, or null when there is none (the person was never asked). */
+export function storedProfile(): Profile | null {
   try {
     const raw = window.localStorage.getItem(KEY);
     if (raw) {
@@ -64,8 +65,15 @@ export function loadProfile(): Profile {
       }
     }
   } catch {
-    // Unreadable storage (private mode, quota, bad JSON): fall through to a fresh profile.
+    // Unreadable storage (private mode, quota, bad JSON): as if there were none.
   }
+  return null;
+}
+
+/** The remembered profile, or a fresh random one (remembered from now on). */
+export function loadProfile(): Profile {
+  const stored = storedProfile();
+  if (stored) return stored;
   const fresh = randomProfile();
   saveProfile(fresh);
   return fresh;
