@@ -20,6 +20,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { Monaco } from './monacoSetup.ts';
 import { sanitizeCursorState } from './cursorAwareness.ts';
 import { sameDecorations } from './decorationDiff.ts';
+import { CaretLabels } from './caretLabels.ts';
 import { flushFrameUpdates } from '@/components/shared/frameUpdates.ts';
 import { oncePerFrame } from '@/components/shared/oncePerFrame.ts';
 import { deltaToEdits, mapOffset } from '@/lib/textDelta.ts';
@@ -35,6 +36,9 @@ export class MonacoYBinding {
   /** Set while a remote change is written into the model, so it is not sent back. */
   private applying = false;
   private caretIds: string[] = [];
+  private readonly labels = new CaretLabels();
+  /** Redraws the carets when the next name label is due to hide. */
+  private labelTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly caretFrame = oncePerFrame(() => this.renderCarets());
   private destroyed = false;
 
@@ -137,6 +141,8 @@ export class MonacoYBinding {
     flushFrameUpdates(this.doc);
     const next: MonacoEditor.IModelDeltaDecoration[] = [];
     const { Range } = this.monaco;
+    const now = performance.now();
+    const drawn = new Set<number>();
     this.awareness.getStates().forEach((raw, clientId) => {
       if (clientId === this.doc.clientID || raw.selection == null) return;
       const sel = sanitizeCursorState(raw).selection as { anchor: Y.RelativePosition; head: Y.RelativePosition } | null;
@@ -147,7 +153,9 @@ export class MonacoYBinding {
       const forward = anchor.index < head.index;
       const start = this.model.getPositionAt(Math.min(anchor.index, head.index));
       const end = this.model.getPositionAt(Math.max(anchor.index, head.index));
-      const headClass = `yRemoteSelectionHead yRemoteSelectionHead-${clientId}`;
+      drawn.add(clientId);
+      const labelled = this.labels.shown(clientId, head.index, now) ? ' yRemoteSelectionHead--labelled' : '';
+      const headClass = `yRemoteSelectionHead yRemoteSelectionHead-${clientId}${labelled}`;
       next.push({
         range: new Range(start.lineNumber, start.column, end.lineNumber, end.column),
         options: {
@@ -157,6 +165,10 @@ export class MonacoYBinding {
         },
       });
     });
+    this.labels.keepOnly(drawn);
+    if (this.labelTimer !== null) clearTimeout(this.labelTimer);
+    const hide = this.labels.nextHide(now);
+    this.labelTimer = hide === null ? null : setTimeout(this.scheduleCarets, hide + 1);
     if (sameDecorations(this.model, this.caretIds, next)) return;
     this.caretIds = this.editor.deltaDecorations(this.caretIds, next);
   }
@@ -165,6 +177,7 @@ export class MonacoYBinding {
     if (this.destroyed) return;
     this.destroyed = true;
     this.caretFrame.cancel();
+    if (this.labelTimer !== null) clearTimeout(this.labelTimer);
     this.ytext.unobserve(this.onText);
     this.awareness.off('change', this.scheduleCarets);
     for (const d of this.disposables) d.dispose();

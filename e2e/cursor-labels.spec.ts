@@ -1,0 +1,52 @@
+// Remote caret name labels: shown when the caret appears or starts moving, then faded, even while
+// that person keeps typing (so a label never sits over the line above for long, the AI's
+// included); hovering the caret shows it again.
+import { test, expect, startSession, ADA, BEN, type SessionPage } from './fixtures.ts';
+
+const FILE = 'notes.ts';
+
+/** Opacity of the name label on the other person's caret, as Ada's page draws it now. */
+async function labelOpacity(p: SessionPage): Promise<number> {
+  const values = await p.page.locator('.yRemoteSelectionHead').evaluateAll((els) => els.map((e) => Number(getComputedStyle(e, '::after').opacity)));
+  expect(values.length).toBe(1);
+  return values[0];
+}
+
+test('a caret’s name shows when it starts moving, fades while it keeps moving, and shows on hover', async ({ request, person }) => {
+  const lines = Array.from({ length: 12 }, (_, i) => `// line ${i + 1}`).join('\n') + '\n';
+  const { people } = await startSession(request, person, { title: 'Labels', files: { [FILE]: lines } }, [ADA, BEN]);
+  const [ada, ben] = people;
+  await ada.openFile(FILE);
+  await ben.openFile(FILE);
+  await ben.focusEditor();
+  await ben.page.keyboard.press('ControlOrMeta+End');
+
+  // Ben's caret appears for Ada: labelled, then faded.
+  await expect.poll(() => ada.remoteCursorLabels()).toEqual([BEN.name]);
+  await expect.poll(() => labelOpacity(ada)).toBe(1);
+  await expect.poll(() => labelOpacity(ada), { timeout: 10_000 }).toBe(0);
+
+  // Ben types steadily (a key every 120 ms, from his page): the label shows as he starts, then
+  // fades although he is still typing.
+  await ben.page.evaluate(() => {
+    const editor = window.__tandem!.monaco.editor.getEditors()[0];
+    const w = window as unknown as { typer: number };
+    w.typer = window.setInterval(() => editor.trigger('keyboard', 'type', { text: 'x' }), 120);
+  });
+  try {
+    await expect.poll(() => labelOpacity(ada)).toBe(1);
+    await expect.poll(() => labelOpacity(ada), { timeout: 10_000 }).toBe(0);
+    const before = await ada.modelText(FILE);
+    await expect.poll(() => ada.modelText(FILE)).not.toBe(before);
+    await ada.screenshot('cursor-label-faded-while-typing');
+  } finally {
+    await ben.page.evaluate(() => window.clearInterval((window as unknown as { typer: number }).typer));
+  }
+
+  // Hovering his caret shows the name.
+  const head = ada.page.locator('.yRemoteSelectionHead');
+  await head.hover({ force: true });
+  await expect.poll(() => labelOpacity(ada)).toBe(1);
+  await ada.screenshot('cursor-label-hover');
+  expect(ada.errors).toEqual([]);
+});
