@@ -1,5 +1,5 @@
-// With no model configured: Tandem starts, people edit together, and the AI
-// panel says how to connect one. The suite's own server has the model server as its provider, so
+// With no model configured: Tandem starts, people edit together, and the AI panel says the host
+// has not connected a model, with the recipe for the host folded away. The suite's own server has the model server as its provider, so
 // this spec starts a second Tandem (same test build) without any AI settings.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -67,13 +67,19 @@ test('without a model, editing works and the AI panel explains how to connect on
   await ada.typeAtEnd('print("together")\n');
   await expect.poll(() => alan.modelText('main.py')).toBe('print("hi")\nprint("together")\n');
 
+  // Participants are told plainly; the setup recipe is folded away under "for the host".
   const help = ada.page.getByTestId('ai-connect-help');
+  await expect(help).toContainText('The host has not connected a model');
+  const recipe = help.getByText('ollama serve', { exact: false });
+  await expect(recipe).toBeHidden();
+  await ada.screenshot('ai-no-model');
+  await help.getByText('For the host: how to connect a model').click();
+  await expect(recipe).toBeVisible();
   await expect(help).toContainText('No AI model is connected');
-  await expect(help).toContainText('ollama serve');
   await expect(help).toContainText('OPENAI_API_KEY');
   await expect(help).toContainText('then restart Tandem');
   await expect(ada.page.getByTestId('ai-prompt')).toBeDisabled();
-  await ada.screenshot('ai-no-model');
+  await ada.screenshot('ai-no-model-host-setup');
   expect(ada.errors).toEqual([]);
   expect(alan.errors).toEqual([]);
 });

@@ -175,8 +175,15 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
       </ol>
       {status && !status.configured && (
         <div className="m-2 rounded-lg border border-amber-400/30 bg-amber-500/[0.06] p-2.5" data-testid="ai-connect-help">
-          <p className="text-xs font-medium text-amber-200">Connect a model to use the AI</p>
-          <pre className="mt-1.5 max-h-[28rem] overflow-y-auto whitespace-pre-wrap font-mono text-[11px] leading-relaxed text-zinc-300">{status.help}</pre>
+          <p className="text-xs font-medium text-amber-200">The host has not connected a model</p>
+          <p className="mt-1 text-xs leading-relaxed text-zinc-400">
+            Editing together works as usual; the AI joins once whoever runs this Tandem server connects one.
+          </p>
+          {/* The recipe is for whoever runs the server, not for everyone who opens a link. */}
+          <details className="group mt-2" data-testid="ai-host-setup">
+            <summary className="cursor-pointer select-none text-xs text-amber-200/90 hover:text-amber-100">For the host: how to connect a model</summary>
+            <pre className="mt-1.5 max-h-[28rem] overflow-y-auto whitespace-pre-wrap font-mono text-[11px] leading-relaxed text-zinc-300">{status.help}</pre>
+          </details>
         </div>
       )}
       {problem && (
