@@ -25,6 +25,8 @@ export interface AiPanelProps {
   aiPeer: Peer | null;
   /** Makes the panel visible (Ctrl/Cmd+I while it is collapsed or on another tab). */
   onReveal: () => void;
+  /** The page is connected to the server: asks can go. */
+  online: boolean;
 }
 
 // Static dots: an endless animation while the AI works makes the compositor redraw the page every
@@ -37,7 +39,7 @@ const PRESENCE_STYLE: Record<string, string> = {
   error: 'bg-red-400',
 };
 
-export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, activeFile, aiPeer, onReveal }: AiPanelProps) {
+export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, activeFile, aiPeer, onReveal, online }: AiPanelProps) {
   const runs = useAiThread(doc);
   const selection = useLocalSelection(awareness, doc, activeFile);
   const [status, setStatus] = useState<AiProviderStatus | null>(null);
@@ -53,14 +55,17 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
   // files go on beside a new ask; with no file open, any run working).
   const running = runs.find((r) => (r.status === 'thinking' || r.status === 'editing') && (activeFile === null || r.file === null || r.file === activeFile)) ?? null;
 
-  // Re-checked while no model is connected: starting a local model server is picked up without a reload.
+  // Re-checked while no model is connected: starting a local model server is picked up without a
+  // reload. Back online, it is checked again and errors from while it was away are cleared.
   const configured = status?.configured ?? false;
   useEffect(() => {
+    if (online) setProblem(null);
     let live = true;
     const check = () =>
       aiStatus(sessionId, token).then(
         (s) => live && setStatus(s),
-        (e: Error) => live && setProblem(e.message),
+        // Offline, the banner above the page already says why.
+        (e: Error) => live && online && setProblem(e.message),
       );
     void check();
     const timer = configured ? undefined : window.setInterval(check, 15_000);
@@ -68,7 +73,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
       live = false;
       window.clearInterval(timer);
     };
-  }, [sessionId, token, configured]);
+  }, [sessionId, token, configured, online]);
 
   const last = runs.at(-1);
   useEffect(() => {
@@ -94,7 +99,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
   // default) or queued after it as a run of its own (Ctrl/⌘+Shift+Enter).
   const send = async (mode: 'ask' | 'steer' | 'queue' = running ? 'steer' : 'ask') => {
     const text = prompt.trim();
-    if (!text || sending || !canEdit) return;
+    if (!text || sending || !canEdit || !online) return;
     setSending(true);
     setProblem(null);
     // Read fresh: the file may have changed under the caret since the last render.
@@ -229,7 +234,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
           />
           <div className="mt-1.5 flex items-center justify-between gap-2">
             <span className="min-w-0 text-[10px] text-zinc-500" data-testid="ai-keys">
-              {running ? 'Ctrl/⌘+Enter steers · +Shift queues · Esc stops' : 'Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here'}
+              {!online ? 'Offline: the AI can be asked once the connection is back' : running ? 'Ctrl/⌘+Enter steers · +Shift queues · Esc stops' : 'Ctrl/⌘+Enter to send · Ctrl/⌘+I to come here'}
             </span>
             <span className="flex shrink-0 gap-1.5">
               {models.length > 1 && !running && (
@@ -252,7 +257,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
                 <button
                   type="button"
                   onClick={() => void send('queue')}
-                  disabled={sending || prompt.trim() === ''}
+                  disabled={sending || !online || prompt.trim() === ''}
                   title="Queue after this run (Ctrl/⌘+Shift+Enter)"
                   className="rounded-md border border-line px-2.5 py-1 text-xs font-medium text-zinc-200 enabled:hover:bg-raised disabled:opacity-40"
                   data-testid="ai-queue"
@@ -262,7 +267,7 @@ export function AiPanel({ doc, awareness, sessionId, token, canEdit, userName, a
               )}
               <button
                 type="submit"
-                disabled={sending || prompt.trim() === '' || (status !== null && !status.configured)}
+                disabled={sending || !online || prompt.trim() === '' || (status !== null && !status.configured)}
                 title={running ? 'Steer the run now: the hunk being written is rolled back and the AI goes on with this (Ctrl/⌘+Enter)' : 'Send (Ctrl/⌘+Enter)'}
                 className="rounded-md bg-violet-500 px-2.5 py-1 text-xs font-medium text-white enabled:hover:bg-violet-400 disabled:opacity-40"
                 data-testid="ai-send"

@@ -18,6 +18,7 @@ import { EmptyEditor } from './EmptyEditor.tsx';
 import { PeoplePanel } from './PeoplePanel.tsx';
 import { presenceFor, usePeers } from '@/components/shared/presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from '@/components/shared/useYMap.ts';
 import { useStoredFlag } from '@/components/shared/useStoredFlag.ts';
@@ -136,6 +137,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
           activeFile={tabs.activePath}
           aiPeer={aiPeer}
           onReveal={revealAi}
+          online={collab.status === 'synced'}
         />
       ),
     },
@@ -163,6 +165,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         onFollow={follow.follow}
         onStopFollowing={follow.stop}
       />
+      <ConnectionBanner status={collab.status} />
       <div className="flex min-h-0 flex-1">
         <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
           <div className="min-h-0 flex-1">
