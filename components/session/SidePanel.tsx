@@ -1,20 +1,28 @@
 'use client';
-// The right-hand side panel: a tab strip over one panel per tab, collapsible to a thin rail.
-// Tabs stay mounted while hidden so a half-written prompt or a scroll position survives a switch.
-// Adding a panel is one entry in the `tabs` list given by the workspace.
+// The right-hand side panel: a tab strip over one panel per tab, collapsible to a thin rail and
+// resizable from its left edge (drag, or the arrow keys on the handle; its layout in
+// useSideLayout.ts). On a narrow window it opens over the editor. Tabs stay mounted while hidden
+// so a half-written prompt or a scroll position survives a switch. Adding a panel is one entry in
+// the `tabs` list given by the workspace.
+import { useRef } from 'react';
 import { ChevronIcon } from '@/components/shared/icons.tsx';
 import type { SideTab } from '@/components/shared/sideTab.ts';
+import { DEFAULT_WIDTH, clampWidth, type SideLayout } from './useSideLayout.ts';
 
 interface Props {
   tabs: SideTab[];
   active: string;
-  open: boolean;
+  layout: SideLayout;
   onActive: (id: string) => void;
-  onOpen: (open: boolean) => void;
 }
 
-export function SidePanel({ tabs, active, open, onActive, onOpen }: Props) {
+/** Pixels one arrow key moves the edge. */
+const KEY_STEP = 24;
+
+export function SidePanel({ tabs, active, layout, onActive }: Props) {
+  const { open, setOpen: onOpen, overlay, width, setWidth } = layout;
   const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  const drag = useRef<{ x: number; width: number } | null>(null);
   if (!open) {
     return (
       <aside className="flex w-9 shrink-0 flex-col items-center gap-1 border-l border-line bg-panel py-2" data-testid="side-panel" data-open="false">
@@ -46,7 +54,39 @@ export function SidePanel({ tabs, active, open, onActive, onOpen }: Props) {
     );
   }
   return (
-    <aside className="flex w-[22rem] shrink-0 flex-col border-l border-line bg-panel" data-testid="side-panel" data-open="true">
+    <aside
+      className={`flex shrink-0 flex-col border-l border-line bg-panel ${overlay ? 'absolute inset-y-0 right-0 z-30 shadow-2xl shadow-black/60' : 'relative'}`}
+      style={{ width: clampWidth(width) }}
+      data-testid="side-panel"
+      data-open="true"
+      data-overlay={overlay || undefined}
+    >
+      <div
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the side panel"
+        aria-valuenow={width}
+        tabIndex={0}
+        data-testid="side-resize"
+        title="Drag to resize · double-click to reset"
+        className="absolute inset-y-0 -left-1 z-10 w-2 cursor-col-resize outline-none hover:bg-accent/40 focus-visible:bg-accent/60"
+        onPointerDown={(e) => {
+          e.preventDefault();
+          e.currentTarget.setPointerCapture(e.pointerId);
+          drag.current = { x: e.clientX, width };
+        }}
+        onPointerMove={(e) => {
+          if (drag.current) setWidth(drag.current.width + drag.current.x - e.clientX);
+        }}
+        onPointerUp={() => void (drag.current = null)}
+        onDoubleClick={() => setWidth(DEFAULT_WIDTH)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowLeft') setWidth(width + KEY_STEP);
+          else if (e.key === 'ArrowRight') setWidth(width - KEY_STEP);
+          else return;
+          e.preventDefault();
+        }}
+      />
       <div className="flex h-9 shrink-0 items-stretch border-b border-line" role="tablist" aria-label="Side panel">
         {tabs.map((t) => {
           const selected = t.id === current?.id;

@@ -19,6 +19,7 @@ import { PeoplePanel } from './PeoplePanel.tsx';
 import { presenceFor, usePeers } from '@/components/shared/presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { useSideLayout } from './useSideLayout.ts';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from '@/components/shared/useYMap.ts';
 import { useStoredFlag } from '@/components/shared/useStoredFlag.ts';
@@ -109,7 +110,8 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   }, []);
   useEffect(() => cursorStyles.current?.update(peers), [peers]);
 
-  const [sideOpen, setSideOpen] = useStoredFlag('tandem:side-open', true);
+  const side = useSideLayout();
+  const setSideOpen = side.setOpen;
   const [authorGutter, setAuthorGutter] = useStoredFlag('tandem:author-gutter', false);
   const predictions = usePredictions(id, token, !readOnly, provider);
   const toggleAuthorGutter = useCallback(() => setAuthorGutter((on) => !on), [setAuthorGutter]);
@@ -166,7 +168,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         onStopFollowing={follow.stop}
       />
       <ConnectionBanner status={collab.status} />
-      <div className="flex min-h-0 flex-1">
+      <div className="relative flex min-h-0 flex-1">
         <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
           <div className="min-h-0 flex-1">
           {ready ? (
@@ -213,7 +215,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
             )}
           </div>
         </main>
-        <SidePanel tabs={sideTabs} active={sideTab} open={sideOpen} onActive={setSideTab} onOpen={setSideOpen} />
+        <SidePanel tabs={sideTabs} active={sideTab} layout={side} onActive={setSideTab} />
       </div>
       <StatusBar
         role={role}
