@@ -8,7 +8,8 @@ import { useYMapKeys } from '@/components/shared/useYMap.ts';
 import type { Peer } from '@/components/shared/presence.ts';
 import { ChevronIcon, FilePlusIcon, FolderIcon, FolderOpenIcon, FolderPlusIcon, PencilIcon, TrashIcon } from '@/components/shared/icons.tsx';
 import { buildTree, baseName, joinPath, parentOf, type TreeNode } from './pathTree.ts';
-import { createFile, createFolder, deletePath, renamePath } from './fileOps.ts';
+import { createFile, createFolder, renamePath } from './fileOps.ts';
+import { useDeletion } from './useDeletion.tsx';
 import { InlineNameInput } from './InlineNameInput.tsx';
 import { ContextMenu, type MenuItem } from './ContextMenu.tsx';
 import { FileGlyph } from '@/components/shared/fileIcon.tsx';
@@ -49,11 +50,12 @@ export function FileTree({ doc, readOnly, activePath, peers, onOpen, onRenamed, 
     if (parent) setCollapsed((c) => { const n = new Set(c); n.delete(parent); return n; });
   }, []);
 
+  const deletion = useDeletion(doc, onDeleted, onOpen);
+  const { ask: askDelete } = deletion;
   const remove = useCallback((path: string) => {
-    deletePath(doc, path);
-    onDeleted(path);
+    askDelete(path, !filesOf(doc).has(path));
     setSelected(null);
-  }, [doc, onDeleted]);
+  }, [doc, askDelete]);
 
   const targetFolder = selected ? (selected.kind === 'folder' ? selected.path : parentOf(selected.path)) : '';
 
@@ -235,6 +237,8 @@ export function FileTree({ doc, readOnly, activePath, peers, onOpen, onRenamed, 
         )}
       </div>
       {menu && <ContextMenu x={menu.x} y={menu.y} items={menuItems(menu.node)} onClose={() => setMenu(null)} />}
+      {deletion.dialog}
+      {deletion.notice}
     </nav>
   );
 }

@@ -3,7 +3,7 @@
 // FILE_TREE_ORIGIN, so observers can tell this person's tree edits from others'.
 import * as Y from 'yjs';
 import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
-import { filesOf, foldersOf, normalisePath } from '@/lib/schema.ts';
+import { filesOf, foldersOf, metaOf, normalisePath } from '@/lib/schema.ts';
 import { isWithin } from './pathTree.ts';
 
 export type OpResult = { ok: true; path: string } | { ok: false; error: string };
@@ -69,11 +69,29 @@ export function renamePath(doc: Y.Doc, from: string, rawTo: string): OpResult {
 }
 
 /** Deletes a file, or a folder with everything inside it. */
-export function deletePath(doc: Y.Doc, path: string): void {
+/** The files a deletion of `path` (a file or a folder) would remove. */
+export function filesWithin(doc: Y.Doc, path: string): string[] {
+  return Array.from(filesOf(doc).keys()).filter((key) => isWithin(key, path)).sort();
+}
+
+/**
+ * Deletes a file or a folder with everything in it. The same transaction records the deletion in
+ * the session's meta map (`deletion`: the paths and when), so the others can be told which files
+ * went and, from the entry's Yjs client, by whom.
+ */
+export function deletePath(doc: Y.Doc, path: string): string[] {
   const files = filesOf(doc);
   const folders = foldersOf(doc);
+  const deleted = filesWithin(doc, path);
   doc.transact(() => {
-    for (const key of Array.from(files.keys())) if (isWithin(key, path)) files.delete(key);
+    for (const key of deleted) files.delete(key);
     for (const key of Array.from(folders.keys())) if (isWithin(key, path)) folders.delete(key);
+    metaOf(doc).set(DELETION_KEY, { path, files: deleted.slice(0, MAX_RECORDED), at: Date.now() });
   }, FILE_TREE_ORIGIN);
+  return deleted;
 }
+
+/** The meta map's entry naming the last deletion (components/files/useDeletion.tsx reads it). */
+export const DELETION_KEY = 'deletion';
+/** Paths one deletion record lists (a folder's files beyond it are counted, not named). */
+const MAX_RECORDED = 50;

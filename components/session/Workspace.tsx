@@ -20,6 +20,7 @@ import { presenceFor, usePeers } from '@/components/shared/presence.ts';
 import { useCollab, type Collab } from './useCollab.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { useSideLayout } from './useSideLayout.ts';
+import { DeletedByOthers } from '@/components/files/useDeletion.tsx';
 import { useTabs } from './useTabs.ts';
 import { useYMapValue } from '@/components/shared/useYMap.ts';
 import { useStoredFlag } from '@/components/shared/useStoredFlag.ts';
@@ -168,6 +169,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         onStopFollowing={follow.stop}
       />
       <ConnectionBanner status={collab.status} />
+      <DeletedByOthers doc={doc} awareness={awareness} openPaths={tabs.openPaths} />
       <div className="relative flex min-h-0 flex-1">
         <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
           <div className="min-h-0 flex-1">

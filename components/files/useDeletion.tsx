@@ -1,0 +1,165 @@
+'use client';
+// Deleting from the file tree: asked first (Enter deletes, Esc keeps), then a notice with Undo
+// for a few seconds. Undo is Yjs's own undo of that one transaction (a Y.UndoManager over the
+// files and folders maps, tracking this person's tree edits), so the files come back for everyone
+// with their text; the manager keeps the deleted content only until the notice goes.
+// `DeletedByOthers` tells a person when someone else deletes a file they have open, and who.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { filesOf, foldersOf, metaOf } from '@/lib/schema.ts';
+import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
+import { DELETION_KEY, deletePath, filesWithin } from './fileOps.ts';
+
+/** How long the Undo notice stays. */
+const NOTICE_MS = 10_000;
+
+interface Asking {
+  path: string;
+  files: string[];
+  folder: boolean;
+}
+
+function Notice({ children, testId }: { children: React.ReactNode; testId: string }) {
+  return (
+    <div
+      role="status"
+      data-testid={testId}
+      className="fixed bottom-10 left-4 z-50 flex max-w-md animate-pop-in items-center gap-3 rounded-lg border border-line-strong bg-raised px-3 py-2 text-xs text-zinc-200 shadow-2xl shadow-black/50"
+    >
+      {children}
+    </div>
+  );
+}
+
+export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRestored: (path: string) => void) {
+  const undo = useMemo(() => new Y.UndoManager([filesOf(doc), foldersOf(doc)], { trackedOrigins: new Set([FILE_TREE_ORIGIN]), captureTimeout: 0 }), [doc]);
+  useEffect(() => () => undo.destroy(), [undo]);
+  const [asking, setAsking] = useState<Asking | null>(null);
+  const [done, setDone] = useState<{ path: string; files: string[]; item: unknown } | null>(null);
+
+  useEffect(() => {
+    if (!done) return;
+    const timer = window.setTimeout(() => {
+      setDone(null);
+      // Nothing to undo any more: let the deleted content go.
+      undo.clear();
+    }, NOTICE_MS);
+    return () => window.clearTimeout(timer);
+  }, [done, undo]);
+
+  const ask = useCallback(
+    (path: string, folder: boolean) => setAsking({ path, folder, files: filesWithin(doc, path) }),
+    [doc],
+  );
+
+  const confirm = () => {
+    if (!asking) return;
+    undo.clear();
+    const files = deletePath(doc, asking.path);
+    setAsking(null);
+    setDone({ path: asking.path, files, item: undo.undoStack.at(-1) });
+    onDeleted(asking.path);
+  };
+
+  const restore = () => {
+    // Only while that deletion is still the last tree edit of this person's.
+    if (done && undo.undoStack.at(-1) === done.item) {
+      undo.undo();
+      if (done.files.length === 1) onRestored(done.files[0]);
+    }
+    setDone(null);
+    undo.clear();
+  };
+
+  const dialog = asking && (
+    <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/50" onMouseDown={() => setAsking(null)}>
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="delete-title"
+        data-testid="delete-dialog"
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setAsking(null);
+        }}
+        className="w-full max-w-sm animate-pop-in rounded-xl border border-line-strong bg-panel p-5 shadow-2xl shadow-black/50"
+      >
+        <h2 id="delete-title" className="text-sm font-semibold text-zinc-50">
+          Delete {asking.folder ? 'folder ' : ''}
+          <span className="font-mono">{asking.path}</span>?
+        </h2>
+        <p className="mt-2 text-xs leading-relaxed text-zinc-400">
+          {asking.folder
+            ? `${asking.files.length === 1 ? 'Its 1 file' : `Its ${asking.files.length} files`} will be deleted for everyone in this session.`
+            : 'It will be deleted for everyone in this session.'}{' '}
+          You can undo it for a few seconds afterwards.
+        </p>
+        <div className="mt-5 flex justify-end gap-2">
+          <button type="button" onClick={() => setAsking(null)} className="rounded-md border border-line-strong px-3 py-1.5 text-xs text-zinc-200 hover:bg-hover">
+            Cancel
+          </button>
+          <button type="button" autoFocus onClick={confirm} data-testid="delete-confirm" className="rounded-md bg-red-500/90 px-3 py-1.5 text-xs font-semibold text-white hover:bg-red-500">
+            Delete
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+
+  const notice = done && (
+    <Notice testId="delete-notice">
+      <span className="min-w-0 truncate">
+        Deleted <span className="font-mono">{done.path}</span>
+      </span>
+      <button type="button" onClick={restore} data-testid="delete-undo" className="shrink-0 font-semibold text-accent-strong hover:text-zinc-50">
+        Undo
+      </button>
+    </Notice>
+  );
+
+  return { ask, dialog, notice };
+}
+
+/** Tells this person when someone else deletes a file they have open, and who (by presence). */
+export function DeletedByOthers({ doc, awareness, openPaths }: { doc: Y.Doc; awareness: Awareness; openPaths: string[] }) {
+  const open = useRef(openPaths);
+  open.current = openPaths;
+  const [told, setTold] = useState<{ who: string; paths: string[] } | null>(null);
+
+  useEffect(() => {
+    const meta = metaOf(doc);
+    const onChange = (event: Y.YMapEvent<unknown>) => {
+      if (event.transaction.local || !event.keysChanged.has(DELETION_KEY)) return;
+      const record = meta.get(DELETION_KEY) as { files?: unknown } | undefined;
+      const files = Array.isArray(record?.files) ? record.files.filter((f): f is string => typeof f === 'string') : [];
+      const mine = files.filter((f) => open.current.includes(f));
+      if (mine.length === 0) return;
+      // The entry's author is the client that wrote it; their name is their presence's.
+      const client = meta._map.get(DELETION_KEY)?.id.client;
+      const state = client === undefined ? undefined : (awareness.getStates().get(client) as { user?: { name?: unknown } } | undefined);
+      const who = typeof state?.user?.name === 'string' && state.user.name.trim() ? state.user.name.trim().slice(0, 60) : 'Someone';
+      setTold({ who, paths: mine });
+    };
+    meta.observe(onChange);
+    return () => meta.unobserve(onChange);
+  }, [doc, awareness]);
+
+  useEffect(() => {
+    if (!told) return;
+    const timer = window.setTimeout(() => setTold(null), NOTICE_MS);
+    return () => window.clearTimeout(timer);
+  }, [told]);
+
+  if (!told) return null;
+  return (
+    <Notice testId="deleted-by-other">
+      <span className="min-w-0">
+        {told.who} deleted <span className="font-mono">{told.paths.join(', ')}</span>, which you had open.
+      </span>
+      <button type="button" onClick={() => setTold(null)} aria-label="Dismiss" className="shrink-0 text-zinc-500 hover:text-zinc-200">
+        ✕
+      </button>
+    </Notice>
+  );
+}
