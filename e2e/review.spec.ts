@@ -234,8 +234,17 @@ test('three people review an AI change live: mixed reject keeps a person’s typ
   expect(before.kept).toContain('AI');
   expect(before.kept).toContain(MODEL_NAME);
   expect(before.kept).toContain('Make the helpers explicit');
+  // Each line reads its own hunk's state: hunk 1 is kept while hunks 2 and 3 are pending.
+  expect(before.kept).toContain('· kept');
+  expect(before.kept).not.toContain('pending');
+  expect(before.mixed).toContain('pending review');
   expect(before.mixed).toContain('Ben Okri');
   expect(before.mixed).toContain(MODEL_NAME);
+  // The run card counts hunk 3's lines as its bar in the editor does.
+  const cardCounts = ((await a.page.locator(`[data-testid="ai-hunk"][data-hunk-id="${h3}"] [data-testid="ai-hunk-lines"]`).textContent()) ?? '').match(/[+−]\d+/g)?.join(' ');
+  const barCounts = (await a.page.locator(`[data-testid="hunk-widget"][data-hunk-id="${h3}"] [data-testid="hunk-bar"]`).locator('.tdm-plus, .tdm-minus').allInnerTexts()).join(' ');
+  expect(cardCounts).toBe('+7 −1');
+  expect(barCounts).toBe('+7 −1');
   expect(before.original).toContain('original files');
   expect(await hovers(c)).toEqual(before);
 

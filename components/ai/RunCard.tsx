@@ -2,6 +2,7 @@
 // One run of the shared AI thread: who asked what, for which file and selection, its status or
 // queue position, the AI's explanation, the hunks it wrote or refused (with reasons), the
 // figures (time to first token, tokens, tokens/s) and any error.
+import { lineDiff } from '@/lib/review/hunkLineDiff.ts';
 import { memo } from 'react';
 import type { AiHunkView, AiRunView } from '@/lib/ai/aiRuns.ts';
 import { initials } from '@/components/shared/profile.ts';
@@ -47,19 +48,9 @@ function clock(ms: number): string {
   return ms ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
 }
 
-/** Lines added and removed by a hunk: its range includes context lines, so drop the lines both sides share at the ends. */
-function lineCounts(oldText: string, newText: string): { added: number; removed: number } {
-  const a = oldText ? oldText.replace(/\n$/, '').split('\n') : [];
-  const b = newText ? newText.replace(/\n$/, '').split('\n') : [];
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let end = 0;
-  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
-  return { added: b.length - start - end, removed: a.length - start - end };
-}
-
 function LineCounts({ hunk }: { hunk: AiHunkView }) {
-  const { added, removed } = lineCounts(hunk.oldText, hunk.newText);
+  // The same line diff as the hunk's bar in the editor (lib/review/hunks.ts), so both count alike.
+  const { added, removed } = lineDiff(hunk.oldText, hunk.newText);
   return (
     <span className="ml-1.5 font-mono text-[10px]" data-testid="ai-hunk-lines">
       {added > 0 && <span className="text-emerald-400/80">+{added}</span>}
@@ -72,7 +63,7 @@ function HunkRow({ hunk }: { hunk: AiHunkView }) {
   const label = HUNK_LABEL[hunk.status];
   const verb = hunk.op === 'add' ? 'new file' : hunk.op === 'delete' ? 'deleted' : hunk.startLine ? `line ${hunk.startLine}` : 'edit';
   return (
-    <li className="flex gap-1.5" data-testid="ai-hunk" data-status={hunk.status}>
+    <li className="flex gap-1.5" data-testid="ai-hunk" data-hunk-id={hunk.id} data-status={hunk.status}>
       <span className={`w-3 shrink-0 text-center ${label.style}`} title={label.title} aria-label={label.title}>
         {label.mark}
       </span>

@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import type { IDisposable, IMarkdownString } from 'monaco-editor';
 import { filesOf } from '@/lib/schema.ts';
-import { aiRunsOf, readRun } from '@/lib/ai/aiRuns.ts';
+import { aiRunsOf, hunkRange, readRun, type AiHunkView } from '@/lib/ai/aiRuns.ts';
 import { authorship, type Author } from '@/lib/review/authorship.ts';
 import type { Monaco } from './monacoSetup.ts';
 
@@ -15,15 +15,27 @@ function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-function describe(doc: Y.Doc, author: Author, chars: number, total: number): string {
+/** The review state of the run's hunks that cover [from, to) of the file (all its hunks if none does). */
+function reviewState(doc: Y.Doc, hunks: AiHunkView[], path: string, from: number, to: number): string | null {
+  const applied = hunks.filter((h) => h.status === 'applied');
+  const here = applied.filter((h) => {
+    if (h.file !== path) return false;
+    const range = hunkRange(doc, h);
+    return range !== null && range.start < to && range.end > from;
+  });
+  const review = here.length > 0 ? here : applied;
+  return review.some((h) => h.review === 'pending') ? 'pending review' : review.some((h) => h.review === 'kept') ? 'kept' : null;
+}
+
+function describe(doc: Y.Doc, author: Author, chars: number, total: number, where: { path: string; from: number; to: number }): string {
   const share = total > 0 && chars < total ? ` · ${chars} of ${total} characters` : '';
   if (author.kind === 'human' && author.predictedBy) return `**${escapeMd(author.name)}** · predicted by ${escapeMd(author.predictedBy)}, accepted by ${escapeMd(author.name)}${share}`;
   if (author.kind === 'human') return `**${escapeMd(author.name)}**${share}`;
   if (author.kind === 'unknown') return `**The session's original files**${share}`;
   const map = author.runId ? aiRunsOf(doc).get(author.runId) : undefined;
   const run = map ? readRun(map) : null;
-  const review = run ? run.hunks.filter((h) => h.status === 'applied') : [];
-  const state = review.some((h) => h.review === 'pending') ? 'pending review' : review.some((h) => h.review === 'kept') ? 'kept' : null;
+  // This line's own hunk: a kept hunk reads kept while others of the run are still pending.
+  const state = run ? reviewState(doc, run.hunks, where.path, where.from, where.to) : null;
   const prompt = run ? (run.prompt.length > MAX_PROMPT ? `${run.prompt.slice(0, MAX_PROMPT)}…` : run.prompt) : null;
   return [
     `**AI** · ${escapeMd(author.model ?? author.name)}${share}`,
@@ -64,7 +76,7 @@ export function registerAuthorshipHover(monaco: Monaco, doc: Y.Doc): IDisposable
       const total = authors.reduce((n, a) => n + a.chars, 0);
       const contents: IMarkdownString[] = [
         { value: `Line ${line} written by` },
-        ...authors.map((a) => ({ value: describe(doc, a.author, a.chars, total) })),
+        ...authors.map((a) => ({ value: describe(doc, a.author, a.chars, total, { path: model.uri.path.slice(1), from, to }) })),
       ];
       return { range: new monaco.Range(line, 1, line, lineLength + 1), contents };
     },
