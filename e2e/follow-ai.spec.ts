@@ -54,8 +54,15 @@ test('following the AI opens each file it edits and keeps its caret in view', as
   await ada.page.getByTestId('ai-prompt').fill('Update src/a.ts and src/long.ts');
   await ada.page.getByTestId('ai-prompt').press('ControlOrMeta+Enter');
 
-  // Ben is offered to follow the AI when the run starts, and takes it.
+  // Ben is offered to follow the AI when the run starts (above the editor, over none of its
+  // code), and takes it.
   await waitPaused(request, 'follow', 1);
+  const offer = ben.page.getByTestId('follow-ai-offer');
+  await expect(offer).toBeVisible();
+  const offerBox = (await offer.boundingBox())!;
+  const codeBox = (await ben.page.locator('[data-testid="code-editor"]').first().boundingBox())!;
+  expect(offerBox.y + offerBox.height).toBeLessThanOrEqual(codeBox.y + 1);
+  await ben.screenshot('follow-ai-offer');
   await ben.page.getByTestId('follow-ai').click();
   await expect(ben.page.getByTestId('follow-indicator')).toContainText('Following the AI');
   await releaseModel(request, 'follow');
@@ -78,12 +85,14 @@ test('following the AI opens each file it edits and keeps its caret in view', as
   await expect(ben.page.getByTestId('follow-indicator')).toContainText('src/long.ts');
   expect(await isPaused(request, 'follow'), 'the AI is still writing src/long.ts').toBe(true);
   await ben.screenshot('follow-ai');
-  await releaseModel(request, 'follow');
 
-  await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done');
-  // Esc hands the view back.
+  // Esc hands the view back, mid-run; the offer does not come back for this run.
   await ben.page.keyboard.press('Escape');
   await expect(ben.page.getByTestId('follow-indicator')).toHaveCount(0);
+  expect(await offer.count()).toBe(0);
+  await releaseModel(request, 'follow');
+  await expect(ada.page.locator('[data-testid="ai-run"]')).toHaveAttribute('data-status', 'done');
+  await expect(offer).toHaveCount(0);
   expect(ada.errors).toEqual([]);
   expect(ben.errors).toEqual([]);
 });

@@ -1,12 +1,12 @@
 'use client';
-// Over the editor: "Following X — Esc to stop" with a frame in their colour while following,
-// and an offer to follow the AI when one of its runs starts (dismissed per run).
-import { useState } from 'react';
+// Over the editor: "Following X — Esc to stop" with a frame in their colour while following.
+// Above it, in the page's flow (never over the code): an offer to follow the AI when one of its
+// runs starts, dismissed per run, by its × or by stopping to follow that run (Esc).
+import { useRef, useState } from 'react';
 import type { Follow } from './useFollow.ts';
 import type { AiPresence } from './useAiPresence.ts';
 
-export function FollowBar({ follow, activeAi }: { follow: Follow; activeAi: AiPresence | null }) {
-  const [dismissedRun, setDismissedRun] = useState<string | null>(null);
+export function FollowBar({ follow }: { follow: Follow }) {
   const { peer } = follow;
   if (peer) {
     return (
@@ -40,17 +40,26 @@ export function FollowBar({ follow, activeAi }: { follow: Follow; activeAi: AiPr
       </>
     );
   }
+  return null;
+}
+
+export function FollowAiOffer({ follow, activeAi }: { follow: Follow; activeAi: AiPresence | null }) {
+  const [dismissedRun, setDismissedRun] = useState<string | null>(null);
   const runKey = activeAi ? activeAi.runId ?? `ai-${activeAi.clientId}` : null;
-  if (!activeAi || runKey === dismissedRun) return null;
-  // No backdrop blur and no endless animation: this sits over the editor while the AI writes, and
-  // either would make the page repaint (blur) or recomposite (ping) on every frame.
+  // A run this person followed is not offered again once they stop (Esc, Stop): noted while
+  // rendering, so the offer never flashes back in the render where following ends.
+  const followed = useRef(new Set<string>());
+  if (follow.peer?.kind === 'ai' && runKey) followed.current.add(runKey);
+  if (!activeAi || runKey === dismissedRun || follow.peer || (runKey !== null && followed.current.has(runKey))) return null;
+  // No backdrop blur and no endless animation: it stays while the AI writes, and either would
+  // make the page repaint (blur) or recomposite (ping) on every frame.
   return (
     <div
-      className="absolute right-4 top-3 z-30 flex animate-pop-in items-center gap-2 rounded-lg border border-violet-400/30 bg-[#1b1730] py-1.5 pl-3 pr-1.5 text-xs text-violet-100 shadow-xl shadow-black/40"
+      className="flex h-8 shrink-0 items-center gap-2 border-b border-violet-400/20 bg-[#1b1730] pl-3 pr-1.5 text-xs text-violet-100"
       data-testid="follow-ai-offer"
     >
       <span className="inline-flex h-2 w-2 rounded-full bg-violet-400 ring-2 ring-violet-400/30" />
-      <span>
+      <span className="min-w-0 flex-1 truncate">
         {activeAi.name} is {activeAi.status === 'editing' ? 'editing' : 'thinking'}
         {activeAi.file ? <span className="font-mono text-violet-300"> · {activeAi.file}</span> : null}
       </span>

@@ -30,7 +30,7 @@ import type { SideTab } from '@/components/shared/sideTab.ts';
 import { AiPanel } from '@/components/ai/AiPanel.tsx';
 import { useFollow } from './useFollow.ts';
 import { useActiveAi } from './useAiPresence.ts';
-import { FollowBar } from './FollowBar.tsx';
+import { FollowAiOffer, FollowBar } from './FollowBar.tsx';
 import { useReviewTab } from '@/components/review/useReviewTab.tsx';
 
 interface Props {
@@ -191,6 +191,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
         </aside>
         <main className="flex min-w-0 flex-1 flex-col bg-[#0e1015]">
           <TabBar paths={tabs.openPaths} active={tabs.activePath} peers={peers} onSelect={tabs.open} onClose={tabs.close} />
+          <FollowAiOffer follow={follow} activeAi={activeAi} />
           <div className="relative min-h-0 flex-1">
             {loadError ? (
               <div className="flex h-full items-center justify-center text-sm text-red-300">The editor failed to load. Reload the page to try again.</div>
@@ -211,7 +212,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
                   authorGutter={authorGutter}
                   onToggleAuthorGutter={toggleAuthorGutter}
                 />
-                <FollowBar follow={follow} activeAi={activeAi} />
+                <FollowBar follow={follow} />
                 {!tabs.activePath && <EmptyEditor readOnly={readOnly} />}
               </>
             )}
