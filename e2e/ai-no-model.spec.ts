@@ -1,22 +1,28 @@
 // With no model configured: Tandem starts, people edit together, and the AI panel says the host
-// has not connected a model, with the recipe for the host folded away. The suite's own server has the model server as its provider, so
+// has not connected a model, with the recipe for the host folded away. The same server (its
+// secret known here) shows that a genuine link to a missing session reads "Session not found". The suite's own server has the model server as its provider, so
 // this spec starts a second Tandem (same test build) without any AI settings.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './fixtures.ts';
 import type { CreateSessionResponse } from '../lib/api.ts';
+import { signToken } from '../server/access/tokens.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 2;
 const BASE = `http://127.0.0.1:${PORT}`;
+
+/** This server's token secret, so a test can sign a genuine link for a session that does not exist. */
+const SECRET = randomBytes(32).toString('hex');
 
 let server: ChildProcess | null = null;
 let dataDir = '';
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-nomodel-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', TANDEM_TEST_BUILD: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', TANDEM_TEST_BUILD: '1', TANDEM_SECRET: SECRET };
   for (const name of Object.keys(env)) if (name.startsWith('OPENAI_') || name.startsWith('TANDEM_AI_') || name.startsWith('TANDEM_PREDICT_')) delete env[name];
   server = spawn('sh', ['scripts/node24.sh', 'node', 'server/main.ts'], { env, stdio: 'ignore', detached: true });
   const deadline = Date.now() + 60_000;
@@ -82,4 +88,16 @@ test('without a model, editing works and the AI panel explains how to connect on
   await ada.screenshot('ai-no-model-host-setup');
   expect(ada.errors).toEqual([]);
   expect(alan.errors).toEqual([]);
+});
+
+test('a genuine link to a session that does not exist (or no longer does) says "Session not found", as the API’s 404 does', async ({ page }) => {
+  const id = randomBytes(16).toString('base64url');
+  const token = signToken(Buffer.from(SECRET, 'utf8'), id, 'edit');
+  const api = await fetch(`${BASE}/api/sessions/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(api.status).toBe(404);
+  await page.goto(`${BASE}/s/${id}#token=${token}`);
+  const error = page.getByTestId('session-error');
+  await expect(error).toContainText('Session not found');
+  await expect(error).not.toContainText('not valid');
+  await page.screenshot({ path: 'test-results/screenshots/session-not-found.png' });
 });
