@@ -46,6 +46,9 @@ const noStorage: Storage = {
   appendUpdate: async () => 0,
   appendUpdates: async () => 0,
   compact: async () => {},
+  addCheckpoint: async () => [],
+  listCheckpoints: async () => [],
+  getCheckpoint: async () => null,
   ping: async () => {},
   close: async () => {},
 };

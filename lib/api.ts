@@ -192,3 +192,64 @@ export type ReviewRequestBody = z.input<typeof ReviewBody>;
 
 /** What a review changed: the log entry and the hunks it decided. */
 export type ReviewResponse = ReviewResult;
+
+/** Why a checkpoint was made. */
+export type CheckpointKind = 'before-run' | 'after-run' | 'idle' | 'manual' | 'deletion' | 'before-restore';
+
+/** One file a checkpoint changed, against the checkpoint before it. */
+export interface CheckpointChange {
+  path: string;
+  change: 'added' | 'modified' | 'deleted';
+}
+
+/** A checkpoint as the History panel lists it (GET /api/sessions/<id>/checkpoints). */
+export interface CheckpointInfo {
+  id: string;
+  createdAt: number;
+  kind: CheckpointKind;
+  /** "Before AI: …", a saved name, "Deleted src/a.ts", "Edits by Ada". */
+  label: string;
+  /** Who: the people whose edits it holds, who asked the AI, who saved or deleted. */
+  by: string[];
+  /** The AI run it is around, if any. */
+  runId: string | null;
+  /** Files changed since the checkpoint before it (at most 50 listed) and how many in all. */
+  changed: CheckpointChange[];
+  changedCount: number;
+  /** Files in the checkpoint. */
+  fileCount: number;
+}
+
+export interface CheckpointListResponse {
+  checkpoints: CheckpointInfo[];
+}
+
+/** GET /api/sessions/<id>/checkpoints/<cid>: the checkpoint with every file's text. */
+export interface CheckpointResponse {
+  checkpoint: CheckpointInfo;
+  files: Record<string, string>;
+}
+
+export const MAX_CHECKPOINT_NAME = 120;
+
+export const SaveCheckpointBody = z.object({
+  name: z.string().trim().min(1).max(MAX_CHECKPOINT_NAME),
+  by: z.object({ name: z.string().trim().min(1).max(80) }).optional(),
+  /** 'before-restore': the page's own checkpoint just before it restores files (default 'manual'). */
+  kind: z.enum(['manual', 'before-restore']).optional(),
+});
+export type SaveCheckpointRequest = z.input<typeof SaveCheckpointBody>;
+
+export const RestoreCheckpointBody = z.object({
+  /** One file to put back; without it, the whole session. */
+  file: z.string().max(1024).optional(),
+  by: z.object({ name: z.string().trim().min(1).max(80) }).optional(),
+}).optional();
+export type RestoreCheckpointRequest = z.input<typeof RestoreCheckpointBody>;
+
+export interface RestoreCheckpointResponse {
+  /** The paths the restore changed (empty when they already matched). */
+  restored: string[];
+  /** The checkpoint of the files as they were just before, to undo with. */
+  before: CheckpointInfo;
+}

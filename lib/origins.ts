@@ -13,9 +13,11 @@ export type TandemOrigin =
   | { readonly kind: 'identity' }
   | { readonly kind: 'prediction' }
   | { readonly kind: 'identity-prune' }
-  | { readonly kind: 'storage-load' };
+  | { readonly kind: 'storage-load' }
+  | { readonly kind: 'restore' }
+  | { readonly kind: 'history' };
 
-const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'prediction', 'identity-prune', 'storage-load']);
+const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'prediction', 'identity-prune', 'storage-load', 'restore', 'history']);
 
 /** Every file-tree write (create, rename, delete) by a person in the browser. */
 export const FILE_TREE_ORIGIN: TandemOrigin = { kind: 'file-tree' };
@@ -27,6 +29,11 @@ export const PREDICTION_ORIGIN: TandemOrigin = { kind: 'prediction' };
 export const PRUNE_ORIGIN: TandemOrigin = { kind: 'identity-prune' };
 /** The server's own replay of stored state while loading a room (never stored again). */
 export const LOAD_ORIGIN: TandemOrigin = { kind: 'storage-load' };
+
+/** A person putting files back as a checkpoint had them (lib/history/restoreFiles.ts). */
+export const RESTORE_ORIGIN: TandemOrigin = { kind: 'restore' };
+/** The server noting in the document that a checkpoint was stored (so History panels refresh). */
+export const HISTORY_ORIGIN: TandemOrigin = { kind: 'history' };
 
 /** One AI run's writes, or one hunk's (each hunk has its own, so its undo is its own). */
 export function aiOrigin(runId: string, hunkId?: string): AiOrigin {

@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { RoomManager } from './collab/RoomManager.ts';
+import { History } from './history/History.ts';
+import { recordRoomHistory } from './history/roomHistory.ts';
 import { createUpgradeHandler } from './http/collabUpgrade.ts';
 import { API_PREFIX, createApiHandler } from './http/router.ts';
 import { sendError } from './http/respond.ts';
@@ -61,6 +63,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     compactEvery: config.compactEvery,
     pingIntervalMs: config.pingIntervalMs,
   });
+  const history = new History(storage, config.history);
+  const roomHistory = recordRoomHistory(history, rooms);
   const ai = new AiService(rooms, options.connector ?? createConnector(config.ai.provider), config.ai, metrics);
   const sessionCreations = new RateLimiter(config.limits.sessionsPerAddressPerMinute, 60_000);
   metrics.watch({ connections: () => rooms.connections.size, rooms: () => rooms.roomCount, aiQueued: () => ai.queuedRuns });
@@ -76,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     ? new PredictionService(config.predict, predictionReader(rooms))
     : null;
   rooms.handleRequests(socketPredictions(predictions, (id, vector, ms) => rooms.caughtUp(id, vector, ms)));
-  const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, sessionCreations, readiness, cluster: clusterReady });
+  const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, history: { history, rooms: roomHistory }, sessionCreations, readiness, cluster: clusterReady });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 
@@ -173,6 +177,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       predictions?.close();
       await ai.shutdown();
       await rooms.shutdown();
+      // The last checkpoints of the rooms just unloaded are stored before the database closes.
+      roomHistory.stop();
+      await history.flush();
       // Leases go back at once, so the other nodes take these sessions without waiting.
       await cluster?.close();
       upgrade.close();

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { aiConfigFromEnv } from './ai/aiConfig.ts';
 import { ConfigError } from './configError.ts';
 import type { AiSettings } from './ai/AiService.ts';
+import type { HistorySettings } from './history/History.ts';
 import { MAX_HOLD_MS } from './ai/HunkWriter.ts';
 
 export interface Limits {
@@ -53,6 +54,8 @@ export interface Config {
   databaseUrl: string | null;
   /** REDIS_URL: several nodes serve the same sessions (needs DATABASE_URL and TANDEM_SECRET). */
   cluster: ClusterConfig | null;
+  /** Checkpoints: TANDEM_CHECKPOINTS_KEEP, TANDEM_CHECKPOINTS_MAX_BYTES, TANDEM_CHECKPOINT_IDLE_MS. */
+  history: HistorySettings;
 }
 
 export interface ClusterConfig {
@@ -162,6 +165,11 @@ export function configFromEnv(env: Env, cwd: string = process.cwd()): Config {
     allowedOrigins: allowedOriginsVar(env),
     databaseUrl: databaseUrlVar(env),
     cluster: clusterVar(env),
+    history: {
+      keep: intVar(env, 'TANDEM_CHECKPOINTS_KEEP', 200, 1, 100_000),
+      maxBytes: intVar(env, 'TANDEM_CHECKPOINTS_MAX_BYTES', 64 * MiB, 1024, 64 * 1024 * MiB),
+      idleMs: intVar(env, 'TANDEM_CHECKPOINT_IDLE_MS', 60_000, 100, 24 * 3600_000),
+    },
   };
 }
 

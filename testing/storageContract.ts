@@ -114,4 +114,34 @@ export function storageContract(name: string, make: () => Promise<StoreUnderTest
       await store.cleanup();
     }
   });
+
+  test(`${name}: checkpoints: listed newest first, read with their data, dropped past the retention`, { skip }, async () => {
+    const store = await make();
+    let storage = await store.open();
+    const row = (n: number, bytes = 10) => ({ id: `c${n}`, createdAt: 1000 + n, info: JSON.stringify({ n }), bytes });
+    const data = (n: number) => new Uint8Array([n, n, n]);
+    try {
+      for (let n = 1; n <= 3; n++) assert.deepEqual(await storage.addCheckpoint('r', row(n), data(n), { keep: 10, maxBytes: 1000 }), []);
+      await storage.addCheckpoint('other', row(9), data(9), { keep: 10, maxBytes: 1000 });
+      assert.deepEqual((await storage.listCheckpoints('r', 10)).map((c) => c.id), ['c3', 'c2', 'c1']);
+      assert.deepEqual((await storage.listCheckpoints('r', 2)).map((c) => c.id), ['c3', 'c2']);
+      await storage.close();
+      storage = await store.open();
+      const got = await storage.getCheckpoint('r', 'c2');
+      assert.deepEqual(got?.row, row(2));
+      assert.deepEqual(Array.from(got!.data), [2, 2, 2]);
+      assert.equal(await storage.getCheckpoint('r', 'c9'), null, 'another session’s checkpoint is not this one’s');
+      // Count: a fourth with keep 3 drops the oldest.
+      assert.deepEqual(await storage.addCheckpoint('r', row(4), data(4), { keep: 3, maxBytes: 1000 }), ['c1']);
+      // Bytes: a large one pushes out all but itself and what fits beside it; the newest stays even alone past the budget.
+      assert.deepEqual((await storage.addCheckpoint('r', row(5, 25), data(5), { keep: 10, maxBytes: 40 })).sort(), ['c2', 'c3']);
+      assert.deepEqual((await storage.listCheckpoints('r', 10)).map((c) => c.id), ['c5', 'c4']);
+      assert.deepEqual((await storage.addCheckpoint('r', row(6, 500), data(6), { keep: 10, maxBytes: 40 })).sort(), ['c4', 'c5']);
+      assert.deepEqual((await storage.listCheckpoints('r', 10)).map((c) => c.id), ['c6']);
+      assert.deepEqual((await storage.listCheckpoints('other', 10)).map((c) => c.id), ['c9'], 'other sessions untouched');
+    } finally {
+      await storage.close();
+      await store.cleanup();
+    }
+  });
 }

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { filesOf, foldersOf, metaOf } from '@/lib/schema.ts';
 import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
+import { Notice, NoticeAction } from '@/components/shared/Notice.tsx';
 import { DELETION_KEY, deletePath, filesWithin } from './fileOps.ts';
 
 /** How long the Undo notice stays. */
@@ -18,18 +19,6 @@ interface Asking {
   path: string;
   files: string[];
   folder: boolean;
-}
-
-function Notice({ children, testId }: { children: React.ReactNode; testId: string }) {
-  return (
-    <div
-      role="status"
-      data-testid={testId}
-      className="fixed bottom-10 left-4 z-50 flex max-w-md animate-pop-in items-center gap-3 rounded-lg border border-line-strong bg-raised px-3 py-2 text-xs text-zinc-200 shadow-2xl shadow-black/50"
-    >
-      {children}
-    </div>
-  );
 }
 
 export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRestored: (path: string) => void) {
@@ -112,9 +101,9 @@ export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRes
       <span className="min-w-0 truncate">
         Deleted <span className="font-mono">{done.path}</span>
       </span>
-      <button type="button" onClick={restore} data-testid="delete-undo" className="shrink-0 font-semibold text-accent-strong hover:text-zinc-50">
+      <NoticeAction onClick={restore} testId="delete-undo">
         Undo
-      </button>
+      </NoticeAction>
     </Notice>
   );
 

@@ -4,17 +4,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { forgetSession, loadRemembered, type RememberedSession } from '@/components/shared/rememberedSessions.ts';
 import { ClockIcon, CloseIcon, EyeIcon, PencilIcon } from '@/components/shared/icons.tsx';
-
-function timeAgo(ts: number): string {
-  const s = Math.max(0, Math.round((Date.now() - ts) / 1000));
-  if (s < 60) return 'just now';
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
-  const h = Math.round(m / 60);
-  if (h < 24) return `${h} h ago`;
-  const d = Math.round(h / 24);
-  return d === 1 ? 'yesterday' : `${d} days ago`;
-}
+import { timeAgo } from '@/components/shared/timeAgo.ts';
 
 export function RecentSessions() {
   // Read after mount: localStorage does not exist during server rendering.

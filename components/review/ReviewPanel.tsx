@@ -12,6 +12,7 @@ import type { HunkState } from '@/lib/review/hunks.ts';
 import { groupByRun } from '@/lib/review/hunks.ts';
 import type { ReviewLogEntry } from '@/lib/review/reviewLog.ts';
 import { askAi, postReview, type ReviewRequest, type Reviewer } from '@/components/shared/serverApi.ts';
+import { timeAgo } from '@/components/shared/timeAgo.ts';
 import { SHORTCUTS, VIEWER_REASON } from './reviewHints.ts';
 import type { ConflictInfo, ReviewState } from './useReview.ts';
 
@@ -106,13 +107,6 @@ function describeEntry(e: ReviewLogEntry): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function ago(at: number): string {
-  const s = Math.max(0, Math.round((Date.now() - at) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
 }
 
 export function ReviewPanel({ state, sessionId, token, canReview, reviewer, onJump }: Props) {
@@ -308,7 +302,7 @@ export function ReviewPanel({ state, sessionId, token, canReview, reviewer, onJu
                 <li key={e.id} className={`flex items-center gap-2 rounded px-1 py-0.5 ${e.undone ? 'text-zinc-600 line-through' : 'text-zinc-400'}`} data-testid="review-log-entry" data-action={e.action}>
                   <span className={`h-1.5 w-1.5 shrink-0 rounded-full ${e.action === 'keep' ? 'bg-emerald-400' : 'bg-red-400'}`} />
                   <span className="min-w-0 flex-1 truncate">{describeEntry(e)}</span>
-                  <span className="shrink-0 text-[10px] text-zinc-600">{ago(e.at)}</span>
+                  <span className="shrink-0 text-[10px] text-zinc-600">{timeAgo(e.at)}</span>
                   {!e.undone && (
                     <button
                       type="button"

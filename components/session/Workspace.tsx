@@ -32,6 +32,7 @@ import { useFollow } from './useFollow.ts';
 import { useActiveAi } from './useAiPresence.ts';
 import { FollowAiOffer, FollowBar } from './FollowBar.tsx';
 import { useReviewTab } from '@/components/review/useReviewTab.tsx';
+import { useHistoryTab } from '@/components/history/useHistoryTab.tsx';
 
 interface Props {
   id: string;
@@ -124,6 +125,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   }, [setSideOpen]);
   // The side panel's tabs; each is one entry here.
   const review = useReviewTab({ doc, sessionId: id, token, canReview: !readOnly, reviewer: { name: profile.name, clientId: doc.clientID }, open: tabs.open });
+  const history = useHistoryTab({ doc, sessionId: id, token, canEdit: !readOnly, userName: profile.name, modules, active: side.open && sideTab === 'history' });
   const sideTabs: SideTab[] = [
     {
       id: 'ai',
@@ -145,6 +147,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
       ),
     },
     review.tab,
+    history.tab,
   ];
 
   useEffect(() => {
@@ -170,6 +173,7 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
       />
       <ConnectionBanner status={collab.status} />
       <DeletedByOthers doc={doc} awareness={awareness} openPaths={tabs.openPaths} />
+      {history.overlay}
       <div className="relative flex min-h-0 flex-1">
         <aside className="flex w-64 shrink-0 flex-col border-r border-line bg-panel">
           <div className="min-h-0 flex-1">

@@ -8,6 +8,10 @@ import type {
   AskAiResponse,
   CancelAiRequest,
   CancelAiResponse,
+  CheckpointInfo,
+  CheckpointListResponse,
+  CheckpointResponse,
+  SaveCheckpointRequest,
   RedirectAiRequest,
   RedirectAiResponse,
   CreateSessionResponse,
@@ -121,4 +125,19 @@ export async function predictEdit(id: string, token: string, body: PredictReques
   const json = (await res.json().catch(() => undefined)) as (PredictResponse & Partial<ApiError>) | undefined;
   if (res.ok && json) return json;
   throw new ApiRequestError(res.status, json?.error?.code ?? `http_${res.status}`, json?.error?.message ?? `Request failed (${res.status})`);
+}
+
+/** The session's checkpoints, newest first (any link). */
+export async function listCheckpoints(id: string, token: string): Promise<CheckpointInfo[]> {
+  return (await request<CheckpointListResponse>(`${sessionPath(id)}/checkpoints`, { token })).checkpoints;
+}
+
+/** One checkpoint with every file's text (any link). */
+export function getCheckpoint(id: string, token: string, checkpointId: string): Promise<CheckpointResponse> {
+  return request(`${sessionPath(id)}/checkpoints/${encodeURIComponent(checkpointId)}`, { token });
+}
+
+/** A checkpoint of the files as they are now (edit link). */
+export async function saveCheckpoint(id: string, token: string, body: SaveCheckpointRequest): Promise<CheckpointInfo> {
+  return (await request<{ checkpoint: CheckpointInfo }>(`${sessionPath(id)}/checkpoints`, { method: 'POST', token, body })).checkpoint;
 }

@@ -25,6 +25,12 @@ export interface RoomManagerOptions {
   pingIntervalMs: number;
 }
 
+/** Told when rooms load and unload (RoomManager.watchRooms). */
+export interface RoomWatcher {
+  loaded(room: Room): void;
+  unloading(room: Room, kept: boolean): void;
+}
+
 export class RoomManager implements RoomSource {
   private readonly rooms = new Map<string, Promise<Room>>();
   /** The same rooms once loaded, so that unloading can drop the entry without awaiting. */
@@ -36,6 +42,7 @@ export class RoomManager implements RoomSource {
   private shuttingDown = false;
   private readonly joinListeners = new Set<(id: string, role: Role) => void>();
   private readonly unloadListeners = new Set<(id: string) => void>();
+  private readonly roomWatchers = new Set<RoomWatcher>();
 
   private readonly storage: Storage;
   private readonly options: RoomManagerOptions;
@@ -57,6 +64,17 @@ export class RoomManager implements RoomSource {
   onJoined(listener: (id: string, role: Role) => void): () => void {
     this.joinListeners.add(listener);
     return () => this.joinListeners.delete(listener);
+  }
+
+  /**
+   * Tells `watcher` of every room this node loads (before anyone joins it) and of every room it
+   * lets go, before the room's document is destroyed: `kept` is false when the room went to
+   * another node (nothing more may be written from here).
+   */
+  watchRooms(watcher: RoomWatcher): () => void {
+    this.roomWatchers.add(watcher);
+    for (const room of this.loaded.values()) watcher.loaded(room);
+    return () => this.roomWatchers.delete(watcher);
   }
 
   /** Calls `listener(roomId)` once a room has been unloaded here. */
@@ -252,6 +270,7 @@ export class RoomManager implements RoomSource {
     });
     room.onFailure = () => void this.unload(room);
     this.loaded.set(id, room);
+    for (const watcher of this.roomWatchers) watcher.loaded(room);
     log.info('room.loaded', { room: id, updates: stored.updates.length, bytes: stored.bytes });
     return room;
   }
@@ -279,6 +298,7 @@ export class RoomManager implements RoomSource {
     this.loaded.delete(room.id);
     this.rooms.delete(room.id);
     this.cancelIdle(room.id);
+    for (const watcher of this.roomWatchers) watcher.unloading(room, how?.compact !== false);
     const done = room.destroy(how?.closeWith, how?.compact).finally(() => {
       if (this.unloading.get(room.id) === done) this.unloading.delete(room.id);
     });
@@ -297,6 +317,7 @@ export class RoomManager implements RoomSource {
     const rooms = await Promise.allSettled(Array.from(this.rooms.values()));
     this.rooms.clear();
     this.loaded.clear();
+    for (const r of rooms) if (r.status === 'fulfilled') for (const watcher of this.roomWatchers) watcher.unloading(r.value, true);
     await Promise.all(
       rooms.map((r) => (r.status === 'fulfilled' ? r.value.destroy(CLOSE.goingAway) : undefined)),
     );

@@ -5,6 +5,7 @@ import { HttpError, sendError, sendJson } from './respond.ts';
 import { aiRun, aiStatus, askAi, cancelAi, redirectAi } from './aiRoutes.ts';
 import { predict } from './predictRoute.ts';
 import { review } from './reviewRoutes.ts';
+import { getCheckpoint, listCheckpoints, restoreCheckpoint, saveCheckpoint } from './historyRoutes.ts';
 import { createSession, sessionFiles, sessionInfo, sessionLinks, sessionZip, type ApiDeps } from './sessionRoutes.ts';
 import { log } from '../log.ts';
 import { forwardedToOwner } from './ownerForwarding.ts';
@@ -14,6 +15,7 @@ export const API_PREFIX = '/api/';
 const SESSION_ROUTE = /^\/api\/sessions\/([^/]+)(?:\/(files|zip|links))?\/?$/;
 const REVIEW_ROUTE = /^\/api\/sessions\/([^/]+)\/review\/?$/;
 const PREDICT_ROUTE = /^\/api\/sessions\/([^/]+)\/predict\/?$/;
+const CHECKPOINT_ROUTE = /^\/api\/sessions\/([^/]+)\/checkpoints(?:\/([A-Za-z0-9_-]{1,64})(?:\/(restore))?)?\/?$/;
 const AI_ROUTE = /^\/api\/sessions\/([^/]+)\/ai(?:\/([A-Za-z0-9_-]{1,64})(?:\/(cancel|redirect))?)?\/?$/;
 
 export function createApiHandler(deps: ApiDeps) {
@@ -65,6 +67,25 @@ async function route(method: string, url: URL, req: IncomingMessage, res: Server
     allow(method, 'POST');
     if (await forwardedToOwner(req, res, deps, predictMatch[1])) return;
     return predict(req, res, deps, predictMatch[1]);
+  }
+  const checkpoint = CHECKPOINT_ROUTE.exec(path);
+  if (checkpoint) {
+    const [, id, cid, action] = checkpoint;
+    if (!cid) {
+      if (method === 'POST') {
+        if (await forwardedToOwner(req, res, deps, id)) return;
+        return saveCheckpoint(req, res, deps, id);
+      }
+      allow(method, 'GET');
+      return listCheckpoints(req, res, deps, id);
+    }
+    if (action) {
+      allow(method, 'POST');
+      if (await forwardedToOwner(req, res, deps, id)) return;
+      return restoreCheckpoint(req, res, deps, id, cid);
+    }
+    allow(method, 'GET');
+    return getCheckpoint(req, res, deps, id, cid);
   }
   const ai = AI_ROUTE.exec(path);
   if (ai) {

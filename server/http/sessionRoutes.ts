@@ -17,6 +17,8 @@ import type { ReadinessReport } from '../ops/readiness.ts';
 import type { Cluster } from '../cluster/Cluster.ts';
 import { clientAddress } from '../cluster/forward.ts';
 import type { Storage } from '../storage/Storage.ts';
+import type { History } from '../history/History.ts';
+import type { RoomHistory } from '../history/roomHistory.ts';
 import { originsOf } from './origin.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
 import { log } from '../log.ts';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   sessionCreations: RateLimiter;
   /** Whether this node can serve now (`GET /api/ready`); absent: always ready. */
   readiness?: () => Promise<ReadinessReport>;
+  /** Version history (absent in servers built without it). */
+  history?: { history: History; rooms: RoomHistory };
   /** With several nodes: AI and review calls go to the node that holds the session. */
   cluster?: Promise<Cluster | null>;
 }

@@ -1,7 +1,7 @@
 // A Storage that times and counts the writes of another (for the metrics): the rooms' wait
 // between applying a tick's updates and relaying them is this write.
 import type { ServerMetrics } from '../ops/metrics.ts';
-import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
+import type { CheckpointRetention, CheckpointRow, SessionRow, Storage, StoredRoom } from './Storage.ts';
 
 export class MeasuredStorage implements Storage {
   private readonly inner: Storage;
@@ -44,6 +44,18 @@ export class MeasuredStorage implements Storage {
 
   compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     return this.inner.compact(id, snapshot, throughSeq);
+  }
+
+  addCheckpoint(room: string, row: CheckpointRow, data: Uint8Array, retention: CheckpointRetention): Promise<string[]> {
+    return this.inner.addCheckpoint(room, row, data, retention);
+  }
+
+  listCheckpoints(room: string, limit: number): Promise<CheckpointRow[]> {
+    return this.inner.listCheckpoints(room, limit);
+  }
+
+  getCheckpoint(room: string, id: string): Promise<{ row: CheckpointRow; data: Uint8Array } | null> {
+    return this.inner.getCheckpoint(room, id);
   }
 
   ping(): Promise<void> {

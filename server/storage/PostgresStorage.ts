@@ -6,7 +6,8 @@
 // batch; the commit is synchronous (the server's default), so an update is durable before the
 // room relays it. The statements on the hot paths are prepared once per connection (named).
 import pg from 'pg';
-import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
+import { addCheckpoint, getCheckpoint, listCheckpoints } from './postgresCheckpoints.ts';
+import type { CheckpointRetention, CheckpointRow, SessionRow, Storage, StoredRoom } from './Storage.ts';
 
 /** Schema versions in order; each runs once, in a transaction, recorded in tandem_schema. */
 const MIGRATIONS: readonly string[] = [
@@ -26,6 +27,16 @@ const MIGRATIONS: readonly string[] = [
      data BYTEA NOT NULL,
      PRIMARY KEY (room, seq)
    );`,
+  `CREATE TABLE checkpoints (
+     room TEXT NOT NULL,
+     id TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     info TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     data BYTEA NOT NULL,
+     PRIMARY KEY (room, id)
+   );
+   CREATE INDEX checkpoints_by_time ON checkpoints (room, created_at);`,
 ];
 
 /** Any constant shared by every Tandem node: the key of the migration lock. */
@@ -243,6 +254,18 @@ export class PostgresStorage implements Storage {
       await client.query({ name: 'tandem-upsert-snapshot', text: UPSERT_SNAPSHOT, values: [id, snapshot, throughSeq] });
       await client.query({ name: 'tandem-fold-log', text: 'DELETE FROM log WHERE room = $1 AND seq <= $2', values: [id, throughSeq] });
     });
+  }
+
+  addCheckpoint(room: string, row: CheckpointRow, data: Uint8Array, retention: CheckpointRetention): Promise<string[]> {
+    return this.transaction((client) => addCheckpoint(client, room, row, data, retention));
+  }
+
+  listCheckpoints(room: string, limit: number): Promise<CheckpointRow[]> {
+    return listCheckpoints(this.pool, room, limit);
+  }
+
+  getCheckpoint(room: string, id: string): Promise<{ row: CheckpointRow; data: Uint8Array } | null> {
+    return getCheckpoint(this.pool, room, id);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionRow, Storage, StoredRoom } from './Storage.ts';
+import { pastRetention, toCheckpointRow, type CheckpointDbRow, type CheckpointRetention, type CheckpointRow, type SessionRow, type Storage, type StoredRoom } from './Storage.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -26,6 +26,18 @@ CREATE TABLE IF NOT EXISTS log (
   data BLOB NOT NULL,
   PRIMARY KEY (room, seq)
 ) WITHOUT ROWID;
+-- Checkpoints of a session's files (server/history/): opaque data plus the JSON the History
+-- panel lists, newest read first.
+CREATE TABLE IF NOT EXISTS checkpoints (
+  room TEXT NOT NULL,
+  id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  info TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (room, id)
+);
+CREATE INDEX IF NOT EXISTS checkpoints_by_time ON checkpoints (room, created_at);
 `;
 
 /** Databases written before the log table kept updates in a rowid table; moved over on open. */
@@ -48,6 +60,10 @@ export class SqliteStorage implements Storage {
     append: StatementSync;
     upsertSnapshot: StatementSync;
     deleteUpdates: StatementSync;
+    addCheckpoint: StatementSync;
+    listCheckpoints: StatementSync;
+    getCheckpoint: StatementSync;
+    dropCheckpoint: StatementSync;
     begin: StatementSync;
     commit: StatementSync;
     rollback: StatementSync;
@@ -84,6 +100,12 @@ export class SqliteStorage implements Storage {
           'ON CONFLICT (room) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq',
       ),
       deleteUpdates: this.db.prepare('DELETE FROM log WHERE room = ? AND seq <= ?'),
+      addCheckpoint: this.db.prepare('INSERT INTO checkpoints (room, id, created_at, info, bytes, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      listCheckpoints: this.db.prepare(
+        'SELECT id, created_at, info, bytes FROM checkpoints WHERE room = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      ),
+      getCheckpoint: this.db.prepare('SELECT id, created_at, info, bytes, data FROM checkpoints WHERE room = ? AND id = ?'),
+      dropCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE room = ? AND id = ?'),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
       rollback: this.db.prepare('ROLLBACK'),
@@ -170,6 +192,25 @@ export class SqliteStorage implements Storage {
       this.stmt.upsertSnapshot.run(id, snapshot, throughSeq);
       this.stmt.deleteUpdates.run(id, throughSeq);
     });
+  }
+
+  async addCheckpoint(room: string, row: CheckpointRow, data: Uint8Array, retention: CheckpointRetention): Promise<string[]> {
+    return this.transaction(() => {
+      this.stmt.addCheckpoint.run(room, row.id, row.createdAt, row.info, row.bytes, data);
+      const all = this.stmt.listCheckpoints.all(room, Number.MAX_SAFE_INTEGER) as { id: string; bytes: number }[];
+      const dropped = pastRetention(all, retention);
+      for (const id of dropped) this.stmt.dropCheckpoint.run(room, id);
+      return dropped;
+    });
+  }
+
+  async listCheckpoints(room: string, limit: number): Promise<CheckpointRow[]> {
+    return (this.stmt.listCheckpoints.all(room, limit) as unknown as CheckpointDbRow[]).map(toCheckpointRow);
+  }
+
+  async getCheckpoint(room: string, id: string): Promise<{ row: CheckpointRow; data: Uint8Array } | null> {
+    const found = this.stmt.getCheckpoint.get(room, id) as (CheckpointDbRow & { data: Uint8Array }) | undefined;
+    return found ? { row: toCheckpointRow(found), data: found.data } : null;
   }
 
   async ping(): Promise<void> {

@@ -18,6 +18,22 @@ export interface StoredRoom {
   bytes: number;
 }
 
+/** A checkpoint's description, as stored beside its data (lib/api.ts CheckpointInfo is the same). */
+export interface CheckpointRow {
+  id: string;
+  createdAt: number;
+  /** JSON of everything else the History panel shows (kind, label, who, run, files changed). */
+  info: string;
+  /** Size of the stored data in bytes (what retention counts). */
+  bytes: number;
+}
+
+/** How many checkpoints a session keeps, and how many bytes of them: the oldest go first. */
+export interface CheckpointRetention {
+  keep: number;
+  maxBytes: number;
+}
+
 export interface Storage {
   /** Creates a session with its initial document state in one transaction. */
   createSession(row: SessionRow, initialState: Uint8Array): Promise<void>;
@@ -37,7 +53,42 @@ export interface Storage {
   appendUpdates(id: string, updates: readonly Uint8Array[]): Promise<number>;
   /** Replaces the snapshot and drops log rows up to and including `throughSeq`, atomically. */
   compact(id: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  /**
+   * Stores a checkpoint (its data is opaque here) and, in the same transaction, drops the
+   * session's oldest checkpoints past the retention; resolves with the ids dropped.
+   */
+  addCheckpoint(room: string, row: CheckpointRow, data: Uint8Array, retention: CheckpointRetention): Promise<string[]>;
+  /** The session's checkpoints, newest first, at most `limit`. */
+  listCheckpoints(room: string, limit: number): Promise<CheckpointRow[]>;
+  /** One checkpoint with its data, or null when the session has no such checkpoint. */
+  getCheckpoint(room: string, id: string): Promise<{ row: CheckpointRow; data: Uint8Array } | null>;
   /** Resolves when the store answers (readiness checks); rejects when it cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The checkpoints retention drops, given a session's checkpoints newest first: everything past
+ * the `keep` newest or past `maxBytes` counted from the newest. The newest is always kept.
+ */
+export function pastRetention(rows: readonly { id: string; bytes: number }[], retention: CheckpointRetention): string[] {
+  const dropped: string[] = [];
+  let bytes = 0;
+  rows.forEach((row, i) => {
+    bytes += row.bytes;
+    if (i > 0 && (i >= retention.keep || bytes > retention.maxBytes)) dropped.push(row.id);
+  });
+  return dropped;
+}
+
+/** A checkpoint row as both databases return it (created_at is a string from PostgreSQL's BIGINT). */
+export interface CheckpointDbRow {
+  id: string;
+  created_at: number | string;
+  info: string;
+  bytes: number;
+}
+
+export function toCheckpointRow(r: CheckpointDbRow): CheckpointRow {
+  return { id: r.id, createdAt: Number(r.created_at), info: r.info, bytes: Number(r.bytes) };
 }
