@@ -61,7 +61,8 @@ export class History {
 
   private async write(roomId: string, files: Record<string, string>, spec: CheckpointSpec): Promise<CheckpointInfo> {
     const before = this.newest.get(roomId) ?? (await this.readNewest(roomId));
-    const all = spec.changed ?? changesBetween(before?.files ?? null, files);
+    // The session's first checkpoint changed nothing: it is where the history starts.
+    const all = spec.changed ?? (before ? changesBetween(before.files, files) : []);
     const info: CheckpointInfo = {
       id: randomBytes(9).toString('base64url'),
       // Strictly increasing per session: the listing's order is the order they were made.

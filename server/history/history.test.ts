@@ -74,6 +74,8 @@ test('an AI run gets a checkpoint before and after it, with its run and who aske
     assert.equal((await read(stack.server, session, before.id)).files['a.ts'], 'export const a = 1;\n');
     assert.equal((await read(stack.server, session, after.id)).files['a.ts'], 'export const a = 2;\n');
     assert.deepEqual(after.changed, [{ path: 'a.ts', change: 'modified' }]);
+    // The first checkpoint is where the history starts: it changed nothing.
+    assert.deepEqual([before.changed, before.changedCount, before.fileCount], [[], 0, 1]);
     // The newest checkpoint is announced in the document to everyone, viewers included.
     await waitFor(() => (metaOf(watcher.doc).get('checkpoint') as { id?: string } | undefined)?.id === after.id, 'the checkpoint note at the viewer');
   } finally {
