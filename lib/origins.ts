@@ -15,9 +15,10 @@ export type TandemOrigin =
   | { readonly kind: 'identity-prune' }
   | { readonly kind: 'storage-load' }
   | { readonly kind: 'restore' }
-  | { readonly kind: 'history' };
+  | { readonly kind: 'history' }
+  | { readonly kind: 'folder' };
 
-const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'prediction', 'identity-prune', 'storage-load', 'restore', 'history']);
+const KINDS = new Set<string>(['ai', 'review', 'file-tree', 'identity', 'prediction', 'identity-prune', 'storage-load', 'restore', 'history', 'folder']);
 
 /** Every file-tree write (create, rename, delete) by a person in the browser. */
 export const FILE_TREE_ORIGIN: TandemOrigin = { kind: 'file-tree' };
@@ -32,6 +33,8 @@ export const LOAD_ORIGIN: TandemOrigin = { kind: 'storage-load' };
 
 /** A person putting files back as a checkpoint had them (lib/history/restoreFiles.ts). */
 export const RESTORE_ORIGIN: TandemOrigin = { kind: 'restore' };
+/** A local folder's changes, brought into the session by the folder sync (cli/FolderSync.ts). */
+export const FOLDER_ORIGIN: TandemOrigin = { kind: 'folder' };
 /** The server noting in the document that a checkpoint was stored (so History panels refresh). */
 export const HISTORY_ORIGIN: TandemOrigin = { kind: 'history' };
 

@@ -26,7 +26,7 @@ if (only !== 'e2e') {
     '--test-timeout=120000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    'lib/**/*.test.ts', 'server/**/*.test.ts', 'modelServer/**/*.test.ts',
+    'lib/**/*.test.ts', 'server/**/*.test.ts', 'modelServer/**/*.test.ts', 'cli/**/*.test.ts',
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);

@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 test('every path docs/ARCHITECTURE.md names exists', () => {
   const doc = readFileSync(join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
-  const paths = [...doc.matchAll(/`((?:app|components|lib|server|testing|modelServer|e2e|bench|scripts|docs)\/[^`\s]*)`/g)].map((m) => m[1]);
+  const paths = [...doc.matchAll(/`((?:app|cli|components|lib|server|testing|modelServer|e2e|bench|scripts|docs)\/[^`\s]*)`/g)].map((m) => m[1]);
   assert.ok(paths.length > 40, `the document names ${paths.length} paths`);
   const missing = paths.filter((p) => !existsSync(join(ROOT, p)));
   assert.deepEqual(missing, []);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => /\.(ts|tsx)$/.test(f));
 const isTest = (f: string) => /\.(test|spec)\.tsx?$/.test(f) || /^(e2e|testing|bench)\//.test(f);
-const production = files.filter((f) => !isTest(f) && /^(server|lib|components|app)\//.test(f));
+const production = files.filter((f) => !isTest(f) && /^(server|lib|components|app|cli)\//.test(f));
 const source = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 
 /** Project files a module imports (relative and `@/` paths). */

@@ -2,13 +2,11 @@
 // files are skipped with a reason the page shows, because the document holds LF text only and the
 // server bounds the document size.
 import { unzipSync } from 'fflate';
-import { normalisePath, toLF } from '@/lib/schema.ts';
+import { normalisePath } from '@/lib/schema.ts';
+import { IGNORED_DIRS, MAX_FILE_BYTES, decodeText } from '@/lib/textFiles.ts';
 
-export const MAX_FILE_BYTES = 512 * 1024;
 export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 export const MAX_FILES = 400;
-/** Folders people almost never mean to share: dependencies, VCS data, build output. */
-const IGNORED_DIRS = new Set(['.git', 'node_modules', '.next', 'dist', 'build', '.venv', '__pycache__', '.DS_Store']);
 
 export interface SkippedFile {
   path: string;
@@ -19,19 +17,6 @@ export interface UploadResult {
   files: Record<string, string>;
   skipped: SkippedFile[];
   totalBytes: number;
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Text if the bytes are UTF-8 without NUL characters; null for anything that looks binary. */
-export function decodeText(bytes: Uint8Array): string | null {
-  const probe = bytes.subarray(0, 8192);
-  if (probe.includes(0)) return null;
-  try {
-    return toLF(decoder.decode(bytes));
-  } catch {
-    return null;
-  }
 }
 
 /** Drops a single top-level folder shared by every path (`project/src/a.ts` → `src/a.ts`). */
