@@ -1,7 +1,9 @@
 'use client';
-// Loads Monaco from the local package (never a CDN) with its web workers, once per page.
+// Loads Monaco from the local package (never a CDN) with its web workers (started again when
+// their script fails to load: retryingWorker.ts), once per page.
 // Imported only through `import()` from browser code: Monaco touches `window` when evaluated.
 import type * as MonacoNs from 'monaco-editor';
+import { retryingWorker } from './retryingWorker.ts';
 
 export type Monaco = typeof MonacoNs;
 
@@ -12,20 +14,20 @@ function installWorkers(): void {
     getWorker(_workerId: string, label: string): Worker {
       switch (label) {
         case 'json':
-          return new Worker(new URL('monaco-editor/language/json/json.worker', import.meta.url), { type: 'module' });
+          return retryingWorker(() => new Worker(new URL('monaco-editor/language/json/json.worker', import.meta.url), { type: 'module' }));
         case 'css':
         case 'scss':
         case 'less':
-          return new Worker(new URL('monaco-editor/language/css/css.worker', import.meta.url), { type: 'module' });
+          return retryingWorker(() => new Worker(new URL('monaco-editor/language/css/css.worker', import.meta.url), { type: 'module' }));
         case 'html':
         case 'handlebars':
         case 'razor':
-          return new Worker(new URL('monaco-editor/language/html/html.worker', import.meta.url), { type: 'module' });
+          return retryingWorker(() => new Worker(new URL('monaco-editor/language/html/html.worker', import.meta.url), { type: 'module' }));
         case 'typescript':
         case 'javascript':
-          return new Worker(new URL('monaco-editor/language/typescript/ts.worker', import.meta.url), { type: 'module' });
+          return retryingWorker(() => new Worker(new URL('monaco-editor/language/typescript/ts.worker', import.meta.url), { type: 'module' }));
         default:
-          return new Worker(new URL('monaco-editor/editor/editor.worker', import.meta.url), { type: 'module' });
+          return retryingWorker(() => new Worker(new URL('monaco-editor/editor/editor.worker', import.meta.url), { type: 'module' }));
       }
     },
   };
@@ -65,7 +67,8 @@ function defineTheme(monaco: Monaco): void {
 }
 
 export function loadMonaco(): Promise<Monaco> {
-  loading ??= (async () => {
+  if (loading) return loading;
+  const attempt = (async () => {
     installWorkers();
     const [monaco, { loader }] = await Promise.all([import('monaco-editor'), import('@monaco-editor/react')]);
     // Any <Editor>/<DiffEditor> from @monaco-editor/react must use this instance, not a CDN copy.
@@ -78,5 +81,10 @@ export function loadMonaco(): Promise<Monaco> {
     }
     return monaco;
   })();
-  return loading;
+  loading = attempt;
+  // A failed load is not remembered: the next call fetches Monaco's code again.
+  attempt.catch(() => {
+    if (loading === attempt) loading = null;
+  });
+  return attempt;
 }

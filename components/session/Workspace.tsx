@@ -9,7 +9,7 @@ import type { Profile } from '@/components/shared/profile.ts';
 import { FileTree } from '@/components/files/FileTree.tsx';
 import { AUTHORSHIP_KEYS, CodeEditor, type CursorInfo } from '@/components/editor/CodeEditor.tsx';
 import { TabBar } from '@/components/editor/TabBar.tsx';
-import { loadEditorModules, type EditorModules } from '@/components/editor/editorModules.ts';
+import { useEditorModules } from '@/components/editor/editorModules.ts';
 import { mountRemoteCursorStyles } from '@/components/editor/remoteCursorStyles.ts';
 import { SessionHeader } from './SessionHeader.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -69,17 +69,13 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
   const peers = usePeers(awareness);
   const tabs = useTabs(doc, `tandem:tabs:${id}`);
   const liveTitle = useYMapValue<string>(metaOf(doc), 'title');
-  const [modules, setModules] = useState<EditorModules | null>(null);
-  const [loadError, setLoadError] = useState(false);
+  const editorLoad = useEditorModules();
+  const modules = editorLoad.modules;
   const [cursor, setCursor] = useState<CursorInfo | null>(null);
   const readOnly = role !== 'edit';
   const [editor, setEditor] = useState<MonacoEditor.IStandaloneCodeEditor | null>(null);
   const follow = useFollow({ awareness, doc, editor, peers, activePath: tabs.activePath, open: tabs.open });
   const activeAi = useActiveAi(awareness);
-
-  useEffect(() => {
-    loadEditorModules().then(setModules, () => setLoadError(true));
-  }, []);
 
   // Publish who this is and which file they are looking at.
   useEffect(() => {
@@ -197,8 +193,13 @@ function Connected({ id, token, title, role, profile, onProfile, collab }: Props
           <TabBar paths={tabs.openPaths} active={tabs.activePath} peers={peers} onSelect={tabs.open} onClose={tabs.close} />
           <FollowAiOffer follow={follow} activeAi={activeAi} />
           <div className="relative min-h-0 flex-1">
-            {loadError ? (
-              <div className="flex h-full items-center justify-center text-sm text-red-300">The editor failed to load. Reload the page to try again.</div>
+            {editorLoad.failed ? (
+              <div className="flex h-full flex-col items-center justify-center gap-3 text-sm" role="alert" data-testid="editor-load-failed">
+                <p className="text-red-300">The editor’s code could not be loaded. Your files are safe; check the connection and try again.</p>
+                <button type="button" onClick={editorLoad.retry} data-testid="editor-load-retry" className="rounded-md bg-accent px-3 py-1.5 text-xs font-semibold text-white hover:bg-accent-strong">
+                  Try again
+                </button>
+              </div>
             ) : !modules || !ready ? (
               <EditorSkeleton />
             ) : (
