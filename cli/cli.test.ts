@@ -13,6 +13,7 @@ import type { SessionInfoResponse } from '../lib/api.ts';
 import { filesOf, identitiesOf } from '../lib/schema.ts';
 import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
 import { authorsOf } from '../testing/aiTestKit.ts';
+import { startTlsProxy } from '../testing/tlsProxy.ts';
 import { connectProvider, type Client } from '../testing/nodeProvider.ts';
 
 const BIN = join(import.meta.dirname, 'tandem.mjs');
@@ -23,8 +24,8 @@ interface Run {
   exited: Promise<number>;
 }
 
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const out: string[] = [];
   child.stdout!.on('data', (d: Buffer) => out.push(...d.toString().split('\n').filter(Boolean)));
   child.stderr!.on('data', (d: Buffer) => out.push(...d.toString().split('\n').filter(Boolean)));
@@ -44,13 +45,14 @@ function tree(root: string, dir = root): Record<string, string> {
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
 
-async function share(server: TestServer, dir: string): Promise<{ run: Run; link: string; client: Client }> {
-  const sharing = run(['share', dir, '--server', server.url, '--name', 'Ada’s laptop']);
+async function share(server: TestServer, dir: string, via: { url: string; env: Record<string, string> } = { url: server.url, env: {} }): Promise<{ run: Run; link: string; client: Client }> {
+  const sharing = run(['share', dir, '--server', via.url, '--name', 'Ada’s laptop'], via.env);
   await waitFor(() => sharing.out.some((l) => l.startsWith('Syncing')), 'the share to start syncing', 30_000);
   const link = sharing.out.find((l) => l.startsWith('Edit link: '))!.slice('Edit link: '.length);
   const url = new URL(link);
   const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
   const info = (await (await fetch(`${server.url}/api/sessions/${url.pathname.split('/')[2]}`, { headers: { authorization: `Bearer ${token}` } })).json()) as SessionInfoResponse;
+  // The stock client connects to the server itself, whatever the folder went through.
   const client = connectProvider(info.collab.serverUrl, info.collab.room, info.collab.params, 200);
   await waitFor(() => client.provider.synced, 'the stock client to sync');
   return { run: sharing, link, client };
@@ -180,6 +182,30 @@ test('a file deleted on one side while changed on the other is kept; bad links a
     sharing?.client.destroy();
     sharing?.run.child.kill('SIGINT');
     if (sharing) await sharing.run.exited;
+    await server.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('share works with a Tandem behind TLS: links say https, the live sync runs over wss', async () => {
+  const server = await startTestServer();
+  const proxy = await startTlsProxy(Number(new URL(server.url).port));
+  const dir = folder({ 'a.ts': 'one\n' });
+  let sharing: Awaited<ReturnType<typeof share>> | null = null;
+  try {
+    sharing = await share(server, dir, { url: proxy.url, env: { NODE_EXTRA_CA_CERTS: proxy.certFile } });
+    assert.ok(sharing.link.startsWith(`${proxy.url}/s/`), sharing.link);
+    assert.equal(proxy.upgrades, 1, 'the folder’s live connection went through TLS');
+    const { client } = sharing;
+    writeFileSync(join(dir, 'a.ts'), 'one\ntwo\n');
+    await waitFor(() => text(client, 'a.ts') === 'one\ntwo\n', 'the save over wss');
+    filesOf(client.doc).get('a.ts')!.insert(0, 'zero\n');
+    await waitFor(() => read(join(dir, 'a.ts')) === 'zero\none\ntwo\n', 'the remote edit over wss');
+  } finally {
+    sharing?.client.destroy();
+    sharing?.run.child.kill('SIGINT');
+    if (sharing) await sharing.run.exited;
+    await proxy.close();
     await server.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
