@@ -45,6 +45,7 @@ export class RoomRecorder {
   private readonly history: History;
   private dirty = false;
   private dirtySince = 0;
+  private lastEdit = 0;
   private readonly authors = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly runsSeen = new Map<string, 'started' | 'ended'>();
@@ -63,21 +64,24 @@ export class RoomRecorder {
   private onTransaction = (tr: Y.Transaction): void => {
     if (tr.origin === LOAD_ORIGIN || tr.origin === HISTORY_ORIGIN) return;
     const files = filesOf(this.doc);
-    const names = this.writers(tr);
     const runs = aiRunsOf(this.doc);
     if (tr.changedParentTypes.has(runs as unknown as AnyType)) this.checkRuns(tr);
     if (!tr.changedParentTypes.has(files as unknown as AnyType)) return;
+    const names = this.writers(tr);
     const keys = tr.changed.get(files as unknown as AnyType);
     if (keys) this.checkDeletions(tr, keys, names);
-    if (!this.dirty) this.dirtySince = Date.now();
+    const now = Date.now();
+    if (!this.dirty) this.dirtySince = now;
     this.dirty = true;
+    this.lastEdit = now;
     for (const name of names) if (this.authors.size < MAX_AUTHORS) this.authors.add(name);
-    this.arm();
+    if (!this.timer) this.arm();
   };
 
   /**
-   * The names of whoever wrote in this transaction: the clients whose clocks moved, or, for a
-   * pure deletion (which moves no clock: Yjs does not record who deletes), the connection's.
+   * The names of whoever wrote in this transaction: the people the connection that sent it speaks
+   * for (a page's awareness clientID is its document clientID), else the clients whose clocks
+   * moved (the server's own writes). Yjs does not record who deletes.
    */
   private writers(tr: Y.Transaction): string[] {
     const identities = identitiesOf(this.doc);
@@ -86,8 +90,8 @@ export class RoomRecorder {
       const name = identities.get(String(client))?.name;
       if (typeof name === 'string' && !names.includes(name)) names.push(name);
     };
-    for (const [client, clock] of tr.afterState) if ((tr.beforeState.get(client) ?? 0) !== clock) add(client);
-    if (names.length === 0) for (const client of this.speakersOf(tr.origin)) add(client);
+    for (const client of this.speakersOf(tr.origin)) add(client);
+    if (names.length === 0) for (const [client, clock] of tr.afterState) if ((tr.beforeState.get(client) ?? 0) !== clock) add(client);
     return names;
   }
 
@@ -139,11 +143,20 @@ export class RoomRecorder {
     void this.save(before, { kind: 'deletion', label, by: names, changed: deleted.sort().map((path) => ({ path, change: 'deleted' as const })) });
   }
 
-  /** (Re)starts the quiet-period timer; a long stretch of edits is capped. */
+  /**
+   * The quiet-period timer: one timer, not one per keystroke; when it fires before the edits
+   * have paused long enough it waits out the rest. A long stretch of edits is capped.
+   */
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    const cap = this.dirtySince + this.history.settings.idleMs * IDLE_CAP_FACTOR - Date.now();
-    this.timer = setTimeout(() => this.takeIdle(), Math.max(0, Math.min(this.history.settings.idleMs, cap)));
+    const { idleMs } = this.history.settings;
+    const due = Math.min(this.lastEdit + idleMs, this.dirtySince + idleMs * IDLE_CAP_FACTOR);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.dirty || this.stopped) return;
+      const now = Date.now();
+      if (now < Math.min(this.lastEdit + idleMs, this.dirtySince + idleMs * IDLE_CAP_FACTOR)) this.arm();
+      else this.takeIdle();
+    }, Math.max(0, due - Date.now()));
     this.timer.unref();
   }
 

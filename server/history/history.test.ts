@@ -122,6 +122,36 @@ test('a pause in editing makes a checkpoint naming who edited; a deletion keeps 
   }
 });
 
+test('a long stretch of edits without a pause still gets a checkpoint, at ten pauses’ length', async () => {
+  const server = await startTestServer({ TANDEM_CHECKPOINT_IDLE_MS: '100' });
+  const clients: Client[] = [];
+  let typing = true;
+  try {
+    const session = await createSession(server.url, { files: { 'a.ts': '' } });
+    const ada = await joined(session);
+    clients.push(ada);
+    named(ada, 'Ada');
+    // Typing every 30 ms, never pausing for 100 ms: a checkpoint still comes within about 1 s.
+    const started = Date.now();
+    const typist = (async () => {
+      while (typing) {
+        filesOf(ada.doc).get('a.ts')!.insert(0, 'x');
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    })();
+    const during = await listed(server, session, (cs) => cs.some((c) => c.by.includes('Ada')), 'a checkpoint while Ada types');
+    const elapsed = Date.now() - started;
+    typing = false;
+    await typist;
+    assert.ok(elapsed >= 900, `not before ten quiet periods (${elapsed} ms)`);
+    assert.equal(during.filter((c) => c.by.includes('Ada')).length, 1);
+  } finally {
+    typing = false;
+    for (const c of clients) c.destroy();
+    await server.dispose();
+  }
+});
+
 test('a saved checkpoint restores one file as a new edit by the person restoring; other files keep their edits; `before` undoes it', async () => {
   const server = await startTestServer();
   const clients: Client[] = [];
