@@ -49,8 +49,18 @@ export class History {
 
   /** Stores a checkpoint of `files` (read by the caller at the moment it describes). */
   save(roomId: string, files: Record<string, string>, spec: CheckpointSpec): Promise<CheckpointInfo> {
+    return this.queue(roomId, () => this.write(roomId, files, spec, false)) as Promise<CheckpointInfo>;
+  }
+
+  /** As save, but nothing is stored (null) when the files are those of the newest checkpoint. */
+  saveIfChanged(roomId: string, files: Record<string, string>, spec: CheckpointSpec): Promise<CheckpointInfo | null> {
+    return this.queue(roomId, () => this.write(roomId, files, spec, true));
+  }
+
+  /** One write at a time per session, in order. */
+  private queue(roomId: string, run: () => Promise<CheckpointInfo | null>): Promise<CheckpointInfo | null> {
     const previous = this.chains.get(roomId) ?? Promise.resolve();
-    const write = previous.catch(() => {}).then(() => this.write(roomId, files, spec));
+    const write = previous.catch(() => {}).then(run);
     const settled = write.catch(() => {});
     this.chains.set(roomId, settled);
     void settled.then(() => {
@@ -59,10 +69,11 @@ export class History {
     return write;
   }
 
-  private async write(roomId: string, files: Record<string, string>, spec: CheckpointSpec): Promise<CheckpointInfo> {
+  private async write(roomId: string, files: Record<string, string>, spec: CheckpointSpec, onlyIfChanged: boolean): Promise<CheckpointInfo | null> {
     const before = this.newest.get(roomId) ?? (await this.readNewest(roomId));
     // The session's first checkpoint changed nothing: it is where the history starts.
     const all = spec.changed ?? (before ? changesBetween(before.files, files) : []);
+    if (onlyIfChanged && before && all.length === 0) return null;
     const info: CheckpointInfo = {
       id: randomBytes(9).toString('base64url'),
       // Strictly increasing per session: the listing's order is the order they were made.

@@ -160,18 +160,25 @@ export class RoomRecorder {
     this.timer.unref();
   }
 
+  /** After a pause: a checkpoint, unless the edits since the newest one cancelled out. */
   private takeIdle(): void {
     if (!this.dirty || this.stopped) return;
     const by = Array.from(this.authors);
-    void this.take({ kind: 'idle', label: by.length > 0 ? `Edits by ${by.join(', ')}` : 'Edits', by });
+    this.clearDirty();
+    const saving = this.history.saveIfChanged(this.roomId, readFiles(this.doc), { kind: 'idle', label: by.length > 0 ? `Edits by ${by.join(', ')}` : 'Edits', by });
+    saving.catch((err) => log.error('history.save_failed', err, { room: this.roomId, kind: 'idle' }));
   }
 
-  /** A checkpoint of the files as they are now; the edits so far are in it. */
-  take(spec: CheckpointSpec): Promise<CheckpointInfo> {
+  private clearDirty(): void {
     this.dirty = false;
     this.authors.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** A checkpoint of the files as they are now; the edits so far are in it. */
+  take(spec: CheckpointSpec): Promise<CheckpointInfo> {
+    this.clearDirty();
     return this.save(readFiles(this.doc), spec);
   }
 

@@ -97,6 +97,11 @@ test('a pause in editing makes a checkpoint naming who edited; a deletion keeps 
     const idle = (await listed(server, session, (cs) => cs.some(byGrace), 'the idle checkpoint')).find(byGrace)!;
     assert.deepEqual(idle.by, ['Grace']);
     assert.equal(idle.label, 'Edits by Grace');
+    // Edits that cancel out before the next pause make no checkpoint.
+    filesOf(grace.doc).get('a.ts')!.insert(0, 'x');
+    filesOf(grace.doc).get('a.ts')!.delete(0, 1);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await list(server, session)).filter(byGrace).length, 1);
     assert.equal((await read(server, session, idle.id)).files['a.ts'], 'zero\none\n');
 
     // Rename b.ts → c.ts in one transaction (the file tree's way): not a deletion.
