@@ -12,6 +12,7 @@ import { History } from './history/History.ts';
 import { recordRoomHistory } from './history/roomHistory.ts';
 import { createUpgradeHandler } from './http/collabUpgrade.ts';
 import { API_PREFIX, createApiHandler } from './http/router.ts';
+import { HISTORY_WRITES_PER_MINUTE } from './http/historyRoutes.ts';
 import { sendError } from './http/respond.ts';
 import { SqliteStorage } from './storage/SqliteStorage.ts';
 import { PostgresStorage } from './storage/PostgresStorage.ts';
@@ -80,7 +81,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     ? new PredictionService(config.predict, predictionReader(rooms))
     : null;
   rooms.handleRequests(socketPredictions(predictions, (id, vector, ms) => rooms.caughtUp(id, vector, ms)));
-  const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, history: { history, rooms: roomHistory }, sessionCreations, readiness, cluster: clusterReady });
+  const handleApi = createApiHandler({ config, storage, rooms, ai, predictions, history: { history, rooms: roomHistory, writes: new RateLimiter(HISTORY_WRITES_PER_MINUTE, 60_000) }, sessionCreations, readiness, cluster: clusterReady });
   let nextApp: NextApp | null = null;
   let nextHandler: NextHandler | null = null;
 

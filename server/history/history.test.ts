@@ -253,6 +253,27 @@ test('the history API: viewers read but cannot save or restore; bad bodies, unkn
   }
 });
 
+test('saves and restores are limited per session: the one past the limit is refused with Retry-After and stores nothing', async () => {
+  const server = await startTestServer();
+  try {
+    const session = await createSession(server.url, { files: { 'a.ts': 'a\n' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await call(server, session, '', { method: 'POST', body: { name: `save ${i}` } })).status);
+    assert.deepEqual(statuses, [...Array(30).fill(201), 429]);
+    const refused = await call(server, session, '', { method: 'POST', body: { name: 'one more' } });
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    const [newest] = await list(server, session);
+    assert.equal((await call(server, session, `/${newest.id}/restore`, { method: 'POST', body: {} })).status, 429);
+    assert.equal((await list(server, session)).length, 30);
+    // Another session is not held back by this one.
+    const other = await createSession(server.url, { files: { 'b.ts': 'b\n' } });
+    assert.equal((await call(server, other, '', { method: 'POST', body: { name: 'fine' } })).status, 201);
+  } finally {
+    await server.dispose();
+  }
+});
+
 test('retention keeps the newest checkpoints; a room that unloads with unsaved edits leaves a last checkpoint that outlives a restart', async () => {
   const server = await startTestServer({ TANDEM_CHECKPOINTS_KEEP: '3', TANDEM_CHECKPOINT_IDLE_MS: '600000' });
   let restarted: TestServer | null = null;

@@ -31,9 +31,16 @@ export async function getCheckpoint(req: IncomingMessage, res: ServerResponse, d
   sendJson(res, 200, found);
 }
 
+/** Saves and restores of one session per minute: each reads, compresses and stores every file. */
+export const HISTORY_WRITES_PER_MINUTE = 30;
+
 async function editor(req: IncomingMessage, deps: ApiDeps, id: string): Promise<void> {
   const { role } = await requireAccess(deps, id, bearerToken(req));
   if (role !== 'edit') throw new HttpError('read_only', 'viewers cannot save or restore checkpoints; use an edit link');
+  const { writes } = historyOf(deps);
+  const allowed = writes.check(id);
+  if (!allowed.ok) throw new HttpError('rate_limited', `this session saved or restored ${HISTORY_WRITES_PER_MINUTE} checkpoints in the last minute; try again in ${Math.ceil(allowed.retryAfterMs / 1000)} s`, allowed.retryAfterMs);
+  writes.record(id);
 }
 
 export async function saveCheckpoint(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, id: string): Promise<void> {

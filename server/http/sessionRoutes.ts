@@ -37,7 +37,7 @@ export interface ApiDeps {
   /** Whether this node can serve now (`GET /api/ready`); absent: always ready. */
   readiness?: () => Promise<ReadinessReport>;
   /** Version history (absent in servers built without it). */
-  history?: { history: History; rooms: RoomHistory };
+  history?: { history: History; rooms: RoomHistory; writes: RateLimiter };
   /** With several nodes: AI and review calls go to the node that holds the session. */
   cluster?: Promise<Cluster | null>;
 }
