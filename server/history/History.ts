@@ -86,7 +86,7 @@ export class History {
       changedCount: all.length,
       fileCount: Object.keys(files).length,
     };
-    const data = encodeFiles(files);
+    const data = await encodeFiles(files);
     const { id, createdAt, ...rest } = info;
     const dropped = await this.storage.addCheckpoint(roomId, { id, createdAt, info: JSON.stringify(rest), bytes: data.byteLength }, data, this.settings);
     this.newest.set(roomId, { files, at: info.createdAt });
@@ -100,7 +100,7 @@ export class History {
     if (!row) return null;
     const found = await this.storage.getCheckpoint(roomId, row.id);
     try {
-      return found ? { files: decodeFiles(found.data), at: row.createdAt } : null;
+      return found ? { files: await decodeFiles(found.data), at: row.createdAt } : null;
     } catch {
       return { files: {}, at: row.createdAt };
     }
@@ -115,7 +115,7 @@ export class History {
     const found = await this.storage.getCheckpoint(roomId, id);
     if (!found) return null;
     const checkpoint = { id: found.row.id, createdAt: found.row.createdAt, ...(JSON.parse(found.row.info) as Omit<CheckpointInfo, 'id' | 'createdAt'>) };
-    return { checkpoint, files: decodeFiles(found.data) };
+    return { checkpoint, files: await decodeFiles(found.data) };
   }
 
   /** Forgets what it keeps in memory of a session (its room was unloaded). */

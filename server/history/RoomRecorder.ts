@@ -19,6 +19,8 @@ type AnyType = Y.AbstractType<Y.YEvent<any>>; // eslint-disable-line @typescript
 const IDLE_CAP_FACTOR = 10;
 /** Names a checkpoint lists for who edited. */
 const MAX_AUTHORS = 8;
+/** Deletion checkpoints of one room at most this often: deletions in between join the pending one. */
+const DELETION_INTERVAL_MS = 2000;
 /** Runs remembered as checkpointed (the oldest are forgotten past this). */
 const MAX_RUNS = 256;
 
@@ -50,6 +52,10 @@ export class RoomRecorder {
   private timer: NodeJS.Timeout | null = null;
   private readonly runsSeen = new Map<string, 'started' | 'ended'>();
   private stopped = false;
+  /** Deletions waiting for their checkpoint: the files before the first, plus each later deleted file's text. */
+  private pendingDeletion: { files: Record<string, string>; deleted: Set<string>; by: Set<string> } | null = null;
+  private deletionTimer: NodeJS.Timeout | null = null;
+  private lastDeletionAt = 0;
   private readonly speakersOf: (origin: unknown) => readonly number[];
 
   /** `speakersOf` names the clientIDs a transaction's origin (a connection) speaks for. */
@@ -137,10 +143,33 @@ export class RoomRecorder {
     }
     const deleted = Object.keys(gone).filter((path) => !added.has(gone[path]));
     if (deleted.length === 0) return;
-    const label = deleted.length === 1 ? `Deleted ${deleted[0]}` : `Deleted ${deleted.length} files`;
+    const pending = this.pendingDeletion;
+    if (pending) {
+      for (const path of deleted) {
+        pending.files[path] = gone[path];
+        pending.deleted.add(path);
+      }
+      for (const name of names) if (pending.by.size < MAX_AUTHORS) pending.by.add(name);
+      return;
+    }
     const before = { ...readFiles(this.doc) };
     for (const path of deleted) before[path] = gone[path];
-    void this.save(before, { kind: 'deletion', label, by: names, changed: deleted.sort().map((path) => ({ path, change: 'deleted' as const })) });
+    this.pendingDeletion = { files: before, deleted: new Set(deleted), by: new Set(names.slice(0, MAX_AUTHORS)) };
+    // A burst of deletions (or a client sending nothing else) makes one checkpoint per interval.
+    this.deletionTimer = setTimeout(() => this.saveDeletion(), Math.max(0, this.lastDeletionAt + DELETION_INTERVAL_MS - Date.now()));
+    this.deletionTimer.unref();
+  }
+
+  private saveDeletion(): void {
+    const pending = this.pendingDeletion;
+    if (this.deletionTimer) clearTimeout(this.deletionTimer);
+    this.pendingDeletion = null;
+    this.deletionTimer = null;
+    if (!pending) return;
+    this.lastDeletionAt = Date.now();
+    const deleted = Array.from(pending.deleted).sort();
+    const label = deleted.length === 1 ? `Deleted ${deleted[0]}` : `Deleted ${deleted.length} files`;
+    void this.save(pending.files, { kind: 'deletion', label, by: Array.from(pending.by), changed: deleted.map((path) => ({ path, change: 'deleted' as const })) });
   }
 
   /**
@@ -191,6 +220,7 @@ export class RoomRecorder {
   /** Detaches; with `final`, edits not yet in a checkpoint get one first. */
   stop(final: boolean): void {
     if (this.stopped) return;
+    this.saveDeletion();
     if (final && this.dirty) this.takeIdle();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

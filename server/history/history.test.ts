@@ -157,6 +157,31 @@ test('a long stretch of edits without a pause still gets a checkpoint, at ten pa
   }
 });
 
+test('a burst of deletions makes one checkpoint per interval, holding every deleted file’s text', async () => {
+  const server = await startTestServer();
+  const clients: Client[] = [];
+  try {
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.ts`, `export const v${i} = ${i};\n`]));
+    const session = await createSession(server.url, { files });
+    const mallory = await joined(session);
+    clients.push(mallory);
+    for (let i = 0; i < 40; i++) filesOf(mallory.doc).delete(`f${i}.ts`);
+    await waitFor(() => filesOf(mallory.doc).size === 0, 'the deletions');
+    const all = await listed(server, session, (cs) => cs.filter((c) => c.kind === 'deletion').reduce((n, c) => n + c.changedCount, 0) === 40, 'every deletion in a checkpoint');
+    const deletions = all.filter((c) => c.kind === 'deletion');
+    assert.ok(deletions.length <= 2, `${deletions.length} deletion checkpoints for 40 deletions in a burst`);
+    const kept: Record<string, string> = {};
+    for (const c of deletions) {
+      const { files: held } = await read(server, session, c.id);
+      for (const { path } of c.changed) kept[path] = held[path];
+    }
+    assert.deepEqual(kept, files);
+  } finally {
+    for (const c of clients) c.destroy();
+    await server.dispose();
+  }
+});
+
 test('a saved checkpoint restores one file as a new edit by the person restoring; other files keep their edits; `before` undoes it', async () => {
   const server = await startTestServer();
   const clients: Client[] = [];
