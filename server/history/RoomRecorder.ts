@@ -102,8 +102,14 @@ export class RoomRecorder {
   }
 
   private checkRuns(tr: Y.Transaction): void {
-    for (const [runId, run] of aiRunsOf(this.doc)) {
-      if (!tr.changedParentTypes.has(run as unknown as AnyType)) continue;
+    const runs = aiRunsOf(this.doc);
+    // The runs this transaction changed (not every run the session ever had).
+    for (const type of tr.changedParentTypes.keys()) {
+      const item = type._item;
+      if (!item || item.parent !== (runs as unknown as AnyType) || typeof item.parentSub !== 'string') continue;
+      const runId = item.parentSub;
+      const run = runs.get(runId);
+      if (!run) continue;
       const status = run.get('status') as AiRunStatus | undefined;
       const seen = this.runsSeen.get(runId);
       const prompt = promptLabel(String(run.get('prompt') ?? ''));
