@@ -54,7 +54,8 @@ export class FolderSync {
     for (const [path, text] of Object.entries(files)) this.base.set(path, text);
   }
 
-  async start(): Promise<void> {
+  /** Starts watching; `alsoCheck` are folder files to reconcile at once (the watcher reports only changes). */
+  async start(alsoCheck: Iterable<string> = []): Promise<void> {
     filesOf(this.doc).observeDeep(this.onDoc);
     const watcher = watch(this.root, {
       ignoreInitial: true,
@@ -73,7 +74,7 @@ export class FolderSync {
     watcher.on('error', (err) => this.note({ kind: 'error', message: `watching the folder: ${(err as Error).message}` }));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     // Whatever changed between the share and the watch starting.
-    for (const path of new Set([...this.base.keys(), ...filesOf(this.doc).keys()])) this.dirty.add(path);
+    for (const path of new Set([...this.base.keys(), ...filesOf(this.doc).keys(), ...alsoCheck])) this.dirty.add(path);
     this.schedule();
   }
 

@@ -210,3 +210,39 @@ test('share works with a Tandem behind TLS: links say https, the live sync runs 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sync joins an existing session from a second folder: both folders and the session stay in step; a view link is refused', async () => {
+  const server = await startTestServer();
+  const ada = folder({ 'src/a.ts': 'export const a = 1;\n' });
+  const ben = folder({ 'ben.md': '# Ben’s notes\n' });
+  let sharing: Awaited<ReturnType<typeof share>> | null = null;
+  let syncing: Run | null = null;
+  try {
+    sharing = await share(server, ada);
+    syncing = run(['sync', sharing.link, ben, '--name', 'Ben’s desktop']);
+    await waitFor(() => syncing!.out.some((l) => l.startsWith('Syncing')), 'the second folder to start syncing', 30_000);
+    // Ben's folder has the session's files; his own text file joined the session and reached Ada's folder.
+    assert.equal(read(join(ben, 'src/a.ts')), 'export const a = 1;\n');
+    await waitFor(() => read(join(ada, 'ben.md')) === '# Ben’s notes\n', 'Ben’s file in Ada’s folder');
+    // A save in either folder reaches the other.
+    writeFileSync(join(ben, 'src/a.ts'), 'export const a = 2;\n');
+    await waitFor(() => read(join(ada, 'src/a.ts')) === 'export const a = 2;\n', 'Ben’s save in Ada’s folder');
+    writeFileSync(join(ada, 'ben.md'), '# Ben’s notes\nread by Ada\n');
+    await waitFor(() => read(join(ben, 'ben.md')) === '# Ben’s notes\nread by Ada\n', 'Ada’s save in Ben’s folder');
+    assert.equal(text(sharing.client, 'ben.md'), '# Ben’s notes\nread by Ada\n');
+
+    const viewLink = sharing.run.out.find((l) => l.startsWith('View link: '))!.slice('View link: '.length);
+    const viewer = run(['sync', viewLink, join(ben, 'never')]);
+    assert.equal(await viewer.exited, 1);
+    assert.match(viewer.out.join('\n'), /view link: it can only pull/);
+  } finally {
+    syncing?.child.kill('SIGINT');
+    if (syncing) assert.equal(await syncing.exited, 0);
+    sharing?.client.destroy();
+    sharing?.run.child.kill('SIGINT');
+    if (sharing) await sharing.run.exited;
+    await server.dispose();
+    rmSync(ada, { recursive: true, force: true });
+    rmSync(ben, { recursive: true, force: true });
+  }
+});

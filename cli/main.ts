@@ -1,20 +1,22 @@
 // The `tandem` command (bin: cli/tandem.mjs).
 //   tandem share [dir]          a new session from a folder, then the two kept in sync both ways
 //   tandem pull <link> [dir]    a session's files written to a folder, once
+//   tandem sync <link> [dir]    an existing session and a folder kept in sync both ways
 // The session is reached with the HTTP API and a stock y-websocket client, over ws:// or wss://.
 import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import type { CreateSessionResponse } from '../lib/api.ts';
-import { identitiesOf } from '../lib/schema.ts';
+import type { CreateSessionResponse, SessionInfoResponse } from '../lib/api.ts';
+import { identitiesOf, readFiles } from '../lib/schema.ts';
 import { FolderRules, scanFolder } from './folderRules.ts';
 import { FolderSync, type SyncNote } from './FolderSync.ts';
-import { pull } from './pull.ts';
-import { apiCall, CliError } from './api.ts';
+import { pull, writeSessionFiles } from './pull.ts';
+import { apiCall, CliError, parseLink } from './api.ts';
 
 const USAGE = `Usage:
   tandem share [dir] [--server URL] [--title TITLE] [--name NAME]
@@ -24,6 +26,9 @@ const USAGE = `Usage:
   tandem pull <link> [dir] [--force]
       Writes the session's files into the folder (default: named after the session). Files
       that differ there are left alone unless --force.
+  tandem sync <link> [dir] [--force] [--name NAME]
+      Writes an existing session's files into the folder (default: the current one), then keeps
+      both in sync like share (an edit link; text files only in the folder join the session).
 
   --server  the Tandem server (default: $TANDEM_URL, else http://localhost:3000)`;
 
@@ -83,13 +88,47 @@ async function share(dirArg: string | undefined, server: string, title: string |
 
   const { doc, provider } = connectDoc(session.collab.serverUrl, session.collab.room, session.collab.editParams.token);
   await synced(provider);
+  return keepInSync(root, rules, doc, provider, scan.files, name);
+}
+
+/**
+ * `tandem sync <link> [dir]`: an existing session kept in sync with a folder, as share does
+ * after it creates one. The session's files are written first (a differing file there is left
+ * alone unless `force`); text files only in the folder join the session.
+ */
+async function syncLink(link: string, dirArg: string | undefined, force: boolean, name: string): Promise<number> {
+  const { server, id, token } = parseLink(link);
+  const info = await apiCall<SessionInfoResponse>(server, `/api/sessions/${encodeURIComponent(id)}`, { token });
+  if (info.role !== 'edit') throw new CliError('that is a view link: it can only pull (tandem pull); syncing needs an edit link');
+  const root = resolve(dirArg ?? '.');
+  const { doc, provider } = connectDoc(info.collab.serverUrl, info.collab.room, info.collab.params.token);
+  // What was written is what both sides agree on; later session edits are synced as changes.
+  let written: Record<string, string>;
+  try {
+    await synced(provider);
+    written = readFiles(doc);
+    await mkdir(root, { recursive: true });
+    await writeSessionFiles(root, written, force);
+    console.log(`Synced “${info.title}”: ${Object.keys(written).length} files in ${root}`);
+  } catch (err) {
+    provider.destroy();
+    throw err;
+  }
+  const rules = new FolderRules(root);
+  // Text files only in the folder join the session.
+  const local = Object.keys(scanFolder(root, rules).files);
+  return keepInSync(root, rules, doc, provider, written, name, local);
+}
+
+/** Keeps `root` and the session in step until Ctrl+C; `agreed` are the files known the same on both. */
+async function keepInSync(root: string, rules: FolderRules, doc: Y.Doc, provider: WebsocketProvider, agreed: Record<string, string>, name: string, local: string[] = []): Promise<number> {
   // Who writes with this clientID (authorship), and a presence the people in the session see.
   const color = '#94a3b8';
   doc.transact(() => identitiesOf(doc).set(String(doc.clientID), { kind: 'human', name, color }));
   provider.awareness.setLocalStateField('user', { name, color });
   const sync = new FolderSync(root, doc, rules, (n) => (n.kind === 'error' || n.kind === 'kept' ? console.error : console.log)(describe(n)));
-  sync.adopt(scan.files);
-  await sync.start();
+  sync.adopt(agreed);
+  await sync.start(local);
   let online = true;
   provider.on('status', ({ status }: { status: string }) => {
     if (status === 'connected' && !online) console.log('Reconnected: changes made meanwhile are being synced.');
@@ -142,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'share' && rest.length <= 1) return await share(rest[0], server, values.title, values.name ?? `${userInfo().username}'s folder`);
     if (command === 'pull' && rest.length >= 1 && rest.length <= 2) return await pull(rest[0], rest[1], values.force ?? false);
+    if (command === 'sync' && rest.length >= 1 && rest.length <= 2) return await syncLink(rest[0], rest[1], values.force ?? false, values.name ?? `${userInfo().username}'s folder`);
     console.error(`tandem: unknown command or arguments: ${positionals.join(' ')}\n\n${USAGE}`);
     return 2;
   } catch (err) {

@@ -17,6 +17,16 @@ export async function pull(link: string, dirArg: string | undefined, force: bool
   const info = await apiCall<SessionInfoResponse>(server, path, { token });
   const { files } = await apiCall<FilesResponse>(server, `${path}/files`, { token });
   const root = resolve(dirArg ?? (slug(info.title) || `tandem-${id}`));
+  const written = await writeSessionFiles(root, files, force);
+  console.log(`Pulled “${info.title}”: ${Object.keys(files).length} files into ${root} (${written} written, ${Object.keys(files).length - written} already the same).`);
+  return 0;
+}
+
+/**
+ * Writes a session's files into `root`, each atomically; returns how many were written. Files
+ * there with other contents are listed and nothing is written, unless `force`.
+ */
+export async function writeSessionFiles(root: string, files: Record<string, string>, force: boolean): Promise<number> {
   const differing: string[] = [];
   const current = new Map<string, string | null>();
   for (const file of Object.keys(files).sort()) {
@@ -34,6 +44,5 @@ export async function pull(link: string, dirArg: string | undefined, force: bool
     if (!(await writeIfUnchanged(root, file, files[file], now))) throw new CliError(`${file} changed while it was being written; nothing of it was overwritten`);
     written++;
   }
-  console.log(`Pulled “${info.title}”: ${Object.keys(files).length} files into ${root} (${written} written, ${Object.keys(files).length - written} already the same).`);
-  return 0;
+  return written;
 }
