@@ -54,6 +54,9 @@ export function metaOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(DOC_KEYS.meta);
 }
 
+/** The meta entry naming the session's newest checkpoint ({id, at}; written by the server's history). */
+export const CHECKPOINT_META_KEY = 'checkpoint';
+
 export function acceptedPredictionsOf(doc: Y.Doc): Y.Map<AcceptedPrediction> {
   return doc.getMap<AcceptedPrediction>(DOC_KEYS.predictions);
 }

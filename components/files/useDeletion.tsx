@@ -4,16 +4,15 @@
 // files and folders maps, tracking this person's tree edits), so the files come back for everyone
 // with their text; the manager keeps the deleted content only until the notice goes.
 // `DeletedByOthers` tells a person when someone else deletes a file they have open, and who.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import * as Y from 'yjs';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { filesOf, foldersOf, metaOf } from '@/lib/schema.ts';
 import { FILE_TREE_ORIGIN } from '@/lib/origins.ts';
 import { Notice, NoticeAction } from '@/components/shared/Notice.tsx';
+import { UNDO_NOTICE_MS, useUndoNotice } from '@/components/shared/useUndoNotice.ts';
 import { DELETION_KEY, deletePath, filesWithin } from './fileOps.ts';
 
-/** How long the Undo notice stays. */
-const NOTICE_MS = 10_000;
 
 interface Asking {
   path: string;
@@ -21,21 +20,12 @@ interface Asking {
   folder: boolean;
 }
 
-export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRestored: (path: string) => void) {
-  const undo = useMemo(() => new Y.UndoManager([filesOf(doc), foldersOf(doc)], { trackedOrigins: new Set([FILE_TREE_ORIGIN]), captureTimeout: 0 }), [doc]);
-  useEffect(() => () => undo.destroy(), [undo]);
-  const [asking, setAsking] = useState<Asking | null>(null);
-  const [done, setDone] = useState<{ path: string; files: string[]; item: unknown } | null>(null);
+/** The file tree's maps: what a deletion changes. */
+const treeMaps = (doc: Y.Doc) => [filesOf(doc), foldersOf(doc)];
 
-  useEffect(() => {
-    if (!done) return;
-    const timer = window.setTimeout(() => {
-      setDone(null);
-      // Nothing to undo any more: let the deleted content go.
-      undo.clear();
-    }, NOTICE_MS);
-    return () => window.clearTimeout(timer);
-  }, [done, undo]);
+export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRestored: (path: string) => void) {
+  const notice = useUndoNotice<{ path: string; files: string[] }>(doc, treeMaps, FILE_TREE_ORIGIN);
+  const [asking, setAsking] = useState<Asking | null>(null);
 
   const ask = useCallback(
     (path: string, folder: boolean) => setAsking({ path, folder, files: filesWithin(doc, path) }),
@@ -44,21 +34,15 @@ export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRes
 
   const confirm = () => {
     if (!asking) return;
-    undo.clear();
-    const files = deletePath(doc, asking.path);
+    notice.record(() => ({ path: asking.path, files: deletePath(doc, asking.path) }));
     setAsking(null);
-    setDone({ path: asking.path, files, item: undo.undoStack.at(-1) });
     onDeleted(asking.path);
   };
 
   const restore = () => {
     // Only while that deletion is still the last tree edit of this person's.
-    if (done && undo.undoStack.at(-1) === done.item) {
-      undo.undo();
-      if (done.files.length === 1) onRestored(done.files[0]);
-    }
-    setDone(null);
-    undo.clear();
+    const undone = notice.undo();
+    if (undone?.files.length === 1) onRestored(undone.files[0]);
   };
 
   const dialog = asking && (
@@ -96,7 +80,8 @@ export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRes
     </div>
   );
 
-  const notice = done && (
+  const done = notice.shown;
+  const shownNotice = done && (
     <Notice testId="delete-notice">
       <span className="min-w-0 truncate">
         Deleted <span className="font-mono">{done.path}</span>
@@ -107,7 +92,7 @@ export function useDeletion(doc: Y.Doc, onDeleted: (path: string) => void, onRes
     </Notice>
   );
 
-  return { ask, dialog, notice };
+  return { ask, dialog, notice: shownNotice };
 }
 
 /** Tells this person when someone else deletes a file they have open, and who (by presence). */
@@ -136,7 +121,7 @@ export function DeletedByOthers({ doc, awareness, openPaths }: { doc: Y.Doc; awa
 
   useEffect(() => {
     if (!told) return;
-    const timer = window.setTimeout(() => setTold(null), NOTICE_MS);
+    const timer = window.setTimeout(() => setTold(null), UNDO_NOTICE_MS);
     return () => window.clearTimeout(timer);
   }, [told]);
 

@@ -28,17 +28,29 @@ interface Props {
   onClose: () => void;
 }
 
-/** The file's text now ('' when the session has no such file), following the document. */
+/** The file's text now ('' when the session has no such file), following that file only. */
 function useLiveText(doc: Y.Doc, path: string): string {
-  const read = () => filesOf(doc).get(path)?.toString() ?? '';
-  const [text, setText] = useState(read);
+  const [text, setText] = useState(() => filesOf(doc).get(path)?.toString() ?? '');
   useEffect(() => {
     const files = filesOf(doc);
-    const update = () => setText(files.get(path)?.toString() ?? '');
-    update();
-    files.observeDeep(update);
-    return () => files.unobserveDeep(update);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    let watched: Y.Text | undefined;
+    const update = () => setText(watched?.toString() ?? '');
+    // The file itself, and the map for its creation, deletion or replacement.
+    const follow = () => {
+      watched?.unobserve(update);
+      watched = files.get(path);
+      watched?.observe(update);
+      update();
+    };
+    const onKeys = (event: Y.YMapEvent<Y.Text>) => {
+      if (event.keysChanged.has(path)) follow();
+    };
+    follow();
+    files.observe(onKeys);
+    return () => {
+      files.unobserve(onKeys);
+      watched?.unobserve(update);
+    };
   }, [doc, path]);
   return text;
 }

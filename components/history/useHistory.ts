@@ -5,27 +5,22 @@
 // edit (lib/history/restoreFiles.ts: minimal diffs, one transaction, authorship theirs), after
 // the server made a "before restoring" checkpoint; a Y.UndoManager tracking only restores takes
 // exactly that transaction back from the notice, leaving what anyone typed since.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import * as Y from 'yjs';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type * as Y from 'yjs';
 import type { CheckpointInfo } from '@/lib/api.ts';
-import { filesOf, metaOf } from '@/lib/schema.ts';
+import { CHECKPOINT_META_KEY, filesOf, metaOf } from '@/lib/schema.ts';
 import { RESTORE_ORIGIN } from '@/lib/origins.ts';
 import { restoreFiles } from '@/lib/history/restoreFiles.ts';
 import { getCheckpoint, listCheckpoints, saveCheckpoint } from '@/components/shared/serverApi.ts';
 import { useYMapValue } from '@/components/shared/useYMap.ts';
+import { useUndoNotice } from '@/components/shared/useUndoNotice.ts';
 
-/** The meta entry the server writes when it stores a checkpoint (server/history/roomHistory.ts). */
-const CHECKPOINT_META_KEY = 'checkpoint';
-/** How long the "Restored … · Undo" notice stays. */
-export const RESTORE_NOTICE_MS = 10_000;
 /** Checkpoints whose files are kept in memory at once (the panel asks again past this). */
 const MAX_CACHED = 8;
 
 export interface Restored {
   paths: string[];
   from: CheckpointInfo;
-  /** The undo stack item of that restore: Undo only while it is still the last. */
-  item: unknown;
 }
 
 export interface HistoryState {
@@ -38,7 +33,6 @@ export interface HistoryState {
   restore(checkpoint: CheckpointInfo, only: string | null): Promise<void>;
   restored: Restored | null;
   undoRestore(): void;
-  dismissRestored(): void;
 }
 
 interface Options {
@@ -59,10 +53,8 @@ export function useHistory({ doc, sessionId, token, userName, active }: Options)
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [cache, setCache] = useState<Map<string, Record<string, string>>>(() => new Map());
-  const [restored, setRestored] = useState<Restored | null>(null);
+  const notice = useUndoNotice<Restored>(doc, filesOf, RESTORE_ORIGIN);
   const newest = useYMapValue<{ id?: string }>(metaOf(doc), CHECKPOINT_META_KEY);
-  const undo = useMemo(() => new Y.UndoManager([filesOf(doc)], { trackedOrigins: new Set([RESTORE_ORIGIN]), captureTimeout: 0 }), [doc]);
-  useEffect(() => () => undo.destroy(), [undo]);
   const generation = useRef(0);
 
   const refresh = useCallback(async () => {
@@ -131,34 +123,17 @@ export function useHistory({ doc, sessionId, token, userName, active }: Options)
         const what = only ?? 'all files';
         await saveCheckpoint(sessionId, token, { name: `Before restoring ${what} from “${checkpoint.label}”`.slice(0, 120), kind: 'before-restore', by: { name: userName } })
           .catch(() => undefined);
-        undo.clear();
-        const paths = restoreFiles(doc, files, only === null ? null : [only], RESTORE_ORIGIN);
-        setError(null);
-        setRestored(paths.length > 0 ? { paths, from: checkpoint, item: undo.undoStack.at(-1) } : null);
-        if (paths.length === 0) setError(`Nothing to restore: ${only ?? 'the files'} already match “${checkpoint.label}”.`);
+        const done = notice.record(() => {
+          const paths = restoreFiles(doc, files, only === null ? null : [only], RESTORE_ORIGIN);
+          return paths.length > 0 ? { paths, from: checkpoint } : null;
+        });
+        setError(done ? null : `Nothing to restore: ${only ?? 'the files'} already match “${checkpoint.label}”.`);
       } finally {
         setBusy(false);
       }
     },
-    [doc, load, sessionId, token, undo, userName],
+    [doc, load, sessionId, token, notice, userName],
   );
 
-  useEffect(() => {
-    if (!restored) return;
-    const timer = window.setTimeout(() => {
-      setRestored(null);
-      undo.clear();
-    }, RESTORE_NOTICE_MS);
-    return () => window.clearTimeout(timer);
-  }, [restored, undo]);
-
-  const undoRestore = useCallback(() => {
-    if (restored && undo.undoStack.at(-1) === restored.item) undo.undo();
-    setRestored(null);
-    undo.clear();
-  }, [restored, undo]);
-
-  const dismissRestored = useCallback(() => setRestored(null), []);
-
-  return { checkpoints, error, busy, filesOf: (id) => cache.get(id), load, save, restore, restored, undoRestore, dismissRestored };
+  return { checkpoints, error, busy, filesOf: (id) => cache.get(id), load, save, restore, restored: notice.shown, undoRestore: notice.undo };
 }

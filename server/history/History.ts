@@ -7,7 +7,7 @@
 // is against the checkpoint stored just before it.
 import { randomBytes } from 'node:crypto';
 import type { CheckpointInfo, CheckpointKind, CheckpointResponse } from '../../lib/api.ts';
-import type { Storage } from '../storage/Storage.ts';
+import type { CheckpointRow, Storage } from '../storage/Storage.ts';
 import { decodeFiles, encodeFiles, MAX_LISTED_CHANGES } from './checkpointData.ts';
 import { changesBetween } from '../../lib/history/changes.ts';
 import { log } from '../log.ts';
@@ -28,6 +28,11 @@ export interface CheckpointSpec {
   runId?: string | null;
   /** What it changed, when not "against the checkpoint before" (a deletion lists what it deleted). */
   changed?: CheckpointInfo['changed'];
+}
+
+/** A stored row as the API describes it. */
+function infoOf(row: CheckpointRow): CheckpointInfo {
+  return { id: row.id, createdAt: row.createdAt, ...(JSON.parse(row.info) as Omit<CheckpointInfo, 'id' | 'createdAt'>) };
 }
 
 /** Listings return at most this many. */
@@ -108,19 +113,23 @@ export class History {
 
   async list(roomId: string, limit = MAX_LISTED_CHECKPOINTS): Promise<CheckpointInfo[]> {
     const rows = await this.storage.listCheckpoints(roomId, Math.min(limit, MAX_LISTED_CHECKPOINTS));
-    return rows.map((row) => ({ id: row.id, createdAt: row.createdAt, ...(JSON.parse(row.info) as Omit<CheckpointInfo, 'id' | 'createdAt'>) }));
+    return rows.map(infoOf);
   }
 
   async get(roomId: string, id: string): Promise<CheckpointResponse | null> {
     const found = await this.storage.getCheckpoint(roomId, id);
-    if (!found) return null;
-    const checkpoint = { id: found.row.id, createdAt: found.row.createdAt, ...(JSON.parse(found.row.info) as Omit<CheckpointInfo, 'id' | 'createdAt'>) };
-    return { checkpoint, files: await decodeFiles(found.data) };
+    return found ? { checkpoint: infoOf(found.row), files: await decodeFiles(found.data) } : null;
   }
 
-  /** Forgets what it keeps in memory of a session (its room was unloaded). */
+  /**
+   * Forgets what it keeps in memory of a session (its room was unloaded; another node may write
+   * its next checkpoints), after the writes already queued.
+   */
   forget(roomId: string): void {
-    if (!this.chains.has(roomId)) this.newest.delete(roomId);
+    void this.queue(roomId, async () => {
+      this.newest.delete(roomId);
+      return null;
+    });
   }
 
   /** Resolves once every checkpoint being written is stored (or failed). */

@@ -178,20 +178,20 @@ export class RoomRecorder {
     void this.save(pending.files, { kind: 'deletion', label, by: Array.from(pending.by), changed: deleted.map((path) => ({ path, change: 'deleted' as const })) });
   }
 
-  /**
-   * The quiet-period timer: one timer, not one per keystroke; when it fires before the edits
-   * have paused long enough it waits out the rest. A long stretch of edits is capped.
-   */
-  private arm(): void {
+  /** When the quiet period ends: a pause after the last edit, or the cap on a long stretch. */
+  private idleDue(): number {
     const { idleMs } = this.history.settings;
-    const due = Math.min(this.lastEdit + idleMs, this.dirtySince + idleMs * IDLE_CAP_FACTOR);
+    return Math.min(this.lastEdit + idleMs, this.dirtySince + idleMs * IDLE_CAP_FACTOR);
+  }
+
+  /** One timer, not one per keystroke: when it fires early (edits went on), it waits out the rest. */
+  private arm(): void {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.dirty || this.stopped) return;
-      const now = Date.now();
-      if (now < Math.min(this.lastEdit + idleMs, this.dirtySince + idleMs * IDLE_CAP_FACTOR)) this.arm();
+      if (Date.now() < this.idleDue()) this.arm();
       else this.takeIdle();
-    }, Math.max(0, due - Date.now()));
+    }, Math.max(0, this.idleDue() - Date.now()));
     this.timer.unref();
   }
 

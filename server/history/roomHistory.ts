@@ -4,15 +4,12 @@
 // panel open on the session refreshes without polling.
 import type * as Y from 'yjs';
 import { HISTORY_ORIGIN } from '../../lib/origins.ts';
-import { metaOf } from '../../lib/schema.ts';
+import { CHECKPOINT_META_KEY, metaOf } from '../../lib/schema.ts';
 import type { CheckpointInfo } from '../../lib/api.ts';
 import type { RoomWatcher } from '../collab/RoomManager.ts';
 import type { RoomPeer } from '../collab/RoomPeer.ts';
 import type { CheckpointSpec, History } from './History.ts';
 import { RoomRecorder } from './RoomRecorder.ts';
-
-/** The meta entry naming the newest checkpoint (components/history reads it). */
-export const CHECKPOINT_META_KEY = 'checkpoint';
 
 export interface RoomHistory {
   /** A checkpoint of a session's files now: the live room's, else `read()`'s. */

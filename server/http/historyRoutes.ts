@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RestoreCheckpointBody, SaveCheckpointBody, type CheckpointListResponse, type RestoreCheckpointResponse } from '../../lib/api.ts';
-import { normalisePath, readFiles } from '../../lib/schema.ts';
+import { filesOf, normalisePath, readFiles } from '../../lib/schema.ts';
 import { restoreAs } from '../history/restoreAs.ts';
 import { requireAccess, type ApiDeps } from './sessionRoutes.ts';
 import { HttpError, bearerToken, readJsonBody, sendJson } from './respond.ts';
@@ -66,12 +66,12 @@ export async function restoreCheckpoint(req: IncomingMessage, res: ServerRespons
   const { history, rooms } = historyOf(deps);
   const found = await history.get(id, cid);
   if (!found) throw new HttpError('not_found', 'no such checkpoint in this session');
-  if (only && !Object.hasOwn(found.files, only[0]) && !(await deps.rooms.withDoc(id, (doc) => readFiles(doc)[only![0]] !== undefined))) {
-    throw new HttpError('unknown_file', 'neither the checkpoint nor the session has that file');
-  }
   const held = await deps.rooms.hold(id);
   try {
-    const grows = Object.values(found.files).reduce((sum, text) => sum + text.length, 0);
+    if (only && !Object.hasOwn(found.files, only[0]) && !filesOf(held.room.doc).has(only[0])) {
+      throw new HttpError('unknown_file', 'neither the checkpoint nor the session has that file');
+    }
+    const grows = (only ?? Object.keys(found.files)).reduce((sum, path) => sum + (found.files[path]?.length ?? 0), 0);
     if (held.room.storedBytes + grows > deps.rooms.maxDocBytes) throw new HttpError('document_too_large', 'restoring would make the session larger than this server allows');
     const label = `Before restoring ${only ? only[0] : 'everything'} from “${found.checkpoint.label}”`;
     const before = await rooms.take(id, { kind: 'before-restore', label, by: [by] }, async () => readFiles(held.room.doc));

@@ -63,6 +63,7 @@ export class SqliteStorage implements Storage {
     addCheckpoint: StatementSync;
     listCheckpoints: StatementSync;
     getCheckpoint: StatementSync;
+    checkpointSizes: StatementSync;
     dropCheckpoint: StatementSync;
     begin: StatementSync;
     commit: StatementSync;
@@ -105,6 +106,7 @@ export class SqliteStorage implements Storage {
         'SELECT id, created_at, info, bytes FROM checkpoints WHERE room = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
       getCheckpoint: this.db.prepare('SELECT id, created_at, info, bytes, data FROM checkpoints WHERE room = ? AND id = ?'),
+      checkpointSizes: this.db.prepare('SELECT id, bytes FROM checkpoints WHERE room = ? ORDER BY created_at DESC, rowid DESC'),
       dropCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE room = ? AND id = ?'),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -197,7 +199,7 @@ export class SqliteStorage implements Storage {
   async addCheckpoint(room: string, row: CheckpointRow, data: Uint8Array, retention: CheckpointRetention): Promise<string[]> {
     return this.transaction(() => {
       this.stmt.addCheckpoint.run(room, row.id, row.createdAt, row.info, row.bytes, data);
-      const all = this.stmt.listCheckpoints.all(room, Number.MAX_SAFE_INTEGER) as { id: string; bytes: number }[];
+      const all = this.stmt.checkpointSizes.all(room) as { id: string; bytes: number }[];
       const dropped = pastRetention(all, retention);
       for (const id of dropped) this.stmt.dropCheckpoint.run(room, id);
       return dropped;
