@@ -1,7 +1,7 @@
 // Edit predictions in the browser: person A types in the session page of the production test
 // build with predictions on (TANDEM_PREDICT_PROVIDER=chat, the rewrite prompt) against the local
-// model server, run in this process and unpaced, whose default turn computes each answer from
-// the request. Two figures:
+// model server, run in a process of its own and unpaced, whose default turn computes each answer
+// from the request (bench/predictModel.ts). Two figures:
 // 1. Latency: from the keystroke's Monaco model change to the first ghost-text DOM node of its
 //    prediction in A's editor (both in the page, performance.timeOrigin + performance.now()), one
 //    prediction per cycle (type one letter, wait for the ghost text, Esc, pause), with the model's
@@ -14,10 +14,9 @@
 //    prediction typed through, or a cached answer, costs no request), and a newer keystroke
 //    aborts the request in flight; requests per 100 keystrokes is what a hosted model bills.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startModelServer, type ModelRequest, type ModelServer } from '../modelServer/modelServer.ts';
-import { CURSOR, REGION_END, REGION_START } from '../server/ai/predict/predictionPrompt.ts';
+import { SNIPPET, TYPING_PREFIX, TYPING_SUFFIX, type AnswerName, type PredictModelOp, type PredictModelRecords } from './predictModel.ts';
 import { snapshotBuild, TEST_BUILD_ENV } from './lib/buildSnapshot.ts';
-import { startTandem, type ServerChild } from './lib/servers.ts';
+import { freePort, startHelper, startTandem, type ServerChild } from './lib/servers.ts';
 import { createSession } from './ai/tandemApi.ts';
 import { catchTandemHook } from './lib/tandemHook.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
@@ -46,23 +45,6 @@ const WHAT_IF_DEBOUNCE_MS = process.env.BENCH_PREDICT_DEBOUNCE_MS ? Number(proce
 // Latency: one comment line per phase, typed at its end (line 2: warm-up, then one per delay).
 const LATENCY_SEED = ['// Edit prediction latency, one line per first-token delay', '// warm-up: ', ...DELAYS.map((d) => `// first token ${d} ms: `), 'export {};', ''].join('\n');
 
-// Typing: the snippet goes into the empty body of the function (line 3).
-const TYPING_PREFIX = '// Edit predictions while typing\nexport function summarize(values: number[]): { min: number; max: number; mean: number } {\n';
-const TYPING_SUFFIX = '\n}\n';
-const SNIPPET = [
-  '  if (values.length === 0) return { min: 0, max: 0, mean: 0 };',
-  '  let min = values[0];',
-  '  let max = values[0];',
-  '  let sum = 0;',
-  '  for (const value of values) {',
-  '    if (value < min) min = value;',
-  '    if (value > max) max = value;',
-  '    sum += value;',
-  '  }',
-  '  return { min, max, mean: sum / values.length };',
-].join('\n');
-/** The always-wrong model's answer at the cursor ('W' is nowhere in the snippet: never typed through). */
-const WRONG = 'Wrong.guess();';
 /** Human pace: ms between keys, more after a word's space, more again after a newline. */
 const PACE = { key: 120, jitter: 30, afterSpace: 180, afterNewline: 450 };
 
@@ -89,11 +71,15 @@ interface PredictProbe {
   provides: number[];
   providerWrapped: boolean;
   attachedEarly: boolean;
+  /** Times the reference provider (floorPhase) answered. */
+  floorAnswers: number[];
 }
 
 declare global {
   interface Window {
     __predictBench?: PredictProbe;
+    /** The reference provider's answer delay (floorPhase). */
+    __predictFloorDelay?: number;
   }
 }
 
@@ -106,7 +92,7 @@ declare global {
  */
 function installPredictProbe(args: { path: string; ghost: string; debounceMs: number | null }): void {
   const now = () => performance.timeOrigin + performance.now();
-  const log: PredictProbe = { changes: [], ghosts: [], keys: [], fetches: [], provides: [], providerWrapped: false, attachedEarly: false };
+  const log: PredictProbe = { changes: [], ghosts: [], keys: [], fetches: [], provides: [], providerWrapped: false, attachedEarly: false, floorAnswers: [] };
   window.__predictBench = log;
   const ghostIn = (node: Node): Element | null => {
     if (!(node instanceof Element)) return null;
@@ -258,80 +244,65 @@ function resetPredictProbe(): void {
   log.keys.length = 0;
   log.fetches.length = 0;
   log.provides.length = 0;
+  log.floorAnswers.length = 0;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => performance.timeOrigin + performance.now();
 
-// ---------------------------------------------------------------- the model's answers
-
-interface PromptAtCursor {
-  /** The file's text before the cursor as the excerpt shows it (from its start: the files are short). */
-  before: string;
-  /** The editable region before and after the cursor. */
-  regionBefore: string;
-  regionAfter: string;
+/** The model server, in its own process (bench/predictModelChild.ts). */
+interface PredictModel {
+  httpBaseUrl: string;
+  /** Every request from now on gets the named answer after `delay` ms. */
+  answer(name: AnswerName, delay: number): Promise<void>;
+  script(text: string, firstTokenDelayMs: number): Promise<void>;
+  reset(): Promise<void>;
+  records(from: number): Promise<PredictModelRecords>;
+  close(): Promise<void>;
 }
 
-/** Reads the rewrite prompt (predictionPrompt.ts) back: the excerpt, its region and the cursor. */
-function readPrompt(request: ModelRequest): PromptAtCursor | null {
-  const messages = request.body.messages as { role?: string; content?: unknown }[] | undefined;
-  const user = messages?.find((m) => m.role === 'user')?.content;
-  if (typeof user !== 'string') return null;
-  const head = user.lastIndexOf('Excerpt of ');
-  if (head < 0) return null;
-  const excerpt = user.slice(user.indexOf('\n', head) + 1);
-  const start = excerpt.indexOf(REGION_START);
-  const cursor = excerpt.indexOf(CURSOR);
-  const end = excerpt.indexOf(REGION_END);
-  if (start < 0 || cursor < start || end < cursor) return null;
-  const regionBefore = excerpt.slice(start + REGION_START.length, cursor);
-  return { before: excerpt.slice(0, start) + regionBefore, regionBefore, regionAfter: excerpt.slice(cursor + CURSOR.length, end) };
-}
-
-type Answer = (prompt: PromptAtCursor) => string;
-
-/** Latency cycles: a short insertion at the cursor, numbered by the cursor's offset. */
-const latencyAnswer: Answer = (p) => `${p.regionBefore} <- predicted ${p.before.length}${p.regionAfter}`;
-
-/** The rest of the snippet's current line, when the text typed so far is the snippet's start. */
-const correctLineAnswer: Answer = (p) => {
-  if (!p.before.startsWith(TYPING_PREFIX)) return p.regionBefore + p.regionAfter;
-  const typed = p.before.slice(TYPING_PREFIX.length);
-  if (!SNIPPET.startsWith(typed)) return p.regionBefore + p.regionAfter;
-  const lineEnd = SNIPPET.indexOf('\n', typed.length);
-  return p.regionBefore + SNIPPET.slice(typed.length, lineEnd < 0 ? SNIPPET.length : lineEnd) + p.regionAfter;
-};
-
-const wrongAnswer: Answer = (p) => p.regionBefore + WRONG + p.regionAfter;
-
-/** The model server's default turn: `answer` after `delay` ms, unpaced. */
-function useModel(model: ModelServer, answer: Answer, delay: number): void {
-  model.setDefaultTurn((request) => {
-    const prompt = readPrompt(request);
-    // An unreadable request gets the prompt back (markers and all): Tandem reads it as no prediction.
-    return { text: prompt ? answer(prompt) : request.inputText, firstTokenDelayMs: delay, rate: 0 };
-  });
+async function startPredictModel(): Promise<PredictModel> {
+  const port = await freePort();
+  const child = await startHelper('bench/predictModelChild.ts', [String(port), MODEL]);
+  let seq = 0;
+  const ask = <T>(request: PredictModelOp): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++seq;
+      const timer = setTimeout(() => reject(new Error(`model server did not answer ${request.op}`)), 30_000);
+      const onMessage = (message: unknown) => {
+        const m = message as { id?: number; answer?: T };
+        if (m?.id !== id) return;
+        clearTimeout(timer);
+        child.proc.off('message', onMessage);
+        resolve(m.answer as T);
+      };
+      child.proc.on('message', onMessage);
+      child.proc.send({ id, request });
+    });
+  return {
+    httpBaseUrl: `http://127.0.0.1:${port}/v1`,
+    answer: (name, delay) => ask({ op: 'answer', name, delay }).then(() => undefined),
+    script: (text, firstTokenDelayMs) => ask({ op: 'script', text, firstTokenDelayMs }).then(() => undefined),
+    reset: () => ask({ op: 'reset' }).then(() => undefined),
+    records: (from) => ask({ op: 'records', from }),
+    close: () => child.stop(),
+  };
 }
 
 const CHAT_ROUTE = 'POST /v1/chat/completions';
-const upstreamSince = (model: ModelServer, from: number) => model.stats.requests.all().filter((r) => r.route === CHAT_ROUTE && r.at >= from);
+const upstreamOf = (records: PredictModelRecords) => records.requests.filter((r) => r.route === CHAT_ROUTE);
 
-/** Distinct answers that sent at least one token since `from`. */
-const answeredSince = (model: ModelServer, from: number) => new Set(model.stats.tokens.all().filter((t) => t.at >= from).map((t) => t.responseId)).size;
-
-interface AbortLog {
-  all(): { transport: string; at: number }[];
-}
+/** Distinct answers that sent at least one token. */
+const answeredOf = (records: PredictModelRecords) => new Set(records.tokens.map((t) => t.responseId)).size;
 
 /**
  * Whether the model server records a Chat Completions stream the client left (stats.aborted):
  * one request, abandoned during its first-token delay. Null: no such record at all.
  */
-async function chatAbortsRecorded(model: ModelServer): Promise<boolean | null> {
-  const aborted = (model.stats as unknown as { aborted?: AbortLog }).aborted;
-  if (!aborted) return null;
-  model.script({ text: 'probe', firstTokenDelayMs: 5_000 });
+async function chatAbortsRecorded(model: PredictModel): Promise<boolean | null> {
+  const from = nowMs();
+  if ((await model.records(from)).aborted === null) return null;
+  await model.script('probe', 5_000);
   const controller = new AbortController();
   try {
     const res = await fetch(`${model.httpBaseUrl}/chat/completions`, {
@@ -346,9 +317,8 @@ async function chatAbortsRecorded(model: ModelServer): Promise<boolean | null> {
     // aborted
   }
   await sleep(300);
-  const recorded = aborted.all().some((a) => a.transport === 'chat-completions');
-  model.clearScript();
-  model.stats.reset();
+  const recorded = (await model.records(from)).aborted!.some((a) => a.transport === 'chat-completions');
+  await model.reset();
   return recorded;
 }
 
@@ -427,6 +397,16 @@ export interface LatencyRow {
   server: Record<string, Summary>;
 }
 
+/** The reference phase: Monaco alone, its provider answering in the page after the delay. */
+export interface FloorRow {
+  delayMs: number;
+  missed: number;
+  latency: Summary;
+  overhead: Summary;
+  /** The provider's answer → the ghost-text node (as Tandem's last segment). */
+  renderMs: Summary;
+}
+
 interface Cycle {
   change: number;
   ghost: number;
@@ -456,8 +436,8 @@ async function latencyCycle(page: Page, letter: string): Promise<Cycle | null> {
   return got;
 }
 
-async function latencyPhase(page: Page, model: ModelServer, delay: number, line: number, warmup: number, samples: number): Promise<LatencyRow> {
-  useModel(model, latencyAnswer, delay);
+async function latencyPhase(page: Page, model: PredictModel, delay: number, line: number, warmup: number, samples: number): Promise<LatencyRow> {
+  await model.answer('latency', delay);
   await cursorToLineEnd(page, line);
   for (let i = 0; i < warmup; i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
   await page.evaluate(resetPredictProbe);
@@ -470,8 +450,9 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
     else missed++;
   }
   const log = await page.evaluate(() => window.__predictBench!);
-  const upstream = upstreamSince(model, from);
-  const tokens = model.stats.tokens.all().filter((t) => t.at >= from);
+  const records = await model.records(from);
+  const upstream = upstreamOf(records);
+  const tokens = records.tokens;
   const parts = { monacoMs: [] as number[], pacingMs: [] as number[], toUpstreamMs: [] as number[], modelMs: [] as number[], streamMs: [] as number[], renderMs: [] as number[] };
   const serverStages: Record<string, number[]> = {};
   let oddUpstream = 0;
@@ -518,14 +499,73 @@ async function latencyPhase(page: Page, model: ModelServer, delay: number, line:
   };
 }
 
-async function runLatency(browser: Browser, server: ServerChild, model: ModelServer, quick: boolean): Promise<LatencyRow[]> {
+/**
+ * The reference: Monaco alone. The same page, editor and cycles with Tandem's predictions off (the
+ * status bar's toggle: its provider answers nothing and asks nobody) and an inline-suggestions
+ * provider in the page that answers the same insertion `delay` ms after the keystroke's change
+ * (setTimeout): no socket, no server, no model. Its overhead is Monaco's own keystroke → ghost
+ * text (its provider call, its processing, the wait for the next frame and the render), which
+ * any editor built on Monaco pays: the floor under Tandem's.
+ */
+async function floorPhase(page: Page, delay: number, line: number, warmup: number, samples: number): Promise<FloorRow> {
+  await page.evaluate((ms) => void (window.__predictFloorDelay = ms), delay);
+  await cursorToLineEnd(page, line);
+  for (let i = 0; i < warmup; i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
+  await page.evaluate(resetPredictProbe);
+  const cycles: Cycle[] = [];
+  let missed = 0;
+  for (let i = 0; i < samples; i++) {
+    const got = await latencyCycle(page, LETTERS[(warmup + i) % LETTERS.length]);
+    if (got && got.text.includes('predicted')) cycles.push(got);
+    else missed++;
+  }
+  const { floorAnswers } = await page.evaluate(() => window.__predictBench!);
+  const renderMs = cycles.flatMap((c) => {
+    const answered = floorAnswers.filter((t) => t >= c.change && t <= c.ghost).at(-1);
+    return answered === undefined ? [] : [c.ghost - answered];
+  });
+  const latency = cycles.map((c) => c.ghost - c.change);
+  return { delayMs: delay, missed, latency: summarize(latency), overhead: summarize(latency.map((l) => l - delay)), renderMs: summarize(renderMs) };
+}
+
+/** Registers the reference provider (floorPhase) in the page; its delay is read per call. */
+function registerFloorProvider(): void {
+  const { monaco } = window.__tandem!;
+  window.__predictFloorDelay = 0;
+  monaco.languages.registerInlineCompletionsProvider(
+    { pattern: '**' },
+    {
+      debounceDelayMs: 0,
+      provideInlineCompletions: (_model, position, _context, token) =>
+        new Promise((resolve) => {
+          // Due `delay` after the keystroke's change (as Tandem's request starts at the keystroke,
+          // not when Monaco gets round to calling its providers).
+          const changedAt = window.__predictBench?.changes.at(-1) ?? performance.timeOrigin + performance.now();
+          const due = changedAt + (window.__predictFloorDelay ?? 0);
+          const timer = setTimeout(() => {
+            window.__predictBench?.floorAnswers.push(performance.timeOrigin + performance.now());
+            const at = new monaco.Range(position.lineNumber, position.column, position.lineNumber, position.column);
+            resolve({ items: [{ insertText: ' <- predicted in the page', range: at }] });
+          }, Math.max(0, due - (performance.timeOrigin + performance.now())));
+          token.onCancellationRequested(() => {
+            clearTimeout(timer);
+            resolve({ items: [] });
+          });
+        }),
+      disposeInlineCompletions: () => {},
+    },
+  );
+}
+
+async function runLatency(browser: Browser, server: ServerChild, model: PredictModel, quick: boolean): Promise<{ rows: LatencyRow[]; floor: FloorRow[] }> {
   const session = await createSession(server, 'Prediction latency bench', { [FILE]: LATENCY_SEED });
   const { context, page } = await openTypist(browser, `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`);
   const samples = quick ? 15 : 40;
   const rows: LatencyRow[] = [];
+  const floor: FloorRow[] = [];
   try {
     // Warm-up: the page's and the server's code paths, and the page's pacing averages.
-    useModel(model, latencyAnswer, 0);
+    await model.answer('latency', 0);
     await cursorToLineEnd(page, 2);
     for (let i = 0; i < (quick ? 5 : 10); i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
     const { attachedEarly, providerWrapped } = await page.evaluate(() => window.__predictBench!);
@@ -539,10 +579,21 @@ async function runLatency(browser: Browser, server: ServerChild, model: ModelSer
         `  first token ${String(delay).padStart(3)} ms: latency p50 ${fmt(row.latency.p50)} p99 ${fmt(row.latency.p99)} ms, overhead p50 ${fmt(o.p50)} p99 ${fmt(o.p99)} ms (n ${row.latency.n}, missed ${row.missed}, cycles without exactly one upstream request ${row.oddUpstream})`,
       );
     }
+    // The reference, after Tandem's phases (its provider stays registered to the end).
+    await page.getByTestId('toggle-predictions').click();
+    await page.getByTestId('toggle-predictions').filter({ hasText: /Predictions off/ }).waitFor({ timeout: 10_000 });
+    await page.evaluate(registerFloorProvider);
+    // The click moved the focus to the status bar: the keys go to the editor again.
+    await page.locator('[data-testid="code-editor"] .view-lines').click();
+    for (const [i, delay] of DELAYS.entries()) {
+      const row = await floorPhase(page, delay, 3 + i, 3, samples);
+      floor.push(row);
+      console.log(`  Monaco alone, answer after ${String(delay).padStart(3)} ms: latency p50 ${fmt(row.latency.p50)} p99 ${fmt(row.latency.p99)} ms, overhead p50 ${fmt(row.overhead.p50)}, answer → ghost text p50 ${fmt(row.renderMs.p50)} (n ${row.latency.n}, missed ${row.missed})`);
+    }
   } finally {
     await context.close();
   }
-  return rows;
+  return { rows, floor };
 }
 
 // ---------------------------------------------------------------- 2. upstream requests while typing
@@ -585,8 +636,8 @@ function humanPace(text: string): number[] {
   });
 }
 
-async function typingRun(browser: Browser, server: ServerChild, model: ModelServer, which: TypingRow['model'], delay: number, abortsRecorded: boolean | null): Promise<TypingRow> {
-  useModel(model, which === 'correct-line' ? correctLineAnswer : wrongAnswer, delay);
+async function typingRun(browser: Browser, server: ServerChild, model: PredictModel, which: TypingRow['model'], delay: number, abortsRecorded: boolean | null): Promise<TypingRow> {
+  await model.answer(which, delay);
   const session = await createSession(server, `Prediction typing bench (${which})`, { [FILE]: TYPING_PREFIX + TYPING_SUFFIX });
   const { context, page } = await openTypist(browser, `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`);
   try {
@@ -611,10 +662,10 @@ async function typingRun(browser: Browser, server: ServerChild, model: ModelServ
     const text = await modelText(page);
     const expected = TYPING_PREFIX + SNIPPET + TYPING_SUFFIX;
     if (text !== expected) console.warn(`predict: the typed text differs from the snippet (${which}); got ${JSON.stringify(text.slice(TYPING_PREFIX.length, TYPING_PREFIX.length + 400))}`);
-    const upstream = upstreamSince(model, from).length;
+    const records = await model.records(from);
+    const upstream = upstreamOf(records).length;
     const bySource: Record<string, number> = {};
     for (const f of log.fetches) if (f.source) bySource[f.source] = (bySource[f.source] ?? 0) + 1;
-    const aborted = (model.stats as unknown as { aborted?: AbortLog }).aborted;
     return {
       model: which,
       delayMs: delay,
@@ -625,8 +676,8 @@ async function typingRun(browser: Browser, server: ServerChild, model: ModelServ
       pageAborted: log.fetches.filter((f) => f.aborted).length,
       upstream,
       upstreamPer100: (upstream / SNIPPET.length) * 100,
-      leftBeforeFirstToken: upstream - answeredSince(model, from),
-      abortedRecorded: abortsRecorded && aborted ? aborted.all().filter((a) => a.transport === 'chat-completions' && a.at >= from).length : null,
+      leftBeforeFirstToken: upstream - answeredOf(records),
+      abortedRecorded: abortsRecorded && records.aborted ? records.aborted.filter((a) => a.transport === 'chat-completions').length : null,
       keysWithGhost: log.keys.filter(([, shown]) => shown).length,
       textOk: text === expected,
     };
@@ -639,6 +690,8 @@ async function typingRun(browser: Browser, server: ServerChild, model: ModelServ
 
 export interface PredictResult {
   latency: LatencyRow[];
+  /** The reference: Monaco alone with an in-page provider (floorPhase). */
+  floor: FloorRow[];
   typing: TypingRow[];
   abortsRecorded: boolean | null;
   /** BENCH_PREDICT_DEBOUNCE_MS, when set (a what-if run). */
@@ -648,7 +701,7 @@ export interface PredictResult {
 export async function runPredict(options: { quick: boolean }): Promise<PredictResult> {
   const appDir = await snapshotBuild();
   // Any key (apiKey null); unpaced unless a turn says otherwise.
-  const model = await startModelServer({ apiKey: null, model: MODEL, rate: 0 });
+  const model = await startPredictModel();
   const abortsRecorded = await chatAbortsRecorded(model);
   const tandem = await startTandem({
     next: true,
@@ -663,11 +716,11 @@ export async function runPredict(options: { quick: boolean }): Promise<PredictRe
     },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const result: PredictResult = { latency: [], typing: [], abortsRecorded, whatIfDebounceMs: WHAT_IF_DEBOUNCE_MS };
+  const result: PredictResult = { latency: [], floor: [], typing: [], abortsRecorded, whatIfDebounceMs: WHAT_IF_DEBOUNCE_MS };
   try {
     if (WHAT_IF_DEBOUNCE_MS !== null) console.log(`\npredict: WHAT-IF run: the page's provider gets debounceDelayMs ${WHAT_IF_DEBOUNCE_MS} (BENCH_PREDICT_DEBOUNCE_MS); not the page as shipped`);
     console.log(`\npredict: keystroke → ghost text, one prediction per cycle (letter, ghost text, Esc, ${CYCLE_PAUSE_MS} ms)`);
-    result.latency = await runLatency(browser, tandem, model, options.quick);
+    ({ rows: result.latency, floor: result.floor } = await runLatency(browser, tandem, model, options.quick));
     const typingDelays = options.quick ? [50] : [50, 150];
     console.log(`\npredict: typing the ${SNIPPET.length}-key snippet, ~${PACE.key} ms per key (+${PACE.afterSpace} after a word, +${PACE.afterNewline} after a newline)`);
     for (const delay of typingDelays) {
@@ -708,6 +761,14 @@ function printPredict(result: PredictResult): void {
       r.delayMs > 0 ? fmt(r.latency.p50 / r.delayMs) : '',
       verdict(r.overhead.p50 <= OVERHEAD_TARGET),
     ]),
+  );
+  printTable(
+    "  the reference: Monaco alone (the same page and cycles, Tandem's predictions off, a provider in the page answering after the delay)",
+    ['answer after', 'n', 'missed', 'p50', 'p99', 'overhead p50', 'overhead p99', "Tandem's overhead p50", 'Tandem − Monaco alone, p50'],
+    result.floor.map((f) => {
+      const tandem = result.latency.find((r) => r.delayMs === f.delayMs);
+      return [`${f.delayMs} ms`, String(f.latency.n), String(f.missed), fmt(f.latency.p50), fmt(f.latency.p99), fmt(f.overhead.p50), fmt(f.overhead.p99), tandem ? fmt(tandem.overhead.p50) : '', tandem ? fmt(tandem.overhead.p50 - f.overhead.p50) : ''];
+    }),
   );
   const partRows: string[][] = [];
   const partLabels: [keyof LatencyRow['parts'], string][] = [
