@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { RateLimiter } from '../../access/rateLimit.ts';
 import { AiError } from '../aiError.ts';
 import type { PredictConfig } from './predictConfig.ts';
+import { LaneTransportError, PredictionLanes } from './predictionLanes.ts';
 import { fimEdit, fimPrompt, rewriteEdit, rewritePrompt, stillPredicted, type PredictedEdit, type PredictionInput, type RecentEdit } from './predictionPrompt.ts';
 
 export interface PredictionResult {
@@ -47,6 +48,8 @@ interface LastPrediction {
 export class PredictionService {
   readonly config: PredictConfig;
   private readonly client: OpenAI;
+  /** The Responses WebSocket kept for predictions (kind 'responses' over websocket), else null. */
+  private readonly lanes: PredictionLanes | null;
   private readonly readFile: ReadFile;
   private readonly inFlight = new Map<string, AbortController>();
   private readonly last = new Map<string, LastPrediction>();
@@ -65,6 +68,10 @@ export class PredictionService {
       timeout: config.timeoutMs,
       logLevel: 'off',
     });
+    this.lanes =
+      config.kind === 'responses' && config.transport === 'websocket'
+        ? new PredictionLanes({ kind: 'responses', baseUrl: config.baseUrl ?? 'https://api.openai.com/v1', apiKey: config.apiKey, model: config.model, transport: 'websocket', label: 'predictions' })
+        : null;
     this.perPerson = new RateLimiter(config.perPersonPerMinute, 60_000);
     this.perSession = new RateLimiter(config.perSessionPerHour, 3_600_000);
   }
@@ -150,6 +157,7 @@ export class PredictionService {
   close(): void {
     for (const abort of this.inFlight.values()) abort.abort();
     this.inFlight.clear();
+    this.lanes?.close();
   }
 
   private remember(person: string, prediction: LastPrediction): void {
@@ -170,14 +178,29 @@ export class PredictionService {
     let answer = '';
     if (kind === 'chat') {
       const stream = await this.client.chat.completions.create(
-        { model, temperature: 0, max_tokens: 1024, stream: true, messages: [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }] },
+        { model, temperature: 0, max_tokens: MAX_OUTPUT_TOKENS, stream: true, messages: [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }] },
         { signal },
       );
       for await (const chunk of stream) answer += chunk.choices[0]?.delta?.content ?? '';
     } else {
-      const response = await this.client.responses.create({ model, instructions: prompt.system, input: prompt.user, store: false }, { signal });
-      answer = response.output_text;
+      const onSocket = this.lanes?.usable ? await this.onLane(prompt, signal) : null;
+      answer = onSocket ?? (await this.client.responses.create({ model, instructions: prompt.system, input: prompt.user, store: false, max_output_tokens: MAX_OUTPUT_TOKENS }, { signal })).output_text;
     }
     return rewriteEdit(input.text, prompt.region, answer);
   }
+
+  /** The answer over the prediction socket, or null when it could not carry it (then HTTP). */
+  private async onLane(prompt: { system: string; user: string }, signal: AbortSignal): Promise<string | null> {
+    // The socket has no timeout of its own; the SDK's applies to the HTTP requests.
+    const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)]);
+    try {
+      return await this.lanes!.ask({ instructions: prompt.system, input: prompt.user, maxOutputTokens: MAX_OUTPUT_TOKENS }, timeout);
+    } catch (err) {
+      if (err instanceof LaneTransportError) return null;
+      throw err;
+    }
+  }
 }
+
+/** The longest answer a prediction may have (a rewritten editable region). */
+const MAX_OUTPUT_TOKENS = 1024;

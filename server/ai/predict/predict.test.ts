@@ -33,12 +33,17 @@ function rewriteModel(request: ModelRequest) {
 
 const predictionCalls = (stack: AiStack, route: string) => stack.model.stats.requests.all().filter((r) => r.route === route).length;
 
-for (const kind of ['chat', 'responses'] as const) {
-  describe(`predictions through ${kind === 'chat' ? 'Chat Completions' : 'the Responses API'}`, () => {
+const VARIANTS = [
+  { kind: 'chat', transport: 'http', route: 'POST /v1/chat/completions', label: 'Chat Completions' },
+  { kind: 'responses', transport: 'websocket', route: 'WS /v1/responses', label: 'the Responses API on its WebSocket' },
+  { kind: 'responses', transport: 'http', route: 'POST /v1/responses', label: 'the Responses API over HTTP' },
+] as const;
+
+for (const { kind, transport, route, label } of VARIANTS) {
+  describe(`predictions through ${label}`, () => {
     let stack: AiStack;
-    const route = kind === 'chat' ? 'POST /v1/chat/completions' : 'POST /v1/responses';
     before(async () => {
-      stack = await startAiStack({ env: { TANDEM_PREDICT_MODEL: 'tandem-test-model', TANDEM_PREDICT_PROVIDER: kind, TANDEM_PREDICT_RATE_PER_PERSON: '6' } });
+      stack = await startAiStack({ env: { TANDEM_PREDICT_MODEL: 'tandem-test-model', TANDEM_PREDICT_PROVIDER: kind, TANDEM_PREDICT_TRANSPORT: transport, TANDEM_PREDICT_RATE_PER_PERSON: '6' } });
       stack.model.setDefaultTurn(rewriteModel);
     });
     after(() => stack.dispose());

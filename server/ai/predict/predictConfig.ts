@@ -10,7 +10,8 @@ import { ConfigError } from '../../configError.ts';
  *   OpenAI-compatible servers accept;
  * - 'chat': Chat Completions, the excerpt with an editable region and a cursor marker, the
  *   rewritten region back;
- * - 'responses': the same prompt through the Responses API.
+ * - 'responses': the same prompt through the Responses API, on lanes of a WebSocket kept open for
+ *   predictions (TANDEM_PREDICT_TRANSPORT=http: `POST /v1/responses` instead).
  */
 export type PredictKind = 'fim' | 'chat' | 'responses';
 
@@ -26,6 +27,8 @@ export interface PredictConfig {
   perSessionPerHour: number;
   /** Upstream answer time after which a prediction is given up (it is stale by then). */
   timeoutMs: number;
+  /** Responses only: a WebSocket kept open for predictions (the default), or HTTP requests. */
+  transport: 'websocket' | 'http';
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +60,8 @@ export function predictConfigFromEnv(env: Env): PredictConfig | null {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('TANDEM_PREDICT_BASE_URL must start with http:// or https://.');
     if (url.username || url.password) throw new ConfigError('TANDEM_PREDICT_BASE_URL must not contain credentials; put the key in TANDEM_PREDICT_API_KEY.');
   }
+  const transport = env.TANDEM_PREDICT_TRANSPORT?.trim().toLowerCase() || 'websocket';
+  if (transport !== 'websocket' && transport !== 'http') throw new ConfigError(`TANDEM_PREDICT_TRANSPORT must be 'websocket' or 'http' (got '${env.TANDEM_PREDICT_TRANSPORT}').`);
   return {
     kind: kindRaw,
     model,
@@ -65,5 +70,6 @@ export function predictConfigFromEnv(env: Env): PredictConfig | null {
     perPersonPerMinute: integer(env, 'TANDEM_PREDICT_RATE_PER_PERSON', 120, 1, 100_000),
     perSessionPerHour: integer(env, 'TANDEM_PREDICT_BUDGET_PER_SESSION', 5_000, 1, 10_000_000),
     timeoutMs: integer(env, 'TANDEM_PREDICT_TIMEOUT_MS', 5_000, 100, 120_000),
+    transport,
   };
 }
