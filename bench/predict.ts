@@ -289,8 +289,14 @@ async function startPredictModel(): Promise<PredictModel> {
   };
 }
 
-const CHAT_ROUTE = 'POST /v1/chat/completions';
-const upstreamOf = (records: PredictModelRecords) => records.requests.filter((r) => r.route === CHAT_ROUTE);
+/**
+ * BENCH_PREDICT_PROVIDER=responses: the page's predictions through the Responses API (on the
+ * prediction WebSocket's lanes, or by HTTP with TANDEM_PREDICT_TRANSPORT=http) instead of Chat
+ * Completions, the default.
+ */
+const PROVIDER = process.env.BENCH_PREDICT_PROVIDER === 'responses' ? 'responses' : 'chat';
+const PREDICTION_ROUTES = new Set(PROVIDER === 'chat' ? ['POST /v1/chat/completions'] : ['WS /v1/responses', 'POST /v1/responses']);
+const upstreamOf = (records: PredictModelRecords) => records.requests.filter((r) => PREDICTION_ROUTES.has(r.route));
 
 /** Distinct answers that sent at least one token. */
 const answeredOf = (records: PredictModelRecords) => new Set(records.tokens.map((t) => t.responseId)).size;
@@ -708,7 +714,8 @@ export async function runPredict(options: { quick: boolean }): Promise<PredictRe
     cwd: appDir,
     env: {
       ...TEST_BUILD_ENV,
-      TANDEM_PREDICT_PROVIDER: 'chat',
+      TANDEM_PREDICT_PROVIDER: PROVIDER,
+      ...(process.env.TANDEM_PREDICT_TRANSPORT ? { TANDEM_PREDICT_TRANSPORT: process.env.TANDEM_PREDICT_TRANSPORT } : {}),
       TANDEM_PREDICT_MODEL: MODEL,
       TANDEM_PREDICT_BASE_URL: model.httpBaseUrl,
       OPENAI_API_KEY: 'bench-key',
@@ -719,7 +726,7 @@ export async function runPredict(options: { quick: boolean }): Promise<PredictRe
   const result: PredictResult = { latency: [], floor: [], typing: [], abortsRecorded, whatIfDebounceMs: WHAT_IF_DEBOUNCE_MS };
   try {
     if (WHAT_IF_DEBOUNCE_MS !== null) console.log(`\npredict: WHAT-IF run: the page's provider gets debounceDelayMs ${WHAT_IF_DEBOUNCE_MS} (BENCH_PREDICT_DEBOUNCE_MS); not the page as shipped`);
-    console.log(`\npredict: keystroke → ghost text, one prediction per cycle (letter, ghost text, Esc, ${CYCLE_PAUSE_MS} ms)`);
+    console.log(`\npredict: keystroke → ghost text, one prediction per cycle (letter, ghost text, Esc, ${CYCLE_PAUSE_MS} ms); predictions through ${PROVIDER === 'chat' ? 'Chat Completions' : `the Responses API (${process.env.TANDEM_PREDICT_TRANSPORT ?? 'websocket'})`}`);
     ({ rows: result.latency, floor: result.floor } = await runLatency(browser, tandem, model, options.quick));
     const typingDelays = options.quick ? [50] : [50, 150];
     console.log(`\npredict: typing the ${SNIPPET.length}-key snippet, ~${PACE.key} ms per key (+${PACE.afterSpace} after a word, +${PACE.afterNewline} after a newline)`);

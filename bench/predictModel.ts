@@ -32,8 +32,9 @@ interface PromptAtCursor {
 
 /** Reads the rewrite prompt (predictionPrompt.ts) back: the excerpt, its region and the cursor. */
 function readPrompt(request: ModelRequest): PromptAtCursor | null {
+  // Chat Completions: the user message; Responses: the input (a string).
   const messages = request.body.messages as { role?: string; content?: unknown }[] | undefined;
-  const user = messages?.find((m) => m.role === 'user')?.content;
+  const user = typeof request.body.input === 'string' ? request.body.input : messages?.find((m) => m.role === 'user')?.content;
   if (typeof user !== 'string') return null;
   const head = user.lastIndexOf('Excerpt of ');
   if (head < 0) return null;
