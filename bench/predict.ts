@@ -34,6 +34,14 @@ const UPSTREAM_TARGET = 40;
 const LETTERS = 'predictionlatencybench';
 /** After Esc, before the next letter: keeps the page's measured typing gap above the answer time. */
 const CYCLE_PAUSE_MS = 200;
+/**
+ * Plus up to one frame (60 Hz) more, at random: the cycle starts when a condition polled on
+ * animation frames holds, so a fixed pause would put every keystroke at the same point between
+ * two frames and every answer's wait for the next frame would be the same, not a person's
+ * (measured: the two kinds of answer then differed by 4–5 ms in that wait alone).
+ */
+const CYCLE_JITTER_MS = 17;
+const cycleJitter = seededRandom(0x1b873593);
 const GHOST_TIMEOUT_MS = 5_000;
 /**
  * What-if, off by default: BENCH_PREDICT_DEBOUNCE_MS=<ms> sets `debounceDelayMs` on the page's
@@ -438,7 +446,7 @@ async function latencyCycle(page: Page, letter: string): Promise<Cycle | null> {
     .catch(() => null);
   await page.keyboard.press('Escape');
   await page.waitForFunction((sel) => !document.querySelector(sel), GHOST, { timeout: GHOST_TIMEOUT_MS }).catch(() => {});
-  await sleep(CYCLE_PAUSE_MS);
+  await sleep(CYCLE_PAUSE_MS + Math.floor(cycleJitter() * CYCLE_JITTER_MS));
   return got;
 }
 
@@ -624,15 +632,19 @@ export interface TypingRow {
   textOk: boolean;
 }
 
-/** Milliseconds before each key of `text`: a seeded jitter around PACE.key, longer after spaces and newlines. */
-function humanPace(text: string): number[] {
-  let seed = 0x9e3779b9;
-  const random = () => {
+/** A repeatable sequence of numbers in [0, 1) (mulberry32). */
+function seededRandom(seed: number): () => number {
+  return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Milliseconds before each key of `text`: a seeded jitter around PACE.key, longer after spaces and newlines. */
+function humanPace(text: string): number[] {
+  const random = seededRandom(0x9e3779b9);
   return [...text].map((_, i) => {
     const prev = text[i - 1];
     let ms = PACE.key + (random() * 2 - 1) * PACE.jitter;
