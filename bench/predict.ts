@@ -16,7 +16,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SNIPPET, TYPING_PREFIX, TYPING_SUFFIX, type AnswerName, type PredictModelOp, type PredictModelRecords } from './predictModel.ts';
 import { snapshotBuild, TEST_BUILD_ENV } from './lib/buildSnapshot.ts';
-import { freePort, startHelper, startTandem, type ServerChild } from './lib/servers.ts';
+import { freePort, ipcAsker, startHelper, startTandem, type ServerChild } from './lib/servers.ts';
 import { createSession } from './ai/tandemApi.ts';
 import { catchTandemHook } from './lib/tandemHook.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
@@ -272,21 +272,7 @@ interface PredictModel {
 async function startPredictModel(): Promise<PredictModel> {
   const port = await freePort();
   const child = await startHelper('bench/predictModelChild.ts', [String(port), MODEL]);
-  let seq = 0;
-  const ask = <T>(request: PredictModelOp): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const id = ++seq;
-      const timer = setTimeout(() => reject(new Error(`model server did not answer ${request.op}`)), 30_000);
-      const onMessage = (message: unknown) => {
-        const m = message as { id?: number; answer?: T };
-        if (m?.id !== id) return;
-        clearTimeout(timer);
-        child.proc.off('message', onMessage);
-        resolve(m.answer as T);
-      };
-      child.proc.on('message', onMessage);
-      child.proc.send({ id, request });
-    });
+  const ask = ipcAsker<PredictModelOp>(child.proc);
   return {
     httpBaseUrl: `http://127.0.0.1:${port}/v1`,
     answer: (name, delay) => ask({ op: 'answer', name, delay }).then(() => undefined),
@@ -450,12 +436,8 @@ async function latencyCycle(page: Page, letter: string): Promise<Cycle | null> {
   return got;
 }
 
-async function latencyPhase(page: Page, model: PredictModel, delay: number, line: number, warmup: number, samples: number): Promise<LatencyRow> {
-  await model.answer('latency', delay);
-  await cursorToLineEnd(page, line);
-  for (let i = 0; i < warmup; i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
-  await page.evaluate(resetPredictProbe);
-  const from = nowMs();
+/** `samples` cycles after `warmup` ones; a cycle whose prediction never showed is missed. */
+async function measuredCycles(page: Page, warmup: number, samples: number): Promise<{ cycles: Cycle[]; missed: number }> {
   const cycles: Cycle[] = [];
   let missed = 0;
   for (let i = 0; i < samples; i++) {
@@ -463,6 +445,16 @@ async function latencyPhase(page: Page, model: PredictModel, delay: number, line
     if (got && got.text.includes('predicted')) cycles.push(got);
     else missed++;
   }
+  return { cycles, missed };
+}
+
+async function latencyPhase(page: Page, model: PredictModel, delay: number, line: number, warmup: number, samples: number): Promise<LatencyRow> {
+  await model.answer('latency', delay);
+  await cursorToLineEnd(page, line);
+  for (let i = 0; i < warmup; i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
+  await page.evaluate(resetPredictProbe);
+  const from = nowMs();
+  const { cycles, missed } = await measuredCycles(page, warmup, samples);
   const log = await page.evaluate(() => window.__predictBench!);
   const records = await model.records(from);
   const upstream = upstreamOf(records);
@@ -526,13 +518,7 @@ async function floorPhase(page: Page, delay: number, line: number, warmup: numbe
   await cursorToLineEnd(page, line);
   for (let i = 0; i < warmup; i++) await latencyCycle(page, LETTERS[i % LETTERS.length]);
   await page.evaluate(resetPredictProbe);
-  const cycles: Cycle[] = [];
-  let missed = 0;
-  for (let i = 0; i < samples; i++) {
-    const got = await latencyCycle(page, LETTERS[(warmup + i) % LETTERS.length]);
-    if (got && got.text.includes('predicted')) cycles.push(got);
-    else missed++;
-  }
+  const { cycles, missed } = await measuredCycles(page, warmup, samples);
   const { floorAnswers } = await page.evaluate(() => window.__predictBench!);
   const renderMs = cycles.flatMap((c) => {
     const answered = floorAnswers.filter((t) => t >= c.change && t <= c.ghost).at(-1);

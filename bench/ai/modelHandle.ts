@@ -1,5 +1,5 @@
 // Parent side of bench/ai/modelChild.ts: the model server's URL and key, and its IPC requests.
-import { freePort, startHelper } from '../lib/servers.ts';
+import { freePort, ipcAsker, startHelper } from '../lib/servers.ts';
 import type { ScriptedTurn, TokenRecord } from '../../modelServer/modelServer.ts';
 import { MODEL_KEY, MODEL_NAME, type ModelOp, type RequestSummary } from './modelTypes.ts';
 
@@ -20,21 +20,7 @@ export interface ModelHandle {
 export async function startModel(): Promise<ModelHandle> {
   const port = await freePort();
   const child = await startHelper('bench/ai/modelChild.ts', [String(port)]);
-  let seq = 0;
-  const ask = <T>(request: ModelOp): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const id = ++seq;
-      const timer = setTimeout(() => reject(new Error(`model server did not answer ${request.op}`)), 30_000);
-      const onMessage = (message: unknown) => {
-        const m = message as { id?: number; answer?: T };
-        if (m?.id !== id) return;
-        clearTimeout(timer);
-        child.proc.off('message', onMessage);
-        resolve(m.answer as T);
-      };
-      child.proc.on('message', onMessage);
-      child.proc.send({ id, request });
-    });
+  const ask = ipcAsker<ModelOp>(child.proc);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
