@@ -16,7 +16,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SNIPPET, TYPING_PREFIX, TYPING_SUFFIX, type AnswerName, type PredictModelOp, type PredictModelRecords } from './predictModel.ts';
 import { snapshotBuild, TEST_BUILD_ENV } from './lib/buildSnapshot.ts';
-import { freePort, ipcAsker, startHelper, startTandem, type ServerChild } from './lib/servers.ts';
+import { freePort, startHelper, startTandem, type ServerChild } from './lib/servers.ts';
+import { ipcAsker } from './lib/ipc.ts';
 import { createSession } from './ai/tandemApi.ts';
 import { catchTandemHook } from './lib/tandemHook.ts';
 import { fmt, printTable, summarize, type Summary } from './lib/stats.ts';
@@ -297,11 +298,10 @@ const answeredOf = (records: PredictModelRecords) => new Set(records.tokens.map(
 
 /**
  * Whether the model server records a Chat Completions stream the client left (stats.aborted):
- * one request, abandoned during its first-token delay. Null: no such record at all.
+ * one request, abandoned during its first-token delay.
  */
-async function chatAbortsRecorded(model: PredictModel): Promise<boolean | null> {
+async function chatAbortsRecorded(model: PredictModel): Promise<boolean> {
   const from = nowMs();
-  if ((await model.records(from)).aborted === null) return null;
   await model.script('probe', 5_000);
   const controller = new AbortController();
   try {
@@ -317,7 +317,7 @@ async function chatAbortsRecorded(model: PredictModel): Promise<boolean | null> 
     // aborted
   }
   await sleep(300);
-  const recorded = (await model.records(from)).aborted!.some((a) => a.transport === 'chat-completions');
+  const recorded = (await model.records(from)).aborted.some((a) => a.transport === 'chat-completions');
   await model.reset();
   return recorded;
 }
@@ -640,7 +640,7 @@ function humanPace(text: string): number[] {
   });
 }
 
-async function typingRun(browser: Browser, server: ServerChild, model: PredictModel, which: TypingRow['model'], delay: number, abortsRecorded: boolean | null): Promise<TypingRow> {
+async function typingRun(browser: Browser, server: ServerChild, model: PredictModel, which: TypingRow['model'], delay: number, abortsRecorded: boolean): Promise<TypingRow> {
   await model.answer(which, delay);
   const session = await createSession(server, `Prediction typing bench (${which})`, { [FILE]: TYPING_PREFIX + TYPING_SUFFIX });
   const { context, page } = await openTypist(browser, `${server.httpUrl}/s/${session.id}#token=${session.collab.editParams.token}`);
@@ -681,7 +681,7 @@ async function typingRun(browser: Browser, server: ServerChild, model: PredictMo
       upstream,
       upstreamPer100: (upstream / SNIPPET.length) * 100,
       leftBeforeFirstToken: upstream - answeredOf(records),
-      abortedRecorded: abortsRecorded && records.aborted ? records.aborted.filter((a) => a.transport === 'chat-completions').length : null,
+      abortedRecorded: abortsRecorded ? records.aborted.filter((a) => a.transport === 'chat-completions').length : null,
       keysWithGhost: log.keys.filter(([, shown]) => shown).length,
       textOk: text === expected,
     };
@@ -697,7 +697,7 @@ export interface PredictResult {
   /** The reference: Monaco alone with an in-page provider (floorPhase). */
   floor: FloorRow[];
   typing: TypingRow[];
-  abortsRecorded: boolean | null;
+  abortsRecorded: boolean;
   /** BENCH_PREDICT_DEBOUNCE_MS, when set (a what-if run). */
   whatIfDebounceMs: number | null;
 }
@@ -828,9 +828,9 @@ function printPredict(result: PredictResult): void {
       ];
     }),
   );
-  if (result.abortsRecorded !== true) {
+  if (!result.abortsRecorded) {
     console.log(
-      `  aborted (server rec.): ${result.abortsRecorded === null ? 'the model server keeps no abort record' : "the model server's abort record (stats.aborted) took no entry for an abandoned Chat Completions stream (checked at the start)"}; "no token sent" counts upstream requests Tandem left before the first token (from its request and token records).`,
+      `  aborted (server rec.): the model server's abort record (stats.aborted) took no entry for an abandoned Chat Completions stream (checked at the start); "no token sent" counts upstream requests Tandem left before the first token (from its request and token records).`,
     );
   }
 }

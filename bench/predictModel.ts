@@ -86,6 +86,6 @@ export type PredictModelOp =
 export interface PredictModelRecords {
   requests: { route: string; at: number }[];
   tokens: { responseId: string; at: number }[];
-  /** The model server's abort records, or null when it keeps none. */
-  aborted: { transport: string; at: number }[] | null;
+  /** The model server's abort records (streams the client left). */
+  aborted: { transport: string; at: number }[];
 }

@@ -4,40 +4,27 @@
 // the port given as its argument and leaves when the IPC channel closes.
 import { startModelServer } from '../modelServer/modelServer.ts';
 import { answerTurn, type PredictModelOp, type PredictModelRecords } from './predictModel.ts';
+import { serveIpc } from './lib/ipc.ts';
 
 const server = await startModelServer({ port: Number(process.argv[2]), apiKey: null, model: process.argv[3], rate: 0, maxRecords: 500_000 });
 
-interface AbortLog {
-  all(): { transport: string; at: number }[];
-}
-
-process.on('message', (raw) => {
-  const { id, request } = raw as { id: number; request: PredictModelOp };
-  let answer: unknown = { ok: true };
+serveIpc<PredictModelOp>((request) => {
   switch (request.op) {
     case 'answer':
       server.setDefaultTurn(answerTurn(request.name, request.delay));
-      break;
+      return { ok: true };
     case 'script':
       server.script({ text: request.text, firstTokenDelayMs: request.firstTokenDelayMs });
-      break;
+      return { ok: true };
     case 'reset':
       server.clearScript();
       server.stats.reset();
-      break;
-    case 'records': {
-      const aborted = (server.stats as unknown as { aborted?: AbortLog }).aborted;
-      answer = {
+      return { ok: true };
+    case 'records':
+      return {
         requests: server.stats.requests.all().filter((r) => r.at >= request.from).map((r) => ({ route: r.route, at: r.at })),
         tokens: server.stats.tokens.all().filter((t) => t.at >= request.from).map((t) => ({ responseId: t.responseId, at: t.at })),
-        aborted: aborted ? aborted.all().filter((a) => a.at >= request.from).map((a) => ({ transport: a.transport, at: a.at })) : null,
+        aborted: server.stats.aborted.all().filter((a) => a.at >= request.from).map((a) => ({ transport: a.transport, at: a.at })),
       } satisfies PredictModelRecords;
-      break;
-    }
   }
-  process.send!({ id, answer });
-});
-process.on('disconnect', () => {
-  void server.close().finally(() => process.exit(0));
-});
-process.send!('ready');
+}, () => server.close());

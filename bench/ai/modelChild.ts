@@ -5,6 +5,7 @@
 import { startModelServer } from '../../modelServer/modelServer.ts';
 import type { RecordedRequest, TokenRecord } from '../../modelServer/modelServer.ts';
 import { MODEL_KEY, MODEL_NAME, type ModelOp, type RequestSummary } from './modelTypes.ts';
+import { serveIpc } from '../lib/ipc.ts';
 
 function summarise(r: RecordedRequest): RequestSummary {
   const body = (r.body ?? {}) as Record<string, unknown>;
@@ -21,29 +22,18 @@ function summarise(r: RecordedRequest): RequestSummary {
 
 const server = await startModelServer({ port: Number(process.argv[2]), apiKey: MODEL_KEY, model: MODEL_NAME, rate: 1000, maxRecords: 500_000 });
 
-process.on('message', (raw) => {
-  const { id, request } = raw as { id: number; request: ModelOp };
-  let answer: unknown;
+serveIpc<ModelOp>((request) => {
   switch (request.op) {
     case 'script':
       server.script(...request.turns);
-      answer = { pending: server.pending };
-      break;
+      return { pending: server.pending };
     case 'reset':
       server.clearScript();
       server.stats.reset();
-      answer = { ok: true };
-      break;
+      return { ok: true };
     case 'tokens':
-      answer = server.stats.tokens.all() satisfies TokenRecord[];
-      break;
+      return server.stats.tokens.all() satisfies TokenRecord[];
     case 'requests':
-      answer = server.stats.requests.all().map(summarise);
-      break;
+      return server.stats.requests.all().map(summarise);
   }
-  process.send!({ id, answer });
-});
-process.on('disconnect', () => {
-  void server.close().finally(() => process.exit(0));
-});
-process.send!('ready');
+}, () => server.close());

@@ -1,5 +1,6 @@
 // Parent side of bench/ai/modelChild.ts: the model server's URL and key, and its IPC requests.
-import { freePort, ipcAsker, startHelper } from '../lib/servers.ts';
+import { freePort, startHelper } from '../lib/servers.ts';
+import { ipcAsker } from '../lib/ipc.ts';
 import type { ScriptedTurn, TokenRecord } from '../../modelServer/modelServer.ts';
 import { MODEL_KEY, MODEL_NAME, type ModelOp, type RequestSummary } from './modelTypes.ts';
 

@@ -76,28 +76,6 @@ export function startHelper(script: string, args: string[]): Promise<{ proc: Chi
   });
 }
 
-/**
- * Request/answer over a helper's IPC channel: each request carries an id, the helper answers
- * `{ id, answer }`; rejects after 30 s without an answer.
- */
-export function ipcAsker<Op extends { op: string }>(proc: ChildProcess): <T>(request: Op) => Promise<T> {
-  let seq = 0;
-  return <T>(request: Op) =>
-    new Promise<T>((resolve, reject) => {
-      const id = ++seq;
-      const timer = setTimeout(() => reject(new Error(`the helper did not answer ${request.op}`)), 30_000);
-      const onMessage = (message: unknown) => {
-        const m = message as { id?: number; answer?: T };
-        if (m?.id !== id) return;
-        clearTimeout(timer);
-        proc.off('message', onMessage);
-        resolve(m.answer as T);
-      };
-      proc.on('message', onMessage);
-      proc.send({ id, request });
-    });
-}
-
 export { freePort };
 
 export interface ServerChild {

@@ -3,7 +3,9 @@
 // is typing through is kept without asking again, and answers are cached on the excerpt around
 // the cursor. Per-person rate limit and a per-session budget of upstream requests; nothing here
 // writes to the shared document (an accepted prediction is written by the person's own editor).
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openaiClient } from '../providers/openaiClient.ts';
+import type { ProviderTarget } from '../providers/types.ts';
 import { RateLimiter } from '../../access/rateLimit.ts';
 import { AiError } from '../aiError.ts';
 import type { PredictConfig } from './predictConfig.ts';
@@ -60,18 +62,10 @@ export class PredictionService {
   constructor(config: PredictConfig, readFile: ReadFile) {
     this.config = config;
     this.readFile = readFile;
-    this.client = new OpenAI({
-      // Local servers take no key; the SDK insists on one, and a dummy bearer is harmless there.
-      apiKey: config.apiKey ?? 'no-key',
-      baseURL: config.baseUrl ?? 'https://api.openai.com/v1',
-      maxRetries: 0,
-      timeout: config.timeoutMs,
-      logLevel: 'off',
-    });
-    this.lanes =
-      config.kind === 'responses' && config.transport === 'websocket'
-        ? new PredictionLanes({ kind: 'responses', baseUrl: config.baseUrl ?? 'https://api.openai.com/v1', apiKey: config.apiKey, model: config.model, transport: 'websocket', label: 'predictions' })
-        : null;
+    // One target for the HTTP client and the prediction socket (the client reads its URL and key).
+    const target: ProviderTarget = { kind: 'responses', baseUrl: config.baseUrl ?? 'https://api.openai.com/v1', apiKey: config.apiKey, model: config.model, transport: config.transport, label: 'predictions' };
+    this.client = openaiClient(target, { timeoutMs: config.timeoutMs });
+    this.lanes = config.kind === 'responses' && config.transport === 'websocket' ? new PredictionLanes(target, config.timeoutMs) : null;
     this.perPerson = new RateLimiter(config.perPersonPerMinute, 60_000);
     this.perSession = new RateLimiter(config.perSessionPerHour, 3_600_000);
   }
@@ -191,10 +185,8 @@ export class PredictionService {
 
   /** The answer over the prediction socket, or null when it could not carry it (then HTTP). */
   private async onLane(prompt: { system: string; user: string }, signal: AbortSignal): Promise<string | null> {
-    // The socket has no timeout of its own; the SDK's applies to the HTTP requests.
-    const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)]);
     try {
-      return await this.lanes!.ask({ instructions: prompt.system, input: prompt.user, maxOutputTokens: MAX_OUTPUT_TOKENS }, timeout);
+      return await this.lanes!.ask({ instructions: prompt.system, input: prompt.user, maxOutputTokens: MAX_OUTPUT_TOKENS }, signal);
     } catch (err) {
       if (err instanceof LaneTransportError) return null;
       throw err;

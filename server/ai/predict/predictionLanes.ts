@@ -6,10 +6,9 @@
 // the socket would end everyone's predictions with it. Lanes are reused, at most MAX_LANES per
 // connection; with all of them busy, or when the connection cannot be opened or fails, the
 // request goes by HTTP (after a failure, every request does for a while).
+import { ResponsesTurnReader } from '../providers/responsesEvents.ts';
 import { ResponsesSocket } from '../providers/responsesSocket.ts';
 import type { ProviderTarget } from '../providers/types.ts';
-
-type Json = Record<string, unknown>;
 
 /** The connection is replaced before the server's 60-minute limit. */
 const ROTATE_AFTER_MS = 55 * 60_000;
@@ -31,17 +30,28 @@ export interface LaneRequest {
   maxOutputTokens: number;
 }
 
+/** A connection with its lanes: how many it has, and those free (their last response has ended). */
+interface Connection {
+  socket: ResponsesSocket;
+  count: number;
+  free: string[];
+}
+
+const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+
 export class PredictionLanes {
   readonly #target: ProviderTarget;
-  #socket: Promise<ResponsesSocket> | null = null;
-  /** Per connection: the lanes it has, and those free (their last response has ended). */
-  #lanes = new WeakMap<ResponsesSocket, { count: number; free: string[] }>();
+  readonly #timeoutMs: number;
+  #connection: Promise<Connection> | null = null;
   #httpUntil = 0;
-  #idle: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
+  /** Closes the connection after IDLE_CLOSE_MS without a prediction (refreshed by each one). */
+  readonly #idle = setTimeout(() => this.#drop('idle'), IDLE_CLOSE_MS).unref();
 
-  constructor(target: ProviderTarget) {
+  /** `timeoutMs`: an answer slower than this is given up (the socket has no timeout of its own). */
+  constructor(target: ProviderTarget, timeoutMs: number) {
     this.#target = target;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** Whether the next request should go over the socket (false for a while after a failure). */
@@ -51,58 +61,46 @@ export class PredictionLanes {
 
   /**
    * The answer's text. Rejects with LaneTransportError when the connection fails before any
-   * output (the request can go by HTTP), with the abort reason when `signal` aborts, and with an
-   * Error naming the code when the model answers with an error.
+   * output (the request can go by HTTP), with the abort reason when `signal` aborts or the
+   * timeout passes, and with the model's error (classified, as for AI turns) when it answers one.
    */
-  async ask(request: LaneRequest, signal: AbortSignal): Promise<string> {
-    const socket = await this.#open();
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
-    let pool = this.#lanes.get(socket);
-    if (!pool) this.#lanes.set(socket, (pool = { count: 0, free: [] }));
-    const lane = pool.free.pop() ?? (pool.count < MAX_LANES ? `predict-${++pool.count}` : null);
+  async ask(request: LaneRequest, caller: AbortSignal): Promise<string> {
+    const signal = AbortSignal.any([caller, AbortSignal.timeout(this.#timeoutMs)]);
+    const connection = await this.#open();
+    if (signal.aborted) throw abortReason(signal);
+    const lane = connection.free.pop() ?? (connection.count < MAX_LANES ? `predict-${++connection.count}` : null);
     if (lane === null) throw new LaneTransportError('every prediction lane is busy');
-    const lanes = pool;
+    const { socket } = connection;
+    const reader = new ResponsesTurnReader(this.#target.label, [this.#target.apiKey]);
     return new Promise<string>((resolve, reject) => {
       let text = '';
-      let output = false;
       let settled = false;
       const settle = (err: Error | null) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        this.#touch();
+        this.#idle.refresh();
         if (err) reject(err);
         else resolve(text);
       };
-      // The response has ended upstream: the lane takes the next request.
-      const ended = () => {
-        remove();
-        lanes.free.push(lane);
-      };
       // Superseded: the caller is answered now; the listener stays until the response ends.
-      const onAbort = () => settle(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      const onAbort = () => settle(abortReason(signal));
       const transportFailure = (why: string) => {
         remove();
         this.#fail();
-        settle(output ? new Error(`the prediction connection failed: ${why}`) : new LaneTransportError(why));
+        settle(reader.outputStarted ? new Error(`the prediction connection failed: ${why}`) : new LaneTransportError(why));
       };
       const remove = socket.listen(
         {
-          event: (event: Json) => {
-            switch (event.type) {
-              case 'response.output_text.delta':
-                output = true;
-                if (typeof event.delta === 'string') text += event.delta;
-                return;
-              case 'response.completed':
-                ended();
-                return settle(null);
-              case 'response.failed':
-              case 'response.incomplete':
-              case 'error':
-                ended();
-                return settle(new Error(`the model answered ${String(event.type)}: ${errorCode(event)}`));
-            }
+          event: (event) => {
+            const outcome = reader.handle(event, (e) => {
+              if (e.type === 'text') text += e.delta;
+            });
+            if (!outcome) return;
+            // The response has ended upstream: the lane takes the next request.
+            remove();
+            connection.free.push(lane);
+            settle(outcome.kind === 'completed' ? null : new Error(outcome.error.message));
           },
           malformed: (what) => transportFailure(`malformed frame (${what})`),
           closed: (code) => transportFailure(`closed (${code})`),
@@ -123,27 +121,26 @@ export class PredictionLanes {
 
   close(): void {
     this.#closed = true;
-    if (this.#idle) clearTimeout(this.#idle);
-    void this.#socket?.then((s) => s.close('predictions closed'), () => {});
-    this.#socket = null;
+    clearTimeout(this.#idle);
+    this.#drop('predictions closed');
   }
 
   /** The open connection, opening (or replacing an old or dead) one when needed. */
-  async #open(): Promise<ResponsesSocket> {
-    if (this.#socket) {
-      const current = await this.#socket.catch(() => null);
-      if (current?.alive && current.ageMs < ROTATE_AFTER_MS) return current;
+  async #open(): Promise<Connection> {
+    if (this.#connection) {
+      const current = await this.#connection.catch(() => null);
+      if (current?.socket.alive && current.socket.ageMs < ROTATE_AFTER_MS) return current;
       // Old: the new one takes the requests; the old one closes once its lanes have answered.
-      if (current?.alive) retire(current);
-      this.#socket = null;
+      if (current?.socket.alive) retire(current.socket);
+      this.#connection = null;
     }
     if (!this.usable) throw new LaneTransportError('the prediction connection failed a moment ago');
-    const opening = ResponsesSocket.open(this.#target, HANDSHAKE_TIMEOUT_MS);
-    this.#socket = opening;
+    const opening = ResponsesSocket.open(this.#target, HANDSHAKE_TIMEOUT_MS).then((socket) => ({ socket, count: 0, free: [] }));
+    this.#connection = opening;
     try {
       return await opening;
     } catch (err) {
-      if (this.#socket === opening) this.#socket = null;
+      if (this.#connection === opening) this.#connection = null;
       this.#fail();
       throw new LaneTransportError((err as Error).message);
     }
@@ -151,18 +148,13 @@ export class PredictionLanes {
 
   #fail(): void {
     this.#httpUntil = Date.now() + HTTP_AFTER_FAILURE_MS;
-    void this.#socket?.then((s) => s.close('failed'), () => {});
-    this.#socket = null;
+    this.#drop('failed');
   }
 
-  #touch(): void {
-    if (this.#idle) clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => {
-      const socket = this.#socket;
-      this.#socket = null;
-      void socket?.then((s) => s.close('idle'), () => {});
-    }, IDLE_CLOSE_MS);
-    this.#idle.unref();
+  #drop(reason: string): void {
+    const connection = this.#connection;
+    this.#connection = null;
+    void connection?.then((c) => c.socket.close(reason), () => {});
   }
 }
 
@@ -174,9 +166,4 @@ function retire(socket: ResponsesSocket): void {
     socket.close('rotated');
   }, 1_000);
   check.unref();
-}
-
-function errorCode(event: Json): string {
-  const error = (event.error ?? (event.response as Json | undefined)?.error) as Json | undefined;
-  return String(error?.code ?? event.code ?? 'unknown');
 }

@@ -3,7 +3,7 @@
 import OpenAI from 'openai';
 import type { ProviderTarget } from './types.ts';
 
-export function openaiClient(target: ProviderTarget): OpenAI {
+export function openaiClient(target: ProviderTarget, options: { timeoutMs?: number } = {}): OpenAI {
   return new OpenAI({
     // Local servers take no key; the SDK insists on one, and a dummy bearer is harmless there.
     apiKey: target.apiKey ?? 'no-key',
@@ -12,5 +12,6 @@ export function openaiClient(target: ProviderTarget): OpenAI {
     maxRetries: 0,
     // The SDK would log malformed stream payloads; errors are reported as typed events instead.
     logLevel: 'off',
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
   });
 }
